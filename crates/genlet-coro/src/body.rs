@@ -1,0 +1,157 @@
+//! The state shared by [`Gen`](crate::Gen) and [`AsyncGen`](crate::AsyncGen):
+//! a body that is not started yet (the closure), running (its future), or
+//! finished; and [`Body::drive`], one step of it.
+
+use core::future::Future;
+use core::mem;
+use core::pin::Pin;
+use core::task::{Poll, Waker};
+
+use crate::co::{Co, Interrupt};
+use crate::slot::{self, Slot, Transfer};
+
+/// How one step of a body ended.
+pub(crate) enum Outcome<Y, T, E> {
+    /// The body suspended at a yield with this value.
+    Yielded(Y),
+    /// The body returned.
+    Complete(T),
+    /// The interrupt was not handled: the body is finished (or never ran).
+    Unhandled(Interrupt<E>),
+}
+
+enum State<F, Fut> {
+    /// Created, not resumed yet: the closure waits for the first resume value.
+    Start(F),
+    /// Running: suspended at a yield or (async flavour) in mid-step.
+    Run(Fut),
+    /// Returned, or finished by an unhandled interrupt.
+    Done,
+}
+
+/// A generator body. Structurally pinned: `Fut` is pinned, `F` is not.
+pub(crate) struct Body<F, Fut> {
+    /// Zero until started.
+    id: u64,
+    state: State<F, Fut>,
+}
+
+impl<F, Fut: Future> Body<F, Fut> {
+    #[inline]
+    pub(crate) const fn new(f: F) -> Self {
+        Body {
+            id: 0,
+            state: State::Start(f),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn is_finished(&self) -> bool {
+        matches!(self.state, State::Done)
+    }
+
+    #[inline]
+    pub(crate) fn is_started(&self) -> bool {
+        !matches!(self.state, State::Start(_))
+    }
+
+    /// Drops the body in place (running its live destructors), e.g. before
+    /// reporting a misuse.
+    pub(crate) fn abandon(self: Pin<&mut Self>) {
+        // SAFETY: `finish` drops `Fut` in place; nothing is moved.
+        unsafe { self.get_unchecked_mut() }.finish();
+    }
+
+    /// Drops the body in place (running its live destructors).
+    #[inline]
+    fn finish(&mut self) {
+        // Overwriting a pinned `Fut` in place drops it there, as the pinning
+        // contract requires; it is never moved.
+        self.state = State::Done;
+    }
+
+    /// Runs one step: hands `transfer` (an input, or `Empty` to continue a step
+    /// in progress) to the body and polls it until it suspends.
+    ///
+    /// Returns `None` when the body is waiting on some other future; `transfer`
+    /// then holds the input if the body did not take it.
+    ///
+    /// # Panics
+    ///
+    /// When asked to send a value into a finished body.
+    #[inline]
+    pub(crate) fn drive<Y, R, E>(
+        self: Pin<&mut Self>,
+        transfer: &mut Transfer<Y, R, E>,
+        outer: Option<&Waker>,
+    ) -> Option<Outcome<Y, Fut::Output, E>>
+    where
+        F: FnOnce(Co<Y, R, E>, R) -> Fut,
+    {
+        // SAFETY: `Fut` is never moved out of `State::Run`: it is polled through
+        // `Pin::new_unchecked` in place and dropped in place (by `finish` or the
+        // body's own drop). `F` is not structurally pinned, so moving it out of
+        // `State::Start` is fine.
+        let this = unsafe { self.get_unchecked_mut() };
+        match this.state {
+            State::Run(_) => {}
+            State::Start(_) => match mem::replace(transfer, Transfer::Empty) {
+                Transfer::Send(first) => {
+                    let State::Start(f) = mem::replace(&mut this.state, State::Done) else {
+                        unreachable!()
+                    };
+                    this.id = crate::id::next();
+                    this.state = State::Run(f(Co::new(this.id), first));
+                }
+                Transfer::Throw(e) => {
+                    this.finish();
+                    return Some(Outcome::Unhandled(Interrupt::Throw(e)));
+                }
+                Transfer::Close => {
+                    this.finish();
+                    return Some(Outcome::Unhandled(Interrupt::Close));
+                }
+                // Unreachable: a step cannot be in progress before the start.
+                _ => unreachable!("genlet-coro: no input for the first step"),
+            },
+            State::Done => {
+                return match mem::replace(transfer, Transfer::Empty) {
+                    Transfer::Throw(e) => Some(Outcome::Unhandled(Interrupt::Throw(e))),
+                    Transfer::Close => Some(Outcome::Unhandled(Interrupt::Close)),
+                    _ => resumed_after_completion(),
+                };
+            }
+        }
+        let State::Run(fut) = &mut this.state else {
+            unreachable!()
+        };
+        // SAFETY: see above: `fut` stays where it is until dropped in place.
+        let fut = unsafe { Pin::new_unchecked(fut) };
+        let mut slot = Slot::new(this.id, mem::replace(transfer, Transfer::Empty), outer);
+        let polled = slot::with_waker(&mut slot, |cx| fut.poll(cx));
+        match polled {
+            Poll::Ready(value) => {
+                this.finish();
+                Some(Outcome::Complete(value))
+            }
+            Poll::Pending => match mem::replace(&mut slot.transfer, Transfer::Empty) {
+                Transfer::Yielded(value) => Some(Outcome::Yielded(value)),
+                Transfer::Unhandled(interrupt) => {
+                    this.finish();
+                    Some(Outcome::Unhandled(interrupt))
+                }
+                untaken => {
+                    *transfer = untaken;
+                    None
+                }
+            },
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn resumed_after_completion() -> ! {
+    panic!("genlet-coro: generator resumed after completion")
+}

@@ -1,0 +1,9 @@
+//! What the compiler refuses: `!Send` state kept across a yield makes a
+//! generator `!Send`; a body cannot resume its own generator; yielded
+//! references cannot outlive what they borrow.
+
+#[cfg(not(miri))]
+#[test]
+fn compile_fail() {
+    trybuild::TestCases::new().compile_fail("tests/ui/*.rs");
+}

@@ -1,0 +1,26 @@
+//! The tour: a short run of every genlet demo, each printing its table.
+//!
+//! ```text
+//! cargo run --release --example tour
+//! ```
+//!
+//! It grows as the crates land; today it shows genlet-coro's generators and
+//! what a resume costs.
+
+use std::io::Write;
+use std::time::Instant;
+
+fn main() -> std::io::Result<()> {
+    let start = Instant::now();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "genlet tour: generator-style coroutines for Rust\n")?;
+    genlet_workspace::demos::generators::run(&mut out)?;
+    writeln!(out)?;
+    genlet_workspace::demos::resume_cost::run(&mut out, 2_000_000)?;
+    writeln!(
+        out,
+        "\ntour finished in {:.2} s",
+        start.elapsed().as_secs_f64()
+    )?;
+    Ok(())
+}

@@ -1,0 +1,33 @@
+# genlet's recipes. `just` installs with `pip install rust-just`.
+
+# List the recipes.
+default:
+    @just --list
+
+# Run every test: unit, behaviour, doc and book tests of the whole workspace.
+test:
+    cargo test --workspace
+
+# Run genlet-coro's tests under Miri (needs nightly with miri and rust-src).
+miri:
+    cargo +nightly miri test -p genlet-coro
+
+# Run the criterion benchmarks (genlet-coro beside its peers, ratios at the end).
+bench:
+    cargo bench -p genlet-coro --bench resume
+
+# Benchmark genlet-coro beside native nightly coroutines in one run (nightly only).
+bench-nightly:
+    cargo +nightly bench --manifest-path crates/genlet-coro/nightly-bench/Cargo.toml --bench native
+
+# Build the API docs of every crate, warnings as errors.
+doc:
+    RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+
+# Build the book into docs/book (needs `cargo install mdbook --locked`).
+book:
+    mdbook build docs
+
+# Run exactly what CI runs.
+ci:
+    bash .ci/run

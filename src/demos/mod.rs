@@ -1,0 +1,6 @@
+//! The demos behind `examples/` and the `tour`: each writes what it shows to
+//! the writer it is given, so the tour can run them in turn and the tests can
+//! check their output.
+
+pub mod generators;
+pub mod resume_cost;
