@@ -234,6 +234,25 @@ impl<F, Fut: Future, Y, R, E> AsyncGen<F, Fut, Y, R, E> {
         self.body.is_finished()
     }
 
+    /// True once the first resume, throw or close reached the generator.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use core::pin::pin;
+    /// use futures_lite::future::block_on;
+    /// use genlet_coro::{AsyncGen, Co};
+    ///
+    /// let mut g = pin!(AsyncGen::new(|co: Co<u8>, ()| async move { co.yield_(1).await }));
+    /// assert!(!g.is_started());
+    /// block_on(g.as_mut().resume(()));
+    /// assert!(g.is_started());
+    /// ```
+    #[inline]
+    pub fn is_started(&self) -> bool {
+        self.body.is_started()
+    }
+
     /// Runs the body until it yields or returns, or until some other future it
     /// awaits is pending.
     ///

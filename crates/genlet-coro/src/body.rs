@@ -70,6 +70,44 @@ impl<F, Fut: Future> Body<F, Fut> {
         self.state = State::Done;
     }
 
+    /// The rare cases of a step, kept out of line so that `drive` stays small
+    /// enough to inline: starting the body with the first resume value, and
+    /// an input reaching a body that never started or already finished.
+    ///
+    /// Returns `None` once the body is running and should be polled.
+    #[cold]
+    #[inline(never)]
+    fn start_or_refuse<Y, R, E>(
+        &mut self,
+        transfer: &mut Transfer<Y, R, E>,
+    ) -> Option<Outcome<Y, Fut::Output, E>>
+    where
+        F: FnOnce(Co<Y, R, E>, R) -> Fut,
+    {
+        match (&self.state, mem::replace(transfer, Transfer::Empty)) {
+            (State::Start(_), Transfer::Send(first)) => {
+                let State::Start(f) = mem::replace(&mut self.state, State::Done) else {
+                    unreachable!()
+                };
+                self.id = crate::id::next();
+                self.state = State::Run(f(Co::new(self.id), first));
+                None
+            }
+            (State::Start(_) | State::Done, Transfer::Throw(e)) => {
+                self.finish();
+                Some(Outcome::Unhandled(Interrupt::Throw(e)))
+            }
+            (State::Start(_) | State::Done, Transfer::Close) => {
+                self.finish();
+                Some(Outcome::Unhandled(Interrupt::Close))
+            }
+            (State::Done, _) => resumed_after_completion(),
+            // Unreachable: a step cannot be in progress before the start, and
+            // a running body is never handed here.
+            _ => unreachable!("genlet-coro: no input for the first step"),
+        }
+    }
+
     /// Runs one step: hands `transfer` (an input, or `Empty` to continue a step
     /// in progress) to the body and polls it until it suspends.
     ///
@@ -93,33 +131,9 @@ impl<F, Fut: Future> Body<F, Fut> {
         // body's own drop). `F` is not structurally pinned, so moving it out of
         // `State::Start` is fine.
         let this = unsafe { self.get_unchecked_mut() };
-        match this.state {
-            State::Run(_) => {}
-            State::Start(_) => match mem::replace(transfer, Transfer::Empty) {
-                Transfer::Send(first) => {
-                    let State::Start(f) = mem::replace(&mut this.state, State::Done) else {
-                        unreachable!()
-                    };
-                    this.id = crate::id::next();
-                    this.state = State::Run(f(Co::new(this.id), first));
-                }
-                Transfer::Throw(e) => {
-                    this.finish();
-                    return Some(Outcome::Unhandled(Interrupt::Throw(e)));
-                }
-                Transfer::Close => {
-                    this.finish();
-                    return Some(Outcome::Unhandled(Interrupt::Close));
-                }
-                // Unreachable: a step cannot be in progress before the start.
-                _ => unreachable!("genlet-coro: no input for the first step"),
-            },
-            State::Done => {
-                return match mem::replace(transfer, Transfer::Empty) {
-                    Transfer::Throw(e) => Some(Outcome::Unhandled(Interrupt::Throw(e))),
-                    Transfer::Close => Some(Outcome::Unhandled(Interrupt::Close)),
-                    _ => resumed_after_completion(),
-                };
+        if !matches!(this.state, State::Run(_)) {
+            if let Some(outcome) = this.start_or_refuse(transfer) {
+                return Some(outcome);
             }
         }
         let State::Run(fut) = &mut this.state else {
