@@ -131,10 +131,10 @@ impl<F, Fut: Future> Body<F, Fut> {
         // body's own drop). `F` is not structurally pinned, so moving it out of
         // `State::Start` is fine.
         let this = unsafe { self.get_unchecked_mut() };
-        if !matches!(this.state, State::Run(_)) {
-            if let Some(outcome) = this.start_or_refuse(transfer) {
-                return Some(outcome);
-            }
+        if !matches!(this.state, State::Run(_))
+            && let Some(outcome) = this.start_or_refuse(transfer)
+        {
+            return Some(outcome);
         }
         let State::Run(fut) = &mut this.state else {
             unreachable!()
