@@ -37,15 +37,13 @@ fn allocations_in(f: impl FnOnce()) -> usize {
     ALLOCATIONS.with(Cell::get) - before
 }
 
-fn body(co: Co<u64, u64, u64>, first: u64) -> impl core::future::Future<Output = u64> {
-    async move {
-        let mut acc = first;
-        loop {
-            match co.yield_(acc).catch().await {
-                Ok(0) | Err(Interrupt::Close) => return acc,
-                Ok(v) => acc += v,
-                Err(Interrupt::Throw(e)) => acc -= e,
-            }
+async fn body(co: Co<u64, u64, u64>, first: u64) -> u64 {
+    let mut acc = first;
+    loop {
+        match co.yield_(acc).catch().await {
+            Ok(0) | Err(Interrupt::Close) => return acc,
+            Ok(v) => acc += v,
+            Err(Interrupt::Throw(e)) => acc -= e,
         }
     }
 }
