@@ -165,7 +165,6 @@ impl<F, Fut: Future> Body<F, Fut> {
 
 #[cold]
 #[inline(never)]
-#[track_caller]
 fn resumed_after_completion() -> ! {
     panic!("genlet-coro: generator resumed after completion")
 }

@@ -508,7 +508,6 @@ where
 
 #[cold]
 #[inline(never)]
-#[track_caller]
 fn two_yields_at_once() -> ! {
     panic!(
         "genlet-coro: two yields of one generator were in flight at once \

@@ -197,7 +197,6 @@ unsafe fn drop(_: *const ()) {}
 
 #[cold]
 #[inline(never)]
-#[track_caller]
 fn outside_generator() -> ! {
     panic!(
         "genlet-coro: a yield handle (`Co`) was awaited outside its generator's body \
@@ -208,7 +207,6 @@ fn outside_generator() -> ! {
 
 #[cold]
 #[inline(never)]
-#[track_caller]
 fn wrong_generator() -> ! {
     panic!(
         "genlet-coro: a yield handle (`Co`) was awaited inside a different generator \
@@ -219,7 +217,6 @@ fn wrong_generator() -> ! {
 
 #[cold]
 #[inline(never)]
-#[track_caller]
 fn wrong_thread() -> ! {
     panic!(
         "genlet-coro: a yield handle (`Co`) was awaited on another thread while its \
