@@ -7,49 +7,12 @@ use core::pin::{Pin, pin};
 use std::io::{self, Write};
 use std::time::Instant;
 
-use genlet_coro::{Co, Coroutine, CoroutineState, Gen};
+use genlet_coro::Coroutine;
 
-/// The body every row runs: adds each resume value into an accumulator and
-/// yields a counter.
-fn body() -> impl Coroutine<u64, Yield = u64, Return = u64> {
-    Gen::new(|co: Co<u64, u64>, first: u64| async move {
-        let (mut acc, mut n) = (first, 0u64);
-        loop {
-            n += 1;
-            acc = acc.wrapping_add(co.yield_(n).await);
-            if acc == u64::MAX {
-                return acc;
-            }
-        }
-    })
-}
-
-/// The same body as a hand-written state machine.
-#[derive(Default)]
-struct Machine {
-    started: bool,
-    acc: u64,
-    n: u64,
-}
-
-impl Coroutine<u64> for Machine {
-    type Yield = u64;
-    type Return = u64;
-
-    fn resume(mut self: Pin<&mut Self>, arg: u64) -> CoroutineState<u64, u64> {
-        if !self.started {
-            self.started = true;
-            self.acc = arg;
-        } else {
-            self.acc = self.acc.wrapping_add(arg);
-            if self.acc == u64::MAX {
-                return CoroutineState::Complete(self.acc);
-            }
-        }
-        self.n += 1;
-        CoroutineState::Yielded(self.n)
-    }
-}
+// The body and the hand-written machine the benchmarks measure.
+#[path = "../../crates/genlet-coro/benches/support/body.rs"]
+mod body;
+use body::{Machine, genlet as body};
 
 /// Nanoseconds per resume: the median of `runs` runs of `resumes` each.
 fn time<C: Coroutine<u64, Yield = u64, Return = u64> + ?Sized>(

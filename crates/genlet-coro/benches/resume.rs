@@ -1,9 +1,8 @@
 //! Resume round trip and create + drop cost: genlet-coro beside a hand-written
 //! state machine and genawaiter's three flavours, in one run.
 //!
-//! Every implementation runs the same body: it adds each resume value into an
-//! accumulator and yields a counter (returning only if the accumulator ever
-//! reaches `u64::MAX`, so it cannot be optimised away).
+//! Every implementation runs the same body (`support/body.rs`): it adds each
+//! resume value into an accumulator and yields a counter.
 //!
 //! Run with `cargo bench -p genlet-coro --bench resume`; after criterion's own
 //! output it prints a table of medians with ratios to genlet-coro. Native
@@ -19,20 +18,6 @@ use genlet_coro::{Co, Coroutine, CoroutineState, Gen};
 
 type Step = CoroutineState<u64, u64>;
 
-/// The body, as a genlet-coro generator.
-fn genlet() -> impl Coroutine<u64, Yield = u64, Return = u64> + Send {
-    Gen::new(|co: Co<u64, u64>, first: u64| async move {
-        let (mut acc, mut n) = (first, 0u64);
-        loop {
-            n += 1;
-            acc = acc.wrapping_add(co.yield_(n).await);
-            if acc == u64::MAX {
-                return acc;
-            }
-        }
-    })
-}
-
 /// The same body holding an `Rc` across its yields: `!Send`.
 fn genlet_local() -> impl Coroutine<u64, Yield = u64, Return = u64> {
     Gen::new(|co: Co<u64, u64>, first: u64| async move {
@@ -46,43 +31,6 @@ fn genlet_local() -> impl Coroutine<u64, Yield = u64, Return = u64> {
             }
         }
     })
-}
-
-/// The body written by hand as a state machine.
-struct Machine {
-    started: bool,
-    acc: u64,
-    n: u64,
-}
-
-impl Machine {
-    fn new() -> Self {
-        Machine {
-            started: false,
-            acc: 0,
-            n: 0,
-        }
-    }
-}
-
-impl Coroutine<u64> for Machine {
-    type Yield = u64;
-    type Return = u64;
-
-    #[inline]
-    fn resume(mut self: Pin<&mut Self>, arg: u64) -> Step {
-        if !self.started {
-            self.started = true;
-            self.acc = arg;
-        } else {
-            self.acc = self.acc.wrapping_add(arg);
-            if self.acc == u64::MAX {
-                return CoroutineState::Complete(self.acc);
-            }
-        }
-        self.n += 1;
-        CoroutineState::Yielded(self.n)
-    }
 }
 
 mod ga {
@@ -144,12 +92,12 @@ fn resume(c: &mut Criterion) {
         b.iter(|| g.as_mut().resume(black_box(1)));
     });
     group.bench_function("hand-written state machine", |b| {
-        let mut g = pin!(Machine::new());
+        let mut g = pin!(Machine::default());
         b.iter(|| g.as_mut().resume(black_box(1)));
     });
     group.bench_function("hand-written Pin<Box<dyn Coroutine>>", |b| {
         let mut g: Pin<Box<dyn Coroutine<u64, Yield = u64, Return = u64>>> =
-            black_box(Box::pin(Machine::new()));
+            black_box(Box::pin(Machine::default()));
         b.iter(|| g.as_mut().resume(black_box(1)));
     });
     group.bench_function("genawaiter stack", |b| {
@@ -186,7 +134,7 @@ fn create(c: &mut Criterion) {
     });
     group.bench_function("hand-written state machine", |b| {
         b.iter(|| {
-            let mut g = pin!(Machine::new());
+            let mut g = pin!(Machine::default());
             g.as_mut().resume(black_box(1))
         });
     });
@@ -220,3 +168,7 @@ fn main() {
 
 #[path = "support/ratios.rs"]
 mod ratios;
+
+#[path = "support/body.rs"]
+mod body;
+use body::{Machine, genlet};

@@ -24,65 +24,58 @@ fn panic_message(f: impl FnOnce()) -> String {
     message(catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic"))
 }
 
-#[test]
-fn handle_used_in_another_generator_panics() {
-    // A generator yielding `u64` hands its handle out...
+/// Runs `f` with the handle of a `u64` generator that handed it out, while
+/// that generator is still alive (suspended at a yield).
+fn with_escaped_handle(f: impl FnOnce(Co<u64>)) {
     let escaped: Rc<Cell<Option<Co<u64>>>> = Rc::default();
     let out = escaped.clone();
-    let mut a = pin!(Gen::new(move |co: Co<u64>, ()| async move {
+    let mut owner = pin!(Gen::new(move |co: Co<u64>, ()| async move {
         out.set(Some(co));
         co.yield_(1).await;
     }));
-    a.as_mut().resume(());
-    let handle = escaped.take().unwrap();
-    // ...and another generator, whose slot holds `&str`s, tries to use it.
-    let mut b = pin!(Gen::new(move |co: Co<&str>, ()| async move {
-        handle.yield_(0xdead_beef).await;
-        co.yield_("never").await;
-    }));
-    let msg = panic_message(|| {
-        b.as_mut().resume(());
+    owner.as_mut().resume(());
+    f(escaped.take().unwrap());
+}
+
+#[test]
+fn handle_used_in_another_generator_panics() {
+    with_escaped_handle(|handle| {
+        // Another generator, whose slot holds `&str`s, tries to use it.
+        let mut other = pin!(Gen::new(move |co: Co<&str>, ()| async move {
+            handle.yield_(0xdead_beef).await;
+            co.yield_("never").await;
+        }));
+        let msg = panic_message(|| {
+            other.as_mut().resume(());
+        });
+        assert!(msg.contains("inside a different generator"), "{msg}");
+        assert!(msg.contains("yield_from"), "{msg}");
     });
-    assert!(msg.contains("inside a different generator"), "{msg}");
-    assert!(msg.contains("yield_from"), "{msg}");
 }
 
 #[test]
 fn handle_used_after_its_generator_is_dropped_panics() {
-    let escaped: Rc<Cell<Option<Co<u64>>>> = Rc::default();
-    let out = escaped.clone();
-    {
-        let mut a = pin!(Gen::new(move |co: Co<u64>, ()| async move {
-            out.set(Some(co));
-            co.yield_(1).await;
-        }));
-        a.as_mut().resume(());
-    }
-    let handle = escaped.take().unwrap();
+    let mut escaped = None;
+    with_escaped_handle(|handle| escaped = Some(handle));
+    let handle = escaped.unwrap();
     // A new generator of the same types may reuse the same stack memory.
-    let mut b = pin!(Gen::new(move |_co: Co<u64>, ()| async move {
+    let mut other = pin!(Gen::new(move |_co: Co<u64>, ()| async move {
         handle.yield_(2).await;
     }));
     let msg = panic_message(|| {
-        b.as_mut().resume(());
+        other.as_mut().resume(());
     });
     assert!(msg.contains("inside a different generator"), "{msg}");
 }
 
 #[test]
 fn handle_awaited_outside_any_generator_panics() {
-    let escaped: Rc<Cell<Option<Co<u64>>>> = Rc::default();
-    let out = escaped.clone();
-    let mut a = pin!(Gen::new(move |co: Co<u64>, ()| async move {
-        out.set(Some(co));
-        co.yield_(1).await;
-    }));
-    a.as_mut().resume(());
-    let handle = escaped.take().unwrap();
-    let msg = panic_message(|| {
-        futures_lite::future::block_on(handle.yield_(3));
+    with_escaped_handle(|handle| {
+        let msg = panic_message(|| {
+            futures_lite::future::block_on(handle.yield_(3));
+        });
+        assert!(msg.contains("outside its generator"), "{msg}");
     });
-    assert!(msg.contains("outside its generator"), "{msg}");
 }
 
 /// A future that hands the context it is polled with to `f`.
@@ -168,19 +161,13 @@ fn a_clone_of_the_waker_carries_no_slot() {
     g.as_mut().resume(());
     let waker = stolen.take().unwrap();
     waker.wake_by_ref(); // harmless
-    let escaped_co: Rc<Cell<Option<Co<u64>>>> = Rc::default();
-    let out = escaped_co.clone();
-    let mut h = pin!(Gen::new(move |co: Co<u64>, ()| async move {
-        out.set(Some(co));
-        co.yield_(1).await;
-    }));
-    h.as_mut().resume(());
-    let co = escaped_co.take().unwrap();
-    let msg = panic_message(|| {
-        let mut y = pin!(co.yield_(9));
-        let _ = y.as_mut().poll(&mut Context::from_waker(&waker));
+    with_escaped_handle(|co| {
+        let msg = panic_message(|| {
+            let mut y = pin!(co.yield_(9));
+            let _ = y.as_mut().poll(&mut Context::from_waker(&waker));
+        });
+        assert!(msg.contains("outside its generator"), "{msg}");
     });
-    assert!(msg.contains("outside its generator"), "{msg}");
 }
 
 #[test]

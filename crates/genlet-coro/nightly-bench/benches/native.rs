@@ -8,8 +8,9 @@ use core::ops::{Coroutine as NativeCoroutine, CoroutineState as NativeState};
 use core::pin::{Pin, pin};
 
 use criterion::{Criterion, criterion_group};
-use genlet_coro::{Co, Coroutine, Gen};
+use genlet_coro::Coroutine;
 
+/// The body of `support/body.rs` as a native coroutine.
 fn native() -> impl NativeCoroutine<u64, Yield = u64, Return = u64> {
     #[coroutine]
     |first: u64| {
@@ -24,19 +25,6 @@ fn native() -> impl NativeCoroutine<u64, Yield = u64, Return = u64> {
     }
 }
 
-fn genlet() -> impl Coroutine<u64, Yield = u64, Return = u64> {
-    Gen::new(|co: Co<u64, u64>, first: u64| async move {
-        let (mut acc, mut n) = (first, 0u64);
-        loop {
-            n += 1;
-            acc = acc.wrapping_add(co.yield_(n).await);
-            if acc == u64::MAX {
-                return acc;
-            }
-        }
-    })
-}
-
 fn resume(c: &mut Criterion) {
     let mut group = c.benchmark_group("resume");
     group.bench_function("native stack-pinned", |b| {
@@ -45,15 +33,36 @@ fn resume(c: &mut Criterion) {
     });
     group.bench_function("genlet-coro stack-pinned", |b| {
         let mut g = pin!(genlet());
-        b.iter(|| matches!(g.as_mut().resume(black_box(1)), genlet_coro::CoroutineState::Yielded(_)));
+        b.iter(|| {
+            matches!(
+                g.as_mut().resume(black_box(1)),
+                genlet_coro::CoroutineState::Yielded(_)
+            )
+        });
+    });
+    group.bench_function("hand-written state machine", |b| {
+        let mut g = pin!(Machine::default());
+        b.iter(|| {
+            matches!(
+                g.as_mut().resume(black_box(1)),
+                genlet_coro::CoroutineState::Yielded(_)
+            )
+        });
     });
     group.bench_function("native Pin<Box<dyn Coroutine>>", |b| {
-        let mut g: Pin<Box<dyn NativeCoroutine<u64, Yield = u64, Return = u64>>> = black_box(Box::pin(native()));
+        let mut g: Pin<Box<dyn NativeCoroutine<u64, Yield = u64, Return = u64>>> =
+            black_box(Box::pin(native()));
         b.iter(|| matches!(g.as_mut().resume(black_box(1)), NativeState::Yielded(_)));
     });
     group.bench_function("genlet-coro Pin<Box<dyn Coroutine>>", |b| {
-        let mut g: Pin<Box<dyn Coroutine<u64, Yield = u64, Return = u64>>> = black_box(Box::pin(genlet()));
-        b.iter(|| matches!(g.as_mut().resume(black_box(1)), genlet_coro::CoroutineState::Yielded(_)));
+        let mut g: Pin<Box<dyn Coroutine<u64, Yield = u64, Return = u64>>> =
+            black_box(Box::pin(genlet()));
+        b.iter(|| {
+            matches!(
+                g.as_mut().resume(black_box(1)),
+                genlet_coro::CoroutineState::Yielded(_)
+            )
+        });
     });
     group.finish();
 
@@ -62,18 +71,28 @@ fn resume(c: &mut Criterion) {
         b.iter(|| matches!(pin!(native()).resume(black_box(1)), NativeState::Yielded(_)));
     });
     group.bench_function("genlet-coro stack-pinned", |b| {
-        b.iter(|| matches!(pin!(genlet()).resume(black_box(1)), genlet_coro::CoroutineState::Yielded(_)));
+        b.iter(|| {
+            matches!(
+                pin!(genlet()).resume(black_box(1)),
+                genlet_coro::CoroutineState::Yielded(_)
+            )
+        });
     });
     group.bench_function("native Pin<Box<dyn Coroutine>>", |b| {
         b.iter(|| {
-            let mut g: Pin<Box<dyn NativeCoroutine<u64, Yield = u64, Return = u64>>> = black_box(Box::pin(native()));
+            let mut g: Pin<Box<dyn NativeCoroutine<u64, Yield = u64, Return = u64>>> =
+                black_box(Box::pin(native()));
             matches!(g.as_mut().resume(black_box(1)), NativeState::Yielded(_))
         });
     });
     group.bench_function("genlet-coro Pin<Box<dyn Coroutine>>", |b| {
         b.iter(|| {
-            let mut g: Pin<Box<dyn Coroutine<u64, Yield = u64, Return = u64>>> = black_box(Box::pin(genlet()));
-            matches!(g.as_mut().resume(black_box(1)), genlet_coro::CoroutineState::Yielded(_))
+            let mut g: Pin<Box<dyn Coroutine<u64, Yield = u64, Return = u64>>> =
+                black_box(Box::pin(genlet()));
+            matches!(
+                g.as_mut().resume(black_box(1)),
+                genlet_coro::CoroutineState::Yielded(_)
+            )
         });
     });
     group.finish();
@@ -92,3 +111,7 @@ fn main() {
 
 #[path = "../../benches/support/ratios.rs"]
 mod ratios;
+
+#[path = "../../benches/support/body.rs"]
+mod body;
+use body::{Machine, genlet};
