@@ -15,9 +15,10 @@
 //! 2. the header's generator id equals the handle's: ids are unique for the life
 //!    of the process, so a handle can never be read as another generator's
 //!    (whose `Y`, `R`, `E` may differ);
-//! 3. the slot belongs to the current thread: a live waker is `Sync`, so a
-//!    scoped thread could otherwise poll a second yield on the same slot at the
-//!    same time as the body.
+//! 3. no other thread is using the slot: a live waker is `Sync`, so a scoped
+//!    thread could otherwise poll a second yield on the same slot at the same
+//!    time as the body. With `std` the slot must belong to the current thread;
+//!    without it, each use claims the slot with an atomic flag.
 //!
 //! A live waker is only ever lent out (`&Waker`) for one poll, while the slot
 //! is alive. Cloning it never copies the slot pointer: the clone is the outer
