@@ -1,0 +1,472 @@
+//! The hub: worker threads running prioritised executors, each worker also
+//! driving async-io's reactor (timers and sockets) while it waits.
+
+use core::future::Future;
+use std::cell::RefCell;
+use std::io;
+use std::rc::Rc;
+use std::sync::{Arc, Weak};
+use std::thread::{self, JoinHandle};
+
+use async_executor::{Executor, LocalExecutor, Task};
+use futures_lite::{FutureExt, future};
+
+use crate::priority::{self, Priority};
+use crate::time::take_poll_io_request;
+
+/// What the hub's threads share: one executor per priority. Only the [`Hub`]
+/// holds it strongly, so dropping the hub drops the executors and cancels
+/// every task still in them, even tasks that hold a [`Handle`].
+struct Shared {
+    executors: [Executor<'static>; 3],
+}
+
+impl Shared {
+    /// Runs tasks until `stop` completes: one scheduling point at a time,
+    /// returning to the caller's `block_on` (which polls for I/O) every 200
+    /// points and whenever a task yielded with `yield_now`.
+    async fn run<T>(&self, stop: impl Future<Output = T>) -> T {
+        let work = async {
+            let mut turn: u32 = 0;
+            loop {
+                for _ in 0..200 {
+                    priority::tick(&self.executors, turn).await;
+                    turn = turn.wrapping_add(1);
+                    if take_poll_io_request() {
+                        break;
+                    }
+                }
+                future::yield_now().await;
+            }
+        };
+        stop.or(work).await
+    }
+}
+
+std::thread_local! {
+    /// The hub whose task this thread is running, for `Handle::current`.
+    static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
+    /// The local executor of the `block_on` running on this thread.
+    static LOCAL: RefCell<Option<Rc<LocalExecutor<'static>>>> = const { RefCell::new(None) };
+}
+
+/// Sets `CURRENT` for the life of the guard, restoring the previous value.
+struct Enter(Option<Handle>);
+
+impl Enter {
+    fn new(handle: Handle) -> Self {
+        Enter(CURRENT.with(|c| c.replace(Some(handle))))
+    }
+}
+
+impl Drop for Enter {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        CURRENT.with(|c| *c.borrow_mut() = previous);
+    }
+}
+
+/// A cheap, cloneable way to spawn onto a hub from anywhere, including from
+/// inside its tasks ([`Handle::current`]).
+///
+/// A handle does not keep its hub alive: after the hub shut down, tasks spawned
+/// through it are cancelled at once.
+///
+/// # Examples
+///
+/// ```
+/// use genlet_reactor::{Handle, Hub};
+///
+/// let hub = Hub::new().unwrap();
+/// let handle = hub.handle();
+/// let answer = hub.block_on(async move {
+///     let inner = Handle::current().expect("inside a hub").spawn(async { 21 });
+///     handle.spawn(async move { inner.await * 2 }).await
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+#[derive(Clone)]
+pub struct Handle {
+    shared: Weak<Shared>,
+}
+
+impl std::fmt::Debug for Handle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handle")
+            .field("open", &(self.shared.strong_count() > 0))
+            .finish()
+    }
+}
+
+impl Handle {
+    /// The handle of the hub running the current task (or the current
+    /// [`Hub::block_on`]); `None` outside any hub.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use genlet_reactor::{Handle, Hub};
+    ///
+    /// assert!(Handle::current().is_none());
+    /// let hub = Hub::new().unwrap();
+    /// assert!(hub.block_on(async { Handle::current().is_some() }));
+    /// ```
+    pub fn current() -> Option<Handle> {
+        CURRENT.with(|c| c.borrow().clone())
+    }
+
+    /// Spawns `future` at normal priority. Dropping the returned [`Task`]
+    /// cancels it; [`Task::detach`] lets it run on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let hub = genlet_reactor::Hub::new().unwrap();
+    /// let task = hub.handle().spawn(async { "done" });
+    /// assert_eq!(hub.block_on(task), "done");
+    /// ```
+    pub fn spawn<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Task<T> {
+        self.spawn_with_priority(Priority::Normal, future)
+    }
+
+    /// Spawns `future` at `priority`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use genlet_reactor::{Hub, Priority};
+    ///
+    /// let hub = Hub::new().unwrap();
+    /// let task = hub.handle().spawn_with_priority(Priority::Low, async { 5 });
+    /// assert_eq!(hub.block_on(task), 5);
+    /// ```
+    pub fn spawn_with_priority<T: Send + 'static>(
+        &self,
+        priority: Priority,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Task<T> {
+        match self.shared.upgrade() {
+            Some(shared) => shared.executors[priority.index()].spawn(future),
+            None => {
+                // The hub is gone: hand back a task that is already cancelled.
+                let (runnable, task) = async_task::spawn(future, |_| {});
+                drop(runnable);
+                task
+            }
+        }
+    }
+}
+
+/// Configures and builds a [`Hub`].
+///
+/// # Examples
+///
+/// ```
+/// use genlet_reactor::Hub;
+///
+/// let hub = Hub::builder().workers(2).thread_name("web").build().unwrap();
+/// assert_eq!(hub.block_on(async { 1 }), 1);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Builder {
+    workers: Option<usize>,
+    thread_name: String,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            workers: None,
+            thread_name: "genlet-hub".into(),
+        }
+    }
+}
+
+impl Builder {
+    /// The number of worker threads. The default is the number of available
+    /// cores. With `0` the hub has no threads of its own: its tasks run only
+    /// while some thread is inside [`Hub::block_on`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// // A single-threaded hub, driven by the caller.
+    /// let hub = genlet_reactor::Hub::builder().workers(0).build().unwrap();
+    /// let task = hub.spawn(async { 3 });
+    /// assert_eq!(hub.block_on(task), 3);
+    /// ```
+    pub fn workers(mut self, workers: usize) -> Self {
+        self.workers = Some(workers);
+        self
+    }
+
+    /// The workers' thread names: `name-0`, `name-1`, … (default `genlet-hub`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let hub = genlet_reactor::Hub::builder().workers(1).thread_name("io").build().unwrap();
+    /// let (tx, rx) = std::sync::mpsc::channel();
+    /// // Not awaited with block_on (whose thread runs tasks too): only the
+    /// // worker can run it.
+    /// hub.spawn(async move {
+    ///     tx.send(std::thread::current().name().map(String::from)).unwrap();
+    /// })
+    /// .detach();
+    /// assert_eq!(rx.recv().unwrap().as_deref(), Some("io-0"));
+    /// ```
+    pub fn thread_name(mut self, name: impl Into<String>) -> Self {
+        self.thread_name = name.into();
+        self
+    }
+
+    /// Starts the hub's threads.
+    ///
+    /// # Errors
+    ///
+    /// When the operating system refuses to start a thread; the threads
+    /// already started are stopped and joined first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let hub = genlet_reactor::Hub::builder().workers(1).build()?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn build(self) -> io::Result<Hub> {
+        let workers = self
+            .workers
+            .unwrap_or_else(|| thread::available_parallelism().map_or(1, |n| n.get()));
+        let shared = Arc::new(Shared {
+            executors: [Executor::new(), Executor::new(), Executor::new()],
+        });
+        let (stop, stopped) = async_channel::bounded::<()>(1);
+        let mut hub = Hub {
+            shared: Some(shared),
+            stop,
+            threads: Vec::with_capacity(workers),
+        };
+        for i in 0..workers {
+            let shared = hub.shared.clone().expect("set above");
+            let stopped = stopped.clone();
+            let thread = thread::Builder::new()
+                .name(format!("{}-{i}", self.thread_name))
+                .spawn(move || {
+                    let _enter = Enter::new(Handle {
+                        shared: Arc::downgrade(&shared),
+                    });
+                    async_io::block_on(shared.run(async {
+                        let _ = stopped.recv().await;
+                    }));
+                })?;
+            hub.threads.push(thread);
+        }
+        Ok(hub)
+    }
+}
+
+/// The hub: a pool of worker threads that run tasks by priority and, while
+/// they wait, poll the reactor for timers and socket readiness.
+///
+/// Dropping the hub stops and joins its threads, then cancels every task that
+/// has not finished (their destructors run). No thread outlives it.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use genlet_reactor::{sleep, Hub};
+///
+/// let hub = Hub::new().unwrap();
+/// let tasks: Vec<_> = (0..100)
+///     .map(|i| hub.spawn(async move {
+///         sleep(Duration::from_millis(1)).await;
+///         i
+///     }))
+///     .collect();
+/// let total: u32 = hub.block_on(async {
+///     let mut total = 0;
+///     for t in tasks { total += t.await; }
+///     total
+/// });
+/// assert_eq!(total, 4950);
+/// ```
+pub struct Hub {
+    shared: Option<Arc<Shared>>,
+    stop: async_channel::Sender<()>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub")
+            .field("workers", &self.threads.len())
+            .finish()
+    }
+}
+
+impl Hub {
+    /// A hub with one worker per available core.
+    ///
+    /// # Errors
+    ///
+    /// When a worker thread cannot be started.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let hub = genlet_reactor::Hub::new()?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn new() -> io::Result<Hub> {
+        Builder::default().build()
+    }
+
+    /// A [`Builder`] to configure a hub.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let hub = genlet_reactor::Hub::builder().workers(1).build().unwrap();
+    /// # drop(hub);
+    /// ```
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    fn shared(&self) -> &Arc<Shared> {
+        self.shared
+            .as_ref()
+            .expect("the hub's executors live until it is dropped")
+    }
+
+    /// A handle to spawn onto this hub from anywhere.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let hub = genlet_reactor::Hub::new().unwrap();
+    /// let handle = hub.handle();
+    /// std::thread::spawn(move || handle.spawn(async {}).detach()).join().unwrap();
+    /// ```
+    pub fn handle(&self) -> Handle {
+        Handle {
+            shared: Arc::downgrade(self.shared()),
+        }
+    }
+
+    /// Spawns `future` at normal priority. Dropping the returned [`Task`]
+    /// cancels it; [`Task::detach`] lets it run on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let hub = genlet_reactor::Hub::new().unwrap();
+    /// assert_eq!(hub.block_on(hub.spawn(async { 2 + 2 })), 4);
+    /// ```
+    pub fn spawn<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Task<T> {
+        self.handle().spawn(future)
+    }
+
+    /// Spawns `future` at `priority`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use genlet_reactor::{Hub, Priority};
+    ///
+    /// let hub = Hub::new().unwrap();
+    /// let urgent = hub.spawn_with_priority(Priority::High, async { "now" });
+    /// assert_eq!(hub.block_on(urgent), "now");
+    /// ```
+    pub fn spawn_with_priority<T: Send + 'static>(
+        &self,
+        priority: Priority,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Task<T> {
+        self.handle().spawn_with_priority(priority, future)
+    }
+
+    /// Runs `future` to completion on the calling thread, which meanwhile also
+    /// runs the hub's tasks, the `!Send` tasks of [`spawn_local`], and polls
+    /// the reactor.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let hub = genlet_reactor::Hub::new().unwrap();
+    /// let out = hub.block_on(async {
+    ///     genlet_reactor::sleep(Duration::from_millis(1)).await;
+    ///     "woke up"
+    /// });
+    /// assert_eq!(out, "woke up");
+    /// ```
+    pub fn block_on<T>(&self, future: impl Future<Output = T>) -> T {
+        let _enter = Enter::new(self.handle());
+        let local = Rc::new(LocalExecutor::new());
+        let previous = LOCAL.with(|l| l.replace(Some(local.clone())));
+        let _restore = RestoreLocal(previous);
+        async_io::block_on(local.run(self.shared().run(future)))
+    }
+}
+
+/// Puts back the previous `LOCAL` when a `block_on` ends.
+struct RestoreLocal(Option<Rc<LocalExecutor<'static>>>);
+
+impl Drop for RestoreLocal {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        LOCAL.with(|l| *l.borrow_mut() = previous);
+    }
+}
+
+/// Spawns a `!Send` future on the calling thread's [`Hub::block_on`]: it runs
+/// on that thread only, while the `block_on` lasts.
+///
+/// # Panics
+///
+/// When the calling thread is not inside [`Hub::block_on`].
+///
+/// # Examples
+///
+/// ```
+/// use std::rc::Rc;
+///
+/// let hub = genlet_reactor::Hub::new().unwrap();
+/// let n = hub.block_on(async {
+///     let shared = Rc::new(5); // not Send
+///     let task = genlet_reactor::spawn_local(async move { *shared * 2 });
+///     task.await
+/// });
+/// assert_eq!(n, 10);
+/// ```
+pub fn spawn_local<T: 'static>(future: impl Future<Output = T> + 'static) -> Task<T> {
+    LOCAL.with(|l| match &*l.borrow() {
+        Some(local) => local.spawn(future),
+        None => panic!(
+            "genlet-reactor: spawn_local called outside Hub::block_on; \
+             !Send tasks run on the thread inside block_on"
+        ),
+    })
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        // Stop every worker (each takes one message, or sees the channel
+        // closed), join them, then drop the executors: that cancels the tasks
+        // left in them, running their destructors here.
+        self.stop.close();
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+        drop(self.shared.take());
+    }
+}

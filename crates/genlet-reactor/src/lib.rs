@@ -1,0 +1,48 @@
+//! The genlet hub: what gevent users get from `gevent.get_hub()`, built from
+//! smol's parts.
+//!
+//! A [`Hub`] is a pool of worker threads. Each runs the hub's tasks and, while
+//! it has none ready, polls async-io's reactor, which fires timers and wakes
+//! tasks whose sockets became ready. Nothing here is a new runtime: scheduling
+//! is async-executor, the reactor is async-io, the sockets are async-net.
+//! What the hub adds:
+//!
+//! * **Priorities** ([`Priority`]): at every scheduling point a ready
+//!   higher-priority task runs before lower ones, with a fair turn that keeps
+//!   lower levels from starving.
+//! * **I/O is never starved by yielding**: [`yield_now`] makes the worker poll
+//!   for I/O before it runs another task (gevent's `sleep(0)` does not: #1071).
+//! * **Clean shutdown**: dropping the hub joins its threads and cancels the
+//!   tasks left, running their destructors; [`Handle`]s do not keep it alive.
+//!
+//! ```
+//! use std::time::Duration;
+//! use genlet_reactor::{sleep, timeout, Hub, Priority};
+//!
+//! let hub = Hub::new()?;
+//! let background = hub.spawn_with_priority(Priority::Low, async {
+//!     sleep(Duration::from_millis(2)).await;
+//!     "background work"
+//! });
+//! let out = hub.block_on(async {
+//!     let quick = timeout(Duration::from_secs(1), background).await;
+//!     quick.expect("well within a second")
+//! });
+//! assert_eq!(out, "background work");
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! Tasks are async-executor's [`Task`]: awaiting one gives its output,
+//! dropping it cancels the task, [`Task::detach`] lets it run on.
+
+mod err;
+mod hub;
+pub mod net;
+mod priority;
+mod time;
+
+pub use async_executor::Task;
+pub use err::Elapsed;
+pub use hub::{Builder, Handle, Hub, spawn_local};
+pub use priority::Priority;
+pub use time::{Interval, interval, sleep, sleep_until, timeout, yield_now};

@@ -1,0 +1,60 @@
+//! Task priorities, and the scheduling loop that honours them.
+//!
+//! The hub keeps one async-executor per [`Priority`] (the construction of
+//! async-executor's `examples/priority.rs`). At every scheduling point a worker
+//! tries the levels in order, highest first, and runs one task from the first
+//! level that has one ready.
+//!
+//! Strict order would let a busy higher level starve a lower one forever, so
+//! every `FAIR_TURN`th (32nd) scheduling point starts from a lower level instead,
+//! alternately normal and low. Under full load a ready normal task therefore
+//! runs at least once every `2 * FAIR_TURN` scheduling points, and so does a
+//! ready low one: lower levels are slowed down, never stopped.
+
+use async_executor::Executor;
+use futures_lite::FutureExt;
+
+/// How urgently a task should run.
+///
+/// # Examples
+///
+/// ```
+/// use genlet_reactor::{Hub, Priority};
+///
+/// let hub = Hub::builder().workers(1).build().unwrap();
+/// let task = hub.spawn_with_priority(Priority::High, async { 1 + 1 });
+/// assert_eq!(hub.block_on(task), 2);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Priority {
+    /// Runs before any ready normal or low task (e.g. latency-sensitive I/O).
+    High,
+    /// The default.
+    #[default]
+    Normal,
+    /// Runs when nothing more urgent is ready (e.g. CPU-heavy batch work), and
+    /// under full load at least once every 64 scheduling points.
+    Low,
+}
+
+impl Priority {
+    pub(crate) const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Every this many scheduling points, a lower level goes first.
+pub(crate) const FAIR_TURN: u32 = 32;
+
+/// Runs one ready task, trying the levels in the order this scheduling point
+/// calls for; waits if none is ready.
+pub(crate) async fn tick(executors: &[Executor<'static>; 3], turn: u32) {
+    let [high, normal, low] = executors;
+    if turn % FAIR_TURN != FAIR_TURN - 1 {
+        high.tick().or(normal.tick()).or(low.tick()).await
+    } else if (turn / FAIR_TURN).is_multiple_of(2) {
+        normal.tick().or(low.tick()).or(high.tick()).await
+    } else {
+        low.tick().or(normal.tick()).or(high.tick()).await
+    }
+}

@@ -1,0 +1,183 @@
+//! Time: sleeping, intervals, timeouts, and yielding to the hub.
+//!
+//! Built on async-io's timers, which the hub's workers fire while they wait for
+//! I/O.
+
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+use async_io::Timer;
+use futures_lite::{FutureExt, Stream};
+
+use crate::err::Elapsed;
+
+/// Waits for `duration`.
+///
+/// # Cancel safety
+///
+/// Dropping the future cancels the wait.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::{Duration, Instant};
+///
+/// let hub = genlet_reactor::Hub::new().unwrap();
+/// let start = Instant::now();
+/// hub.block_on(genlet_reactor::sleep(Duration::from_millis(5)));
+/// assert!(start.elapsed() >= Duration::from_millis(5));
+/// ```
+pub async fn sleep(duration: Duration) {
+    Timer::after(duration).await;
+}
+
+/// Waits until `deadline`.
+///
+/// # Cancel safety
+///
+/// Dropping the future cancels the wait.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::{Duration, Instant};
+///
+/// let hub = genlet_reactor::Hub::new().unwrap();
+/// let deadline = Instant::now() + Duration::from_millis(5);
+/// hub.block_on(genlet_reactor::sleep_until(deadline));
+/// assert!(Instant::now() >= deadline);
+/// ```
+pub async fn sleep_until(deadline: Instant) {
+    Timer::at(deadline).await;
+}
+
+/// A stream that yields the time every `period`, starting one period from now.
+///
+/// Ticks missed while nobody polled are not made up: the next one is due a
+/// whole period after the late one was taken.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use futures_lite::StreamExt;
+///
+/// let hub = genlet_reactor::Hub::new().unwrap();
+/// let ticks: Vec<_> = hub.block_on(genlet_reactor::interval(Duration::from_millis(1)).take(3).collect());
+/// assert_eq!(ticks.len(), 3);
+/// assert!(ticks.windows(2).all(|w| w[0] < w[1]));
+/// ```
+pub fn interval(period: Duration) -> Interval {
+    Interval {
+        period,
+        timer: Timer::after(period),
+    }
+}
+
+/// The stream returned by [`interval`].
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use futures_lite::StreamExt;
+///
+/// let hub = genlet_reactor::Hub::new().unwrap();
+/// let mut every = genlet_reactor::interval(Duration::from_millis(1));
+/// hub.block_on(async { every.next().await });
+/// ```
+#[derive(Debug)]
+pub struct Interval {
+    period: Duration,
+    timer: Timer,
+}
+
+impl Stream for Interval {
+    type Item = Instant;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Instant>> {
+        match Pin::new(&mut self.timer).poll(cx) {
+            Poll::Ready(at) => {
+                let period = self.period;
+                self.timer.set_after(period);
+                Poll::Ready(Some(at))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// Runs `future` for at most `duration`: `Ok` with its output, or
+/// `Err(Elapsed)`, in which case `future` is dropped (its destructors run)
+/// before this returns.
+///
+/// The error is a distinct type, not a panic or an error of the future's own
+/// kind, so a catch-all on the future's errors cannot swallow a timeout by
+/// accident (gevent's `Timeout` slips past `except Exception`, #838).
+///
+/// # Errors
+///
+/// [`Elapsed`] when the time ran out first.
+///
+/// # Cancel safety
+///
+/// As cancel-safe as `future`: dropping this drops it.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use genlet_reactor::{sleep, timeout};
+///
+/// let hub = genlet_reactor::Hub::new().unwrap();
+/// let quick = hub.block_on(timeout(Duration::from_secs(5), async { 7 }));
+/// assert_eq!(quick, Ok(7));
+/// let slow = hub.block_on(timeout(Duration::from_millis(1), sleep(Duration::from_secs(60))));
+/// assert!(slow.is_err());
+/// ```
+pub async fn timeout<T>(duration: Duration, future: impl Future<Output = T>) -> Result<T, Elapsed> {
+    let deadline = async {
+        Timer::after(duration).await;
+        Err(Elapsed { after: duration })
+    };
+    async { Ok(future.await) }.or(deadline).await
+}
+
+std::thread_local! {
+    /// Set by `yield_now`: the worker should poll for I/O before it runs
+    /// another task.
+    static POLL_IO: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True (and cleared) when a task yielded since the last check.
+pub(crate) fn take_poll_io_request() -> bool {
+    POLL_IO.with(|flag| flag.replace(false))
+}
+
+/// Lets every other ready task run, and the hub poll for I/O, before this task
+/// goes on: gevent's `sleep(0)`, without its starving of I/O (gevent #1071).
+///
+/// # Examples
+///
+/// ```
+/// use genlet_reactor::{yield_now, Hub};
+///
+/// let hub = Hub::builder().workers(1).build().unwrap();
+/// let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+/// let (a, b) = (log.clone(), log.clone());
+/// let first = hub.spawn(async move {
+///     a.lock().unwrap().push("a1");
+///     yield_now().await;
+///     a.lock().unwrap().push("a2");
+/// });
+/// let second = hub.spawn(async move { b.lock().unwrap().push("b") });
+/// hub.block_on(async { first.await; second.await });
+/// assert_eq!(log.lock().unwrap().len(), 3);
+/// ```
+pub async fn yield_now() {
+    POLL_IO.with(|flag| flag.set(true));
+    futures_lite::future::yield_now().await;
+}

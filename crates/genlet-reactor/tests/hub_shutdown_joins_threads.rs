@@ -1,0 +1,44 @@
+//! Dropping a hub stops and joins every worker thread: none outlives it.
+
+use genlet_reactor::Hub;
+
+/// The names of this process's threads, from /proc.
+fn thread_names() -> Vec<String> {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .map(|name| name.trim().to_string())
+        .collect()
+}
+
+#[test]
+fn dropping_the_hub_leaves_no_worker_thread() {
+    let hub = Hub::builder()
+        .workers(4)
+        .thread_name("joined")
+        .build()
+        .unwrap();
+    // Busy, sleeping and detached tasks must not keep a worker alive.
+    for i in 0..50 {
+        hub.spawn(async move {
+            genlet_reactor::sleep(std::time::Duration::from_secs(60 + i)).await;
+        })
+        .detach();
+    }
+    assert_eq!(hub.block_on(hub.spawn(async { 1 })), 1);
+    assert_eq!(
+        thread_names()
+            .iter()
+            .filter(|n| n.starts_with("joined-"))
+            .count(),
+        4
+    );
+    drop(hub);
+    assert_eq!(
+        thread_names()
+            .iter()
+            .filter(|n| n.starts_with("joined-"))
+            .count(),
+        0
+    );
+}
