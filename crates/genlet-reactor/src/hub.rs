@@ -7,10 +7,12 @@ use std::io;
 use std::rc::Rc;
 use std::sync::{Arc, Weak};
 use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
 use async_executor::{Executor, LocalExecutor, Task};
 use futures_lite::{FutureExt, future};
 
+use crate::detector::{self, BlockingReport, Detector, OnBlocking, Watched};
 use crate::priority::{self, Priority};
 use crate::time::take_poll_io_request;
 
@@ -19,6 +21,7 @@ use crate::time::take_poll_io_request;
 /// every task still in them, even tasks that hold a [`Handle`].
 struct Shared {
     executors: [Executor<'static>; 3],
+    detector: Option<Arc<Detector>>,
 }
 
 impl Shared {
@@ -115,8 +118,8 @@ impl Handle {
         CURRENT.with(|c| c.borrow().clone())
     }
 
-    /// Spawns `future` at normal priority. Dropping the returned [`Task`]
-    /// cancels it; [`Task::detach`] lets it run on.
+    /// Spawns `future` at normal priority, unnamed. Dropping the returned
+    /// [`Task`] cancels it; [`Task::detach`] lets it run on.
     ///
     /// # Examples
     ///
@@ -129,10 +132,10 @@ impl Handle {
         &self,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Task<T> {
-        self.spawn_with_priority(Priority::Normal, future)
+        self.task().spawn(future)
     }
 
-    /// Spawns `future` at `priority`.
+    /// A [`TaskBuilder`] to spawn a task with a name or a priority.
     ///
     /// # Examples
     ///
@@ -140,22 +143,94 @@ impl Handle {
     /// use genlet_reactor::{Hub, Priority};
     ///
     /// let hub = Hub::new().unwrap();
-    /// let task = hub.handle().spawn_with_priority(Priority::Low, async { 5 });
+    /// let task = hub.handle().task().name("batch").priority(Priority::Low).spawn(async { 5 });
     /// assert_eq!(hub.block_on(task), 5);
     /// ```
-    pub fn spawn_with_priority<T: Send + 'static>(
-        &self,
-        priority: Priority,
+    pub fn task(&self) -> TaskBuilder {
+        TaskBuilder {
+            handle: self.clone(),
+            name: None,
+            priority: Priority::Normal,
+        }
+    }
+}
+
+/// Spawns one task with a name (shown by the blocking detector) and a
+/// [`Priority`]. Made by [`Hub::task`] or [`Handle::task`].
+///
+/// # Examples
+///
+/// ```
+/// use genlet_reactor::{Hub, Priority};
+///
+/// let hub = Hub::new().unwrap();
+/// let urgent = hub.task().name("echo").priority(Priority::High).spawn(async { "now" });
+/// assert_eq!(hub.block_on(urgent), "now");
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "a task builder does nothing until `spawn`"]
+pub struct TaskBuilder {
+    handle: Handle,
+    name: Option<Arc<str>>,
+    priority: Priority,
+}
+
+impl TaskBuilder {
+    /// Names the task.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let hub = genlet_reactor::Hub::new().unwrap();
+    /// hub.block_on(hub.task().name("greeter").spawn(async {}));
+    /// ```
+    pub fn name(mut self, name: impl Into<Arc<str>>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets the task's priority (default [`Priority::Normal`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use genlet_reactor::{Hub, Priority};
+    ///
+    /// let hub = Hub::new().unwrap();
+    /// hub.block_on(hub.task().priority(Priority::High).spawn(async {}));
+    /// ```
+    pub fn priority(mut self, priority: Priority) -> Self {
+        self.priority = priority;
+        self
+    }
+
+    /// Spawns `future`. Dropping the returned [`Task`] cancels it;
+    /// [`Task::detach`] lets it run on. After the hub shut down, the task is
+    /// cancelled at once (awaiting it panics; [`Task::fallible`] gives `None`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let hub = genlet_reactor::Hub::new().unwrap();
+    /// let task = hub.task().name("adder").spawn(async { 1 + 2 });
+    /// assert_eq!(hub.block_on(task), 3);
+    /// ```
+    pub fn spawn<T: Send + 'static>(
+        self,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Task<T> {
-        match self.shared.upgrade() {
-            Some(shared) => shared.executors[priority.index()].spawn(future),
-            None => {
-                // The hub is gone: hand back a task that is already cancelled.
-                let (runnable, task) = async_task::spawn(future, |_| {});
-                drop(runnable);
-                task
-            }
+        let Some(shared) = self.handle.shared.upgrade() else {
+            // The hub is gone: hand back a task that is already cancelled.
+            let (runnable, task) = async_task::spawn(future, |_| {});
+            drop(runnable);
+            return task;
+        };
+        let executor = &shared.executors[self.priority.index()];
+        if shared.detector.is_some() {
+            let name = self.name.unwrap_or_else(|| "<unnamed>".into());
+            executor.spawn(Watched { name, future })
+        } else {
+            executor.spawn(future)
         }
     }
 }
@@ -170,10 +245,22 @@ impl Handle {
 /// let hub = Hub::builder().workers(2).thread_name("web").build().unwrap();
 /// assert_eq!(hub.block_on(async { 1 }), 1);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Builder {
     workers: Option<usize>,
     thread_name: String,
+    blocking_threshold: Option<Duration>,
+    on_blocking: Option<OnBlocking>,
+}
+
+impl std::fmt::Debug for Builder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder")
+            .field("workers", &self.workers)
+            .field("thread_name", &self.thread_name)
+            .field("blocking_threshold", &self.blocking_threshold)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Builder {
@@ -181,6 +268,8 @@ impl Default for Builder {
         Builder {
             workers: None,
             thread_name: "genlet-hub".into(),
+            blocking_threshold: detector::threshold_from_env(),
+            on_blocking: None,
         }
     }
 }
@@ -223,6 +312,41 @@ impl Builder {
         self
     }
 
+    /// Turns on the blocking detector: a task whose single poll keeps a worker
+    /// busy longer than `threshold` is reported (see [`BlockingReport`]). Also
+    /// on when the `GENLET_DETECT_BLOCKING` environment variable is `1` (100 ms)
+    /// or a number of milliseconds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let hub = genlet_reactor::Hub::builder()
+    ///     .detect_blocking(Duration::from_millis(100))
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(hub);
+    /// ```
+    pub fn detect_blocking(mut self, threshold: Duration) -> Self {
+        self.blocking_threshold = Some(threshold);
+        self
+    }
+
+    /// Where the blocking detector's reports go (default: one line on stderr).
+    /// Setting it does not turn the detector on.
+    ///
+    /// # Examples
+    ///
+    /// See [`BlockingReport`].
+    pub fn on_blocking(
+        mut self,
+        callback: impl Fn(&BlockingReport) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_blocking = Some(Arc::new(callback));
+        self
+    }
+
     /// Starts the hub's threads.
     ///
     /// # Errors
@@ -240,29 +364,48 @@ impl Builder {
         let workers = self
             .workers
             .unwrap_or_else(|| thread::available_parallelism().map_or(1, |n| n.get()));
+        let names: Vec<String> = (0..workers)
+            .map(|i| format!("{}-{i}", self.thread_name))
+            .collect();
+        let detector = self.blocking_threshold.map(|threshold| {
+            let on_blocking = self
+                .on_blocking
+                .clone()
+                .unwrap_or_else(detector::print_report);
+            Arc::new(Detector::new(threshold, &names, on_blocking))
+        });
         let shared = Arc::new(Shared {
             executors: [Executor::new(), Executor::new(), Executor::new()],
+            detector: detector.clone(),
         });
         let (stop, stopped) = async_channel::bounded::<()>(1);
         let mut hub = Hub {
             shared: Some(shared),
             stop,
-            threads: Vec::with_capacity(workers),
+            threads: Vec::with_capacity(workers + 1),
+            detector: detector.clone(),
         };
-        for i in 0..workers {
+        for (i, name) in names.into_iter().enumerate() {
             let shared = hub.shared.clone().expect("set above");
             let stopped = stopped.clone();
-            let thread = thread::Builder::new()
-                .name(format!("{}-{i}", self.thread_name))
-                .spawn(move || {
-                    let _enter = Enter::new(Handle {
-                        shared: Arc::downgrade(&shared),
-                    });
-                    async_io::block_on(shared.run(async {
-                        let _ = stopped.recv().await;
-                    }));
-                })?;
+            let thread = thread::Builder::new().name(name).spawn(move || {
+                if let Some(detector) = &shared.detector {
+                    detector.enter_worker(i);
+                }
+                let _enter = Enter::new(Handle {
+                    shared: Arc::downgrade(&shared),
+                });
+                async_io::block_on(shared.run(async {
+                    let _ = stopped.recv().await;
+                }));
+            })?;
             hub.threads.push(thread);
+        }
+        if let Some(detector) = detector {
+            let monitor = thread::Builder::new()
+                .name(format!("{}-monitor", self.thread_name))
+                .spawn(move || detector.monitor())?;
+            hub.threads.push(monitor);
         }
         Ok(hub)
     }
@@ -297,7 +440,9 @@ impl Builder {
 pub struct Hub {
     shared: Option<Arc<Shared>>,
     stop: async_channel::Sender<()>,
+    /// The workers, then the detector's monitor if there is one.
     threads: Vec<JoinHandle<()>>,
+    detector: Option<Arc<Detector>>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -374,7 +519,7 @@ impl Hub {
         self.handle().spawn(future)
     }
 
-    /// Spawns `future` at `priority`.
+    /// A [`TaskBuilder`] to spawn a task with a name or a priority.
     ///
     /// # Examples
     ///
@@ -382,15 +527,11 @@ impl Hub {
     /// use genlet_reactor::{Hub, Priority};
     ///
     /// let hub = Hub::new().unwrap();
-    /// let urgent = hub.spawn_with_priority(Priority::High, async { "now" });
+    /// let urgent = hub.task().priority(Priority::High).spawn(async { "now" });
     /// assert_eq!(hub.block_on(urgent), "now");
     /// ```
-    pub fn spawn_with_priority<T: Send + 'static>(
-        &self,
-        priority: Priority,
-        future: impl Future<Output = T> + Send + 'static,
-    ) -> Task<T> {
-        self.handle().spawn_with_priority(priority, future)
+    pub fn task(&self) -> TaskBuilder {
+        self.handle().task()
     }
 
     /// Runs `future` to completion on the calling thread, which meanwhile also
@@ -464,7 +605,11 @@ impl Drop for Hub {
         // closed), join them, then drop the executors: that cancels the tasks
         // left in them, running their destructors here.
         self.stop.close();
+        if let Some(detector) = &self.detector {
+            detector.stop();
+        }
         for thread in self.threads.drain(..) {
+            thread.thread().unpark();
             let _ = thread.join();
         }
         drop(self.shared.take());

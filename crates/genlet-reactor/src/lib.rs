@@ -12,6 +12,8 @@
 //!   lower levels from starving.
 //! * **I/O is never starved by yielding**: [`yield_now`] makes the worker poll
 //!   for I/O before it runs another task (gevent's `sleep(0)` does not: #1071).
+//! * **A blocking detector** ([`Builder::detect_blocking`]): a task that keeps a
+//!   worker busy too long is reported by name; smol has nothing of the kind.
 //! * **Clean shutdown**: dropping the hub joins its threads and cancels the
 //!   tasks left, running their destructors; [`Handle`]s do not keep it alive.
 //!
@@ -20,7 +22,7 @@
 //! use genlet_reactor::{sleep, timeout, Hub, Priority};
 //!
 //! let hub = Hub::new()?;
-//! let background = hub.spawn_with_priority(Priority::Low, async {
+//! let background = hub.task().name("background").priority(Priority::Low).spawn(async {
 //!     sleep(Duration::from_millis(2)).await;
 //!     "background work"
 //! });
@@ -35,6 +37,7 @@
 //! Tasks are async-executor's [`Task`]: awaiting one gives its output,
 //! dropping it cancels the task, [`Task::detach`] lets it run on.
 
+mod detector;
 mod err;
 mod hub;
 pub mod net;
@@ -42,7 +45,10 @@ mod priority;
 mod time;
 
 pub use async_executor::Task;
+pub use detector::{
+    BlockingReport, DEFAULT_THRESHOLD as DEFAULT_BLOCKING_THRESHOLD, ENV_VAR as DETECT_BLOCKING_ENV,
+};
 pub use err::Elapsed;
-pub use hub::{Builder, Handle, Hub, spawn_local};
+pub use hub::{Builder, Handle, Hub, TaskBuilder, spawn_local};
 pub use priority::Priority;
 pub use time::{Interval, interval, sleep, sleep_until, timeout, yield_now};

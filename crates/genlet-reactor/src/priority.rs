@@ -22,7 +22,7 @@ use futures_lite::FutureExt;
 /// use genlet_reactor::{Hub, Priority};
 ///
 /// let hub = Hub::builder().workers(1).build().unwrap();
-/// let task = hub.spawn_with_priority(Priority::High, async { 1 + 1 });
+/// let task = hub.task().priority(Priority::High).spawn(async { 1 + 1 });
 /// assert_eq!(hub.block_on(task), 2);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -21,7 +21,7 @@ fn ready_tasks_run_highest_priority_first() {
         .enumerate()
     {
         let order = order.clone();
-        tasks.push(hub.spawn_with_priority(priority, async move {
+        tasks.push(hub.task().priority(priority).spawn(async move {
             order.lock().unwrap().push((priority, i));
         }));
     }
@@ -50,7 +50,7 @@ fn low_priority_is_not_starved_by_a_busy_high_priority_task() {
     let stop = Arc::new(AtomicBool::new(false));
     let s = stop.clone();
     // Always ready at high priority.
-    let busy = hub.spawn_with_priority(Priority::High, async move {
+    let busy = hub.task().priority(Priority::High).spawn(async move {
         while !s.load(Ordering::SeqCst) {
             yield_now().await;
         }
@@ -58,13 +58,15 @@ fn low_priority_is_not_starved_by_a_busy_high_priority_task() {
     let (tx, rx) = std::sync::mpsc::channel();
     for priority in [Priority::Normal, Priority::Low] {
         let tx = tx.clone();
-        hub.spawn_with_priority(priority, async move {
-            for _ in 0..10 {
-                yield_now().await;
-            }
-            tx.send(priority).unwrap();
-        })
-        .detach();
+        hub.task()
+            .priority(priority)
+            .spawn(async move {
+                for _ in 0..10 {
+                    yield_now().await;
+                }
+                tx.send(priority).unwrap();
+            })
+            .detach();
     }
     let mut finished = vec![
         rx.recv_timeout(Duration::from_secs(30))

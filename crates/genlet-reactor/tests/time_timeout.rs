@@ -30,7 +30,10 @@ fn timeout_drops_the_inner_future_before_returning() {
         // Already dropped when `timeout` returns.
         (result, dropped.load(Ordering::SeqCst))
     });
-    assert!(result.1, "the inner future was dropped before timeout returned");
+    assert!(
+        result.1,
+        "the inner future was dropped before timeout returned"
+    );
     let err = result.0.unwrap_err();
     assert_eq!(err.duration(), Duration::from_millis(5));
 }

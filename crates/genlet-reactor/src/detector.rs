@@ -1,0 +1,260 @@
+//! The blocking detector: gevent's monitor thread for the hub.
+//!
+//! Off by default. When on ([`Builder::detect_blocking`](crate::Builder::detect_blocking)
+//! or the `GENLET_DETECT_BLOCKING` environment variable), every task poll on a
+//! worker records when it started and which task it is, and a monitor thread
+//! checks the workers every half threshold. A poll that has kept its worker
+//! busy longer than the threshold (default 100 ms) is reported once, naming
+//! the task, through a callback whose default prints one line to stderr.
+//!
+//! Only polls count: a task that is merely waiting (on a timer, a socket, a
+//! channel) holds no worker and is never reported. Tasks polled by a thread
+//! inside `Hub::block_on` rather than by a worker are not watched.
+
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The environment variable that turns the detector on for every hub: `1`
+/// for the default threshold, or a threshold in milliseconds (`GENLET_DETECT_BLOCKING=250`).
+pub const ENV_VAR: &str = "GENLET_DETECT_BLOCKING";
+
+/// The default threshold.
+pub const DEFAULT_THRESHOLD: Duration = Duration::from_millis(100);
+
+/// What the detector saw: a task that kept a worker busy too long.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::mpsc;
+/// use std::time::Duration;
+/// use genlet_reactor::Hub;
+///
+/// let (tx, rx) = mpsc::channel();
+/// let tx = std::sync::Mutex::new(tx);
+/// let hub = Hub::builder()
+///     .workers(1)
+///     .detect_blocking(Duration::from_millis(20))
+///     .on_blocking(move |report| tx.lock().unwrap().send(report.task().to_string()).unwrap())
+///     .build()
+///     .unwrap();
+/// hub.task().name("spinner").spawn(async {
+///     std::thread::sleep(Duration::from_millis(100)); // blocks the worker
+/// })
+/// .detach();
+/// assert_eq!(rx.recv_timeout(Duration::from_secs(30)).unwrap(), "spinner");
+/// ```
+#[derive(Clone, Debug)]
+pub struct BlockingReport {
+    task: Arc<str>,
+    worker: Arc<str>,
+    busy_for: Duration,
+}
+
+impl BlockingReport {
+    /// The task's name (`"<unnamed>"` when it was spawned without one).
+    ///
+    /// # Examples
+    ///
+    /// See [`BlockingReport`].
+    pub fn task(&self) -> &str {
+        &self.task
+    }
+
+    /// The worker thread's name.
+    ///
+    /// # Examples
+    ///
+    /// See [`BlockingReport`].
+    pub fn worker(&self) -> &str {
+        &self.worker
+    }
+
+    /// How long the poll had been running when it was seen.
+    ///
+    /// # Examples
+    ///
+    /// See [`BlockingReport`].
+    pub fn busy_for(&self) -> Duration {
+        self.busy_for
+    }
+}
+
+impl fmt::Display for BlockingReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "genlet: task '{}' has kept worker '{}' busy for {} ms without yielding",
+            self.task,
+            self.worker,
+            self.busy_for.as_millis()
+        )
+    }
+}
+
+/// The callback that receives reports.
+pub(crate) type OnBlocking = Arc<dyn Fn(&BlockingReport) + Send + Sync>;
+
+/// The default callback: one line on stderr.
+pub(crate) fn print_report() -> OnBlocking {
+    Arc::new(|report| eprintln!("{report}"))
+}
+
+/// The threshold the environment asks for, if any.
+pub(crate) fn threshold_from_env() -> Option<Duration> {
+    parse_threshold(&std::env::var(ENV_VAR).ok()?)
+}
+
+/// `1`/`true`/`on`: the default threshold; a number above 1: that many
+/// milliseconds; anything else: off.
+fn parse_threshold(value: &str) -> Option<Duration> {
+    match value.trim() {
+        "1" | "true" | "on" => Some(DEFAULT_THRESHOLD),
+        ms => ms
+            .parse::<u64>()
+            .ok()
+            .filter(|&ms| ms > 1)
+            .map(Duration::from_millis),
+    }
+}
+
+/// One worker's current poll, as the monitor sees it.
+pub(crate) struct WorkerSlot {
+    name: Arc<str>,
+    /// Nanoseconds since `epoch` when the current poll started; 0 when idle.
+    started: AtomicU64,
+    /// Bumped at each poll, so a long poll is reported once.
+    polls: AtomicU64,
+    task: Mutex<Arc<str>>,
+}
+
+/// The detector's shared state: one slot per worker, and the stop flag.
+pub(crate) struct Detector {
+    epoch: Instant,
+    threshold: Duration,
+    slots: Vec<Arc<WorkerSlot>>,
+    stopped: AtomicBool,
+    on_blocking: OnBlocking,
+}
+
+std::thread_local! {
+    /// The slot of the worker running on this thread, if watched.
+    static SLOT: RefCell<Option<(Arc<Detector>, Arc<WorkerSlot>)>> = const { RefCell::new(None) };
+}
+
+impl Detector {
+    pub(crate) fn new(threshold: Duration, workers: &[String], on_blocking: OnBlocking) -> Self {
+        Detector {
+            epoch: Instant::now(),
+            threshold,
+            slots: workers
+                .iter()
+                .map(|name| {
+                    Arc::new(WorkerSlot {
+                        name: name.as_str().into(),
+                        started: AtomicU64::new(0),
+                        polls: AtomicU64::new(0),
+                        task: Mutex::new("<idle>".into()),
+                    })
+                })
+                .collect(),
+            stopped: AtomicBool::new(false),
+            on_blocking,
+        }
+    }
+
+    /// Marks the calling thread as worker `index`.
+    pub(crate) fn enter_worker(self: &Arc<Self>, index: usize) {
+        SLOT.with(|s| *s.borrow_mut() = Some((self.clone(), self.slots[index].clone())));
+    }
+
+    fn now(&self) -> u64 {
+        // At least 1: 0 means idle.
+        (self.epoch.elapsed().as_nanos() as u64).max(1)
+    }
+
+    /// The monitor thread's loop, until `stop`.
+    pub(crate) fn monitor(&self) {
+        let mut reported: Vec<u64> = vec![u64::MAX; self.slots.len()];
+        while !self.stopped.load(Ordering::Acquire) {
+            std::thread::park_timeout(self.threshold / 2);
+            let now = self.now();
+            for (slot, last) in self.slots.iter().zip(&mut reported) {
+                let started = slot.started.load(Ordering::Acquire);
+                let poll = slot.polls.load(Ordering::Acquire);
+                if started == 0 || poll == *last {
+                    continue;
+                }
+                let busy_for = Duration::from_nanos(now.saturating_sub(started));
+                if busy_for >= self.threshold {
+                    *last = poll;
+                    let task = slot.task.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                    (self.on_blocking)(&BlockingReport {
+                        task,
+                        worker: slot.name.clone(),
+                        busy_for,
+                    });
+                }
+            }
+        }
+    }
+
+    pub(crate) fn stop(&self) {
+        self.stopped.store(true, Ordering::Release);
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A task's future, timed at each poll when its worker is watched.
+    pub(crate) struct Watched<F> {
+        pub(crate) name: Arc<str>,
+        #[pin]
+        pub(crate) future: F,
+    }
+}
+
+impl<F: Future> Future for Watched<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let watch = SLOT.with(|s| s.borrow().clone());
+        let Some((detector, slot)) = watch else {
+            return this.future.poll(cx);
+        };
+        *slot.task.lock().unwrap_or_else(|e| e.into_inner()) = this.name.clone();
+        slot.polls.fetch_add(1, Ordering::AcqRel);
+        slot.started.store(detector.now(), Ordering::Release);
+        /// Marks the worker idle even if the poll panics.
+        struct Idle<'a>(&'a WorkerSlot);
+        impl Drop for Idle<'_> {
+            fn drop(&mut self) {
+                self.0.started.store(0, Ordering::Release);
+            }
+        }
+        let _idle = Idle(&slot);
+        this.future.poll(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DEFAULT_THRESHOLD, parse_threshold};
+    use std::time::Duration;
+
+    #[test]
+    fn environment_values() {
+        assert_eq!(parse_threshold("1"), Some(DEFAULT_THRESHOLD));
+        assert_eq!(parse_threshold(" on "), Some(DEFAULT_THRESHOLD));
+        assert_eq!(parse_threshold("250"), Some(Duration::from_millis(250)));
+        for off in ["", "0", "off", "false", "soon", "-5"] {
+            assert_eq!(parse_threshold(off), None, "{off:?}");
+        }
+    }
+}

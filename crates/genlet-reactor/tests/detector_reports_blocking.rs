@@ -1,0 +1,88 @@
+//! The blocking detector reports a task that keeps a worker busy, by name and
+//! once per long poll, and stays silent about tasks that merely wait.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use genlet_reactor::{BlockingReport, Hub, sleep};
+
+fn hub_with_reports(threshold: Duration) -> (Hub, Arc<Mutex<Vec<BlockingReport>>>) {
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let sink = reports.clone();
+    let hub = Hub::builder()
+        .workers(2)
+        .thread_name("watched")
+        .detect_blocking(threshold)
+        .on_blocking(move |r| sink.lock().unwrap().push(r.clone()))
+        .build()
+        .unwrap();
+    (hub, reports)
+}
+
+#[test]
+fn a_spinning_task_is_reported_once_by_name() {
+    let (hub, reports) = hub_with_reports(Duration::from_millis(40));
+    let spinner = hub.task().name("spinner").spawn(async {
+        // Busy without yielding, well past the threshold.
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_millis(300) {
+            std::hint::spin_loop();
+        }
+    });
+    let sleeper = hub.task().name("sleeper").spawn(async {
+        sleep(Duration::from_millis(300)).await;
+    });
+    let (tx, rx) = std::sync::mpsc::channel();
+    hub.spawn(async move {
+        spinner.await;
+        sleeper.await;
+        tx.send(()).unwrap();
+    })
+    .detach();
+    rx.recv_timeout(Duration::from_secs(60)).unwrap();
+    drop(hub); // joins the monitor too
+    let reports = reports.lock().unwrap();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    let report = &reports[0];
+    assert_eq!(report.task(), "spinner");
+    assert!(
+        report.worker().starts_with("watched-"),
+        "{}",
+        report.worker()
+    );
+    assert!(report.busy_for() >= Duration::from_millis(40));
+    assert!(
+        report
+            .to_string()
+            .starts_with("genlet: task 'spinner' has kept worker 'watched-")
+    );
+}
+
+#[test]
+fn waiting_tasks_are_never_reported() {
+    let (hub, reports) = hub_with_reports(Duration::from_millis(20));
+    let waiters: Vec<_> = (0..20)
+        .map(|i| {
+            hub.task().name(format!("waiter-{i}")).spawn(async {
+                for _ in 0..5 {
+                    sleep(Duration::from_millis(20)).await;
+                }
+            })
+        })
+        .collect();
+    let (tx, rx) = std::sync::mpsc::channel();
+    hub.spawn(async move {
+        for w in waiters {
+            w.await;
+        }
+        tx.send(()).unwrap();
+    })
+    .detach();
+    rx.recv_timeout(Duration::from_secs(60)).unwrap();
+    drop(hub);
+    assert!(
+        reports.lock().unwrap().is_empty(),
+        "{:?}",
+        reports.lock().unwrap()
+    );
+}
