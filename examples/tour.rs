@@ -4,8 +4,8 @@
 //! cargo run --release --example tour
 //! ```
 //!
-//! It grows as the crates land; today it shows genlet-coro's generators and
-//! what a resume costs.
+//! It grows as the crates land; today it shows genlet-coro's generators, what
+//! a resume costs, and an echo server written as generator tasks on the hub.
 
 use std::io::Write;
 use std::time::Instant;
@@ -17,6 +17,8 @@ fn main() -> std::io::Result<()> {
     genlet_workspace::demos::generators::run(&mut out)?;
     writeln!(out)?;
     genlet_workspace::demos::resume_cost::run(&mut out, 2_000_000)?;
+    writeln!(out)?;
+    genlet_workspace::demos::echo_gen::run(&mut out, 0, 3)?;
     writeln!(
         out,
         "\ntour finished in {:.2} s",

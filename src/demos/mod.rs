@@ -2,5 +2,6 @@
 //! the writer it is given, so the tour can run them in turn and the tests can
 //! check their output.
 
+pub mod echo_gen;
 pub mod generators;
 pub mod resume_cost;

@@ -12,6 +12,9 @@
 //!   lower levels from starving.
 //! * **I/O is never starved by yielding**: [`yield_now`] makes the worker poll
 //!   for I/O before it runs another task (gevent's `sleep(0)` does not: #1071).
+//! * **Generator tasks** ([`gen_task`]): tasks written as genlet-coro
+//!   generators that yield I/O requests, runnable on the hub and on a
+//!   deterministic driver with a virtual clock.
 //! * **A blocking detector** ([`Builder::detect_blocking`]): a task that keeps a
 //!   worker busy too long is reported by name; smol has nothing of the kind.
 //! * **Clean shutdown**: dropping the hub joins its threads and cancels the
@@ -39,6 +42,7 @@
 
 mod detector;
 mod err;
+pub mod gen_task;
 mod hub;
 pub mod net;
 mod priority;

@@ -1,0 +1,247 @@
+//! [`HubDriver`]: runs generator tasks on a hub, with real sockets and real
+//! time.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use async_io::Async;
+use futures_lite::{AsyncReadExt, AsyncWriteExt};
+use genlet_coro::CoroutineState;
+
+use super::{GenTask, Reply, Request, SocketId, Step, Transcripts, record};
+use crate::{Handle, Task};
+
+#[derive(Clone)]
+enum Socket {
+    Listener(Arc<Async<TcpListener>>),
+    Stream(Arc<Async<TcpStream>>),
+}
+
+struct Inner {
+    hub: Handle,
+    sockets: Mutex<HashMap<SocketId, Socket>>,
+    next_socket: AtomicU32,
+    next_task: AtomicUsize,
+    transcripts: Mutex<Transcripts>,
+}
+
+/// Runs generator tasks as tasks of a hub: each request is carried out with
+/// real sockets (async-io) and real timers, and the task resumed with the
+/// result. Tasks a generator spawns run on the same hub and share the
+/// driver's sockets.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use genlet_coro::{Co, Gen};
+/// use genlet_reactor::Hub;
+/// use genlet_reactor::gen_task::{HubDriver, Reply, Request};
+///
+/// let hub = Hub::new().unwrap();
+/// let driver = HubDriver::new(hub.handle());
+/// let task = driver.spawn(Box::pin(Gen::new(|co: Co<Request, Reply>, _: Reply| async move {
+///     co.yield_(Request::Sleep(Duration::from_millis(1))).await;
+///     co.yield_(Request::Yield).await;
+/// })));
+/// hub.block_on(task);
+/// let steps: Vec<String> = driver.transcripts()[0].iter().map(|s| s.to_string()).collect();
+/// assert_eq!(steps, ["Sleep(1ms) -> Woke", "Yield -> Resumed"]);
+/// ```
+#[derive(Clone)]
+pub struct HubDriver {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for HubDriver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HubDriver")
+            .field("tasks", &self.inner.next_task.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl HubDriver {
+    /// A driver whose tasks run on `hub`.
+    ///
+    /// # Examples
+    ///
+    /// See [`HubDriver`].
+    pub fn new(hub: Handle) -> Self {
+        HubDriver {
+            inner: Arc::new(Inner {
+                hub,
+                sockets: Mutex::new(HashMap::new()),
+                next_socket: AtomicU32::new(0),
+                next_task: AtomicUsize::new(0),
+                transcripts: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
+    /// Hands a bound listener to the driver, for its tasks to accept on.
+    ///
+    /// # Errors
+    ///
+    /// When the listener cannot be registered with the reactor.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let hub = genlet_reactor::Hub::new().unwrap();
+    /// let driver = genlet_reactor::gen_task::HubDriver::new(hub.handle());
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let id = driver.add_listener(listener)?;
+    /// # let _ = id;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn add_listener(&self, listener: TcpListener) -> io::Result<SocketId> {
+        Ok(self
+            .inner
+            .add(Socket::Listener(Arc::new(Async::new(listener)?))))
+    }
+
+    /// Starts a generator task; the returned [`Task`] completes when the
+    /// generator returns. Tasks it spawns are detached.
+    ///
+    /// # Examples
+    ///
+    /// See [`HubDriver`].
+    pub fn spawn(&self, task: GenTask) -> Task<()> {
+        let index = self.inner.next_task.fetch_add(1, Ordering::Relaxed);
+        self.inner
+            .hub
+            .spawn(Inner::run(self.inner.clone(), index, task))
+    }
+
+    /// Every task's transcript so far, by task index.
+    ///
+    /// # Examples
+    ///
+    /// See [`HubDriver`].
+    pub fn transcripts(&self) -> Transcripts {
+        lock(&self.inner.transcripts).clone()
+    }
+}
+
+impl Inner {
+    fn add(&self, socket: Socket) -> SocketId {
+        let id = SocketId(self.next_socket.fetch_add(1, Ordering::Relaxed));
+        lock(&self.sockets).insert(id, socket);
+        id
+    }
+
+    fn stream(&self, id: SocketId) -> Result<Arc<Async<TcpStream>>, io::ErrorKind> {
+        match lock(&self.sockets).get(&id) {
+            Some(Socket::Stream(s)) => Ok(s.clone()),
+            Some(Socket::Listener(_)) => Err(io::ErrorKind::InvalidInput),
+            None => Err(io::ErrorKind::NotFound),
+        }
+    }
+
+    /// `run`, type-erased: a task that spawns tasks is a recursive future.
+    fn run_boxed(
+        this: Arc<Inner>,
+        index: usize,
+        task: GenTask,
+    ) -> core::pin::Pin<Box<dyn core::future::Future<Output = ()> + Send>> {
+        Box::pin(Inner::run(this, index, task))
+    }
+
+    async fn run(this: Arc<Inner>, index: usize, mut task: GenTask) {
+        let mut reply = Reply::Start;
+        loop {
+            let request = match task.as_mut().resume(reply) {
+                CoroutineState::Yielded(request) => request,
+                CoroutineState::Complete(()) => return,
+            };
+            let text = format!("{request:?}");
+            reply = this.perform(request).await;
+            record(
+                &mut lock(&this.transcripts),
+                index,
+                Step {
+                    request: text,
+                    reply: reply.clone(),
+                },
+            );
+        }
+    }
+
+    async fn perform(self: &Arc<Self>, request: Request) -> Reply {
+        let failed = |e: io::Error| Reply::Failed(e.kind());
+        match request {
+            Request::Sleep(d) => {
+                crate::sleep(d).await;
+                Reply::Woke
+            }
+            Request::Yield => {
+                crate::yield_now().await;
+                Reply::Resumed
+            }
+            Request::Spawn(child) => {
+                let index = self.next_task.fetch_add(1, Ordering::Relaxed);
+                self.hub
+                    .spawn(Inner::run_boxed(self.clone(), index, child))
+                    .detach();
+                Reply::Spawned(index)
+            }
+            Request::Accept(id) => {
+                let listener = match lock(&self.sockets).get(&id) {
+                    Some(Socket::Listener(l)) => l.clone(),
+                    Some(Socket::Stream(_)) => return Reply::Failed(io::ErrorKind::InvalidInput),
+                    None => return Reply::Failed(io::ErrorKind::NotFound),
+                };
+                match listener.accept().await {
+                    Ok((stream, _)) => Reply::Accepted(self.add(Socket::Stream(Arc::new(stream)))),
+                    Err(e) => failed(e),
+                }
+            }
+            Request::Recv(id, max) => match self.stream(id) {
+                Ok(stream) => {
+                    let mut buf = vec![0; max];
+                    match (&*stream).read(&mut buf).await {
+                        Ok(n) => {
+                            buf.truncate(n);
+                            Reply::Received(buf)
+                        }
+                        Err(e) => failed(e),
+                    }
+                }
+                Err(kind) => Reply::Failed(kind),
+            },
+            Request::Send(id, bytes) => match self.stream(id) {
+                Ok(stream) => match (&*stream).write_all(&bytes).await {
+                    Ok(()) => Reply::Sent(bytes.len()),
+                    Err(e) => failed(e),
+                },
+                Err(kind) => Reply::Failed(kind),
+            },
+            Request::WaitReadable(id) => match self.stream(id) {
+                Ok(stream) => stream
+                    .readable()
+                    .await
+                    .map_or_else(failed, |()| Reply::Ready),
+                Err(kind) => Reply::Failed(kind),
+            },
+            Request::WaitWritable(id) => match self.stream(id) {
+                Ok(stream) => stream
+                    .writable()
+                    .await
+                    .map_or_else(failed, |()| Reply::Ready),
+                Err(kind) => Reply::Failed(kind),
+            },
+            Request::Close(id) => match lock(&self.sockets).remove(&id) {
+                Some(_) => Reply::Closed,
+                None => Reply::Failed(io::ErrorKind::NotFound),
+            },
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Generator tasks: tasks written as genlet-coro generators that yield I/O
+//! requests and are resumed with their results, in the style of Beazley's
+//! coroutine scheduler (`yield ReadWait(sock)`).
+//!
+//! A generator task never touches a socket or a clock itself: it names
+//! sockets by [`SocketId`] and asks its driver for everything. So the same
+//! generator runs on two drivers:
+//!
+//! * [`HubDriver`]: real sockets and real time, as tasks on a [`Hub`](crate::Hub);
+//! * [`SimDriver`]: a virtual clock and scripted connections, no sockets and
+//!   no waiting, deterministic to the byte, for tests.
+//!
+//! Both record each task's transcript (every request and the reply it got),
+//! so a test can check that a generator behaves the same on both.
+//!
+//! ```
+//! use genlet_coro::{Co, Gen};
+//! use genlet_reactor::gen_task::{GenTask, Reply, Request, SimDriver};
+//! use std::time::Duration;
+//!
+//! /// Sleeps twice, then stops.
+//! fn napper() -> GenTask {
+//!     Box::pin(Gen::new(|co: Co<Request, Reply>, _start: Reply| async move {
+//!         co.yield_(Request::Sleep(Duration::from_millis(5))).await;
+//!         co.yield_(Request::Sleep(Duration::from_millis(5))).await;
+//!     }))
+//! }
+//!
+//! let mut sim = SimDriver::new();
+//! sim.spawn(napper());
+//! sim.run();
+//! assert_eq!(sim.now(), Duration::from_millis(10)); // virtual time: no waiting
+//! assert_eq!(sim.transcripts()[0].len(), 2);
+//! ```
+
+mod hub_driver;
+mod sim_driver;
+
+use core::fmt;
+use core::pin::Pin;
+use std::io;
+use std::time::Duration;
+
+use genlet_coro::Coroutine;
+
+pub use hub_driver::HubDriver;
+pub use sim_driver::{Connection, SimDriver};
+
+/// A socket, as generator tasks name it: an index in their driver's table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SocketId(pub u32);
+
+/// A generator task: resumed with [`Reply`]s, yields [`Request`]s. Its first
+/// resume value is [`Reply::Start`].
+pub type GenTask = Pin<Box<dyn Coroutine<Reply, Yield = Request, Return = ()> + Send>>;
+
+/// What a generator task asks its driver for.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use genlet_reactor::gen_task::{Request, SocketId};
+///
+/// let r = Request::Recv(SocketId(1), 1024);
+/// assert_eq!(format!("{r:?}"), "Recv(SocketId(1), 1024)");
+/// let _ = Request::Sleep(Duration::from_millis(10));
+/// ```
+pub enum Request {
+    /// Wait this long: [`Reply::Woke`].
+    Sleep(Duration),
+    /// Let the other tasks run first: [`Reply::Resumed`].
+    Yield,
+    /// Wait for a connection on a listener: [`Reply::Accepted`] with the new
+    /// socket.
+    Accept(SocketId),
+    /// Read at most this many bytes: [`Reply::Received`] (empty at the end of
+    /// the stream).
+    Recv(SocketId, usize),
+    /// Write all these bytes: [`Reply::Sent`].
+    Send(SocketId, Vec<u8>),
+    /// Wait until the socket is readable: [`Reply::Ready`].
+    WaitReadable(SocketId),
+    /// Wait until the socket is writable: [`Reply::Ready`].
+    WaitWritable(SocketId),
+    /// Close the socket: [`Reply::Closed`].
+    Close(SocketId),
+    /// Start another generator task: [`Reply::Spawned`] with its index.
+    Spawn(GenTask),
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Request::Sleep(d) => f.debug_tuple("Sleep").field(d).finish(),
+            Request::Yield => f.write_str("Yield"),
+            Request::Accept(s) => f.debug_tuple("Accept").field(s).finish(),
+            Request::Recv(s, n) => f.debug_tuple("Recv").field(s).field(n).finish(),
+            Request::Send(s, b) => f
+                .debug_tuple("Send")
+                .field(s)
+                .field(&String::from_utf8_lossy(b))
+                .finish(),
+            Request::WaitReadable(s) => f.debug_tuple("WaitReadable").field(s).finish(),
+            Request::WaitWritable(s) => f.debug_tuple("WaitWritable").field(s).finish(),
+            Request::Close(s) => f.debug_tuple("Close").field(s).finish(),
+            Request::Spawn(_) => f.write_str("Spawn(..)"),
+        }
+    }
+}
+
+/// What a driver resumes a generator task with.
+///
+/// # Examples
+///
+/// ```
+/// use genlet_reactor::gen_task::Reply;
+///
+/// assert_eq!(Reply::Received(b"hi".to_vec()), Reply::Received(vec![b'h', b'i']));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// The first resume value.
+    Start,
+    /// After [`Request::Sleep`].
+    Woke,
+    /// After [`Request::Yield`].
+    Resumed,
+    /// After [`Request::Accept`]: the new connection.
+    Accepted(SocketId),
+    /// After [`Request::Recv`]: the bytes read, empty at the end of the stream.
+    Received(Vec<u8>),
+    /// After [`Request::Send`]: how many bytes were written (all of them).
+    Sent(usize),
+    /// After [`Request::WaitReadable`] and [`Request::WaitWritable`].
+    Ready,
+    /// After [`Request::Close`].
+    Closed,
+    /// After [`Request::Spawn`]: the new task's index (the first task is 0).
+    Spawned(usize),
+    /// The request failed: an unknown socket is `NotFound`, a listener used as
+    /// a stream (or the reverse) is `InvalidInput`, and I/O errors are
+    /// themselves.
+    Failed(io::ErrorKind),
+}
+
+/// Shows received bytes as text, as [`Request`]'s `Debug` shows sent ones.
+impl fmt::Display for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reply::Received(bytes) => write!(f, "Received({:?})", String::from_utf8_lossy(bytes)),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// One step of a task's transcript: the request (as its `Debug` text) and
+/// the reply it got.
+///
+/// # Examples
+///
+/// ```
+/// use genlet_reactor::gen_task::{Reply, Step};
+///
+/// let step = Step { request: "Yield".into(), reply: Reply::Resumed };
+/// assert_eq!(step.to_string(), "Yield -> Resumed");
+/// let step = Step { request: "Recv(SocketId(1), 9)".into(), reply: Reply::Received(b"hi".to_vec()) };
+/// assert_eq!(step.to_string(), "Recv(SocketId(1), 9) -> Received(\"hi\")");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// The request, formatted with `Debug`.
+    pub request: String,
+    /// The reply.
+    pub reply: Reply,
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} -> {}", self.request, self.reply)
+    }
+}
+
+/// Every task's transcript, by task index.
+pub type Transcripts = Vec<Vec<Step>>;
+
+/// Adds `step` to task `task`'s transcript.
+fn record(transcripts: &mut Transcripts, task: usize, step: Step) {
+    if transcripts.len() <= task {
+        transcripts.resize_with(task + 1, Vec::new);
+    }
+    transcripts[task].push(step);
+}
