@@ -15,6 +15,7 @@ use futures_lite::{FutureExt, future};
 use crate::detector::{self, BlockingReport, Detector, OnBlocking, Watched};
 use crate::priority::{self, Priority};
 use crate::time::take_poll_io_request;
+use crate::timers::Timers;
 
 /// What the hub's threads share: one executor per priority. Only the [`Hub`]
 /// holds it strongly, so dropping the hub drops the executors and cancels
@@ -22,6 +23,7 @@ use crate::time::take_poll_io_request;
 struct Shared {
     executors: [Executor<'static>; 3],
     detector: Option<Arc<Detector>>,
+    timers: Arc<Timers>,
 }
 
 impl Shared {
@@ -49,23 +51,38 @@ impl Shared {
 std::thread_local! {
     /// The hub whose task this thread is running, for `Handle::current`.
     static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
+    /// That hub's timers, for `sleep` (kept apart: no upgrade per sleep).
+    static TIMERS: RefCell<Option<Arc<Timers>>> = const { RefCell::new(None) };
     /// The local executor of the `block_on` running on this thread.
     static LOCAL: RefCell<Option<Rc<LocalExecutor<'static>>>> = const { RefCell::new(None) };
 }
 
-/// Sets `CURRENT` for the life of the guard, restoring the previous value.
-struct Enter(Option<Handle>);
+/// The timers of the hub running on this thread, if any.
+pub(crate) fn current_timers() -> Option<Arc<Timers>> {
+    TIMERS.with(|t| t.borrow().clone())
+}
+
+/// Sets `CURRENT` and `TIMERS` for the life of the guard, restoring the
+/// previous values.
+struct Enter(Option<Handle>, Option<Arc<Timers>>);
 
 impl Enter {
-    fn new(handle: Handle) -> Self {
-        Enter(CURRENT.with(|c| c.replace(Some(handle))))
+    fn new(shared: &Arc<Shared>) -> Self {
+        let handle = Handle {
+            shared: Arc::downgrade(shared),
+        };
+        Enter(
+            CURRENT.with(|c| c.replace(Some(handle))),
+            TIMERS.with(|t| t.replace(Some(shared.timers.clone()))),
+        )
     }
 }
 
 impl Drop for Enter {
     fn drop(&mut self) {
-        let previous = self.0.take();
-        CURRENT.with(|c| *c.borrow_mut() = previous);
+        let (handle, timers) = (self.0.take(), self.1.take());
+        CURRENT.with(|c| *c.borrow_mut() = handle);
+        TIMERS.with(|t| *t.borrow_mut() = timers);
     }
 }
 
@@ -377,7 +394,12 @@ impl Builder {
         let shared = Arc::new(Shared {
             executors: [Executor::new(), Executor::new(), Executor::new()],
             detector: detector.clone(),
+            timers: Arc::new(Timers::new()),
         });
+        // The timer driver: one high-priority task for every sleep of the hub.
+        shared.executors[Priority::High.index()]
+            .spawn(shared.timers.clone().drive())
+            .detach();
         let (stop, stopped) = async_channel::bounded::<()>(1);
         let mut hub = Hub {
             shared: Some(shared),
@@ -392,9 +414,7 @@ impl Builder {
                 if let Some(detector) = &shared.detector {
                     detector.enter_worker(i);
                 }
-                let _enter = Enter::new(Handle {
-                    shared: Arc::downgrade(&shared),
-                });
+                let _enter = Enter::new(&shared);
                 async_io::block_on(shared.run(async {
                     let _ = stopped.recv().await;
                 }));
@@ -551,7 +571,7 @@ impl Hub {
     /// assert_eq!(out, "woke up");
     /// ```
     pub fn block_on<T>(&self, future: impl Future<Output = T>) -> T {
-        let _enter = Enter::new(self.handle());
+        let _enter = Enter::new(self.shared());
         let local = Rc::new(LocalExecutor::new());
         let previous = LOCAL.with(|l| l.replace(Some(local.clone())));
         let _restore = RestoreLocal(previous);

@@ -47,6 +47,7 @@ mod hub;
 pub mod net;
 mod priority;
 mod time;
+mod timers;
 
 pub use async_executor::Task;
 pub use detector::{
@@ -55,4 +56,4 @@ pub use detector::{
 pub use err::Elapsed;
 pub use hub::{Builder, Handle, Hub, TaskBuilder, spawn_local};
 pub use priority::Priority;
-pub use time::{Interval, interval, sleep, sleep_until, timeout, yield_now};
+pub use time::{Interval, Sleep, interval, sleep, sleep_until, timeout, yield_now};

@@ -46,15 +46,27 @@ impl Priority {
 /// Every this many scheduling points, a lower level goes first.
 pub(crate) const FAIR_TURN: u32 = 32;
 
-/// Runs one ready task, trying the levels in the order this scheduling point
-/// calls for; waits if none is ready.
-pub(crate) async fn tick(executors: &[Executor<'static>; 3], turn: u32) {
+/// The order in which scheduling point `turn` tries the levels.
+fn order<'a>(executors: &'a [Executor<'static>; 3], turn: u32) -> [&'a Executor<'static>; 3] {
     let [high, normal, low] = executors;
     if turn % FAIR_TURN != FAIR_TURN - 1 {
-        high.tick().or(normal.tick()).or(low.tick()).await
+        [high, normal, low]
     } else if (turn / FAIR_TURN).is_multiple_of(2) {
-        normal.tick().or(low.tick()).or(high.tick()).await
+        [normal, low, high]
     } else {
-        low.tick().or(normal.tick()).or(high.tick()).await
+        [low, normal, high]
     }
+}
+
+/// Runs one ready task, trying the levels in the order this scheduling point
+/// calls for; waits if none is ready.
+///
+/// The common case, a task ready, costs one queue pop per level tried
+/// (`try_tick`); only an idle worker registers to be woken on all three.
+pub(crate) async fn tick(executors: &[Executor<'static>; 3], turn: u32) {
+    let [first, second, third] = order(executors, turn);
+    if first.try_tick() || second.try_tick() || third.try_tick() {
+        return;
+    }
+    first.tick().or(second.tick()).or(third.tick()).await
 }

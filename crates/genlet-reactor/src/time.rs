@@ -1,7 +1,8 @@
 //! Time: sleeping, intervals, timeouts, and yielding to the hub.
 //!
-//! Built on async-io's timers, which the hub's workers fire while they wait for
-//! I/O.
+//! Inside a hub, sleeps are filed in the hub's own timer table (see
+//! `timers.rs`), driven by one async-io timer; elsewhere they are async-io
+//! timers. Either way the hub's workers fire them while they wait for I/O.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -13,6 +14,7 @@ use async_io::Timer;
 use futures_lite::{FutureExt, Stream};
 
 use crate::err::Elapsed;
+pub use crate::timers::Sleep;
 
 /// Waits for `duration`.
 ///
@@ -30,8 +32,8 @@ use crate::err::Elapsed;
 /// hub.block_on(genlet_reactor::sleep(Duration::from_millis(5)));
 /// assert!(start.elapsed() >= Duration::from_millis(5));
 /// ```
-pub async fn sleep(duration: Duration) {
-    Timer::after(duration).await;
+pub fn sleep(duration: Duration) -> Sleep {
+    Sleep::until(Instant::now() + duration)
 }
 
 /// Waits until `deadline`.
@@ -50,8 +52,8 @@ pub async fn sleep(duration: Duration) {
 /// hub.block_on(genlet_reactor::sleep_until(deadline));
 /// assert!(Instant::now() >= deadline);
 /// ```
-pub async fn sleep_until(deadline: Instant) {
-    Timer::at(deadline).await;
+pub fn sleep_until(deadline: Instant) -> Sleep {
+    Sleep::until(deadline)
 }
 
 /// A stream that yields the time every `period`, starting one period from now.
@@ -140,7 +142,7 @@ impl Stream for Interval {
 /// ```
 pub async fn timeout<T>(duration: Duration, future: impl Future<Output = T>) -> Result<T, Elapsed> {
     let deadline = async {
-        Timer::after(duration).await;
+        sleep(duration).await;
         Err(Elapsed { after: duration })
     };
     async { Ok(future.await) }.or(deadline).await
