@@ -30,6 +30,8 @@ fn status_kib(field: &str) -> u64 {
 }
 
 struct Args {
+    /// Worker threads for genlet's hub (default: one per core).
+    workers: Option<usize>,
     tasks: usize,
     sleep: Duration,
     runtime: String,
@@ -38,6 +40,7 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
+        workers: None,
         tasks: 100_000,
         sleep: Duration::from_millis(200),
         runtime: "genlet".into(),
@@ -58,11 +61,14 @@ fn parse_args() -> Result<Args, String> {
                     Duration::from_millis(value()?.parse().map_err(|e| format!("--sleep-ms: {e}"))?)
             }
             "--runtime" => args.runtime = value()?,
+            "--workers" => {
+                args.workers = Some(value()?.parse().map_err(|e| format!("--workers: {e}"))?)
+            }
             "--json" => args.json = true,
             "--help" | "-h" => {
                 return Err(
                     "usage: sleepers [--tasks N (100000)] [--sleep-ms MS (200)] \
-                            [--runtime genlet|smol|tokio|tokio-mt|threads] [--json]"
+                            [--runtime genlet|smol|tokio|tokio-mt|threads] [--workers N (genlet)] [--json]"
                         .into(),
                 );
             }
@@ -76,10 +82,14 @@ fn parse_args() -> Result<Args, String> {
 }
 
 /// Spawns the sleepers on `runtime` and waits for them all.
-fn run(runtime: &str, n: usize, sleep: Duration) -> Result<(), String> {
+fn run(runtime: &str, n: usize, sleep: Duration, workers: Option<usize>) -> Result<(), String> {
     match runtime {
         "genlet" => {
-            let hub = genlet_reactor::Hub::new().map_err(|e| e.to_string())?;
+            let mut builder = genlet_reactor::Hub::builder();
+            if let Some(workers) = workers {
+                builder = builder.workers(workers);
+            }
+            let hub = builder.build().map_err(|e| e.to_string())?;
             let tasks: Vec<_> = (0..n)
                 .map(|_| hub.spawn(genlet_reactor::sleep(sleep)))
                 .collect();
@@ -142,7 +152,7 @@ fn main() {
     };
     let before = status_kib("VmRSS:");
     let start = Instant::now();
-    if let Err(message) = run(&args.runtime, args.tasks, args.sleep) {
+    if let Err(message) = run(&args.runtime, args.tasks, args.sleep, args.workers) {
         eprintln!("{message}");
         std::process::exit(2);
     }
