@@ -12,6 +12,8 @@ pub mod book {
     pub mod introduction {}
     #[doc = include_str!("../docs/src/generators.md")]
     pub mod generators {}
+    #[doc = include_str!("../docs/src/hub.md")]
+    pub mod hub {}
 }
 
 /// The README's example, compiled as a doctest.
