@@ -34,7 +34,11 @@ impl Smol {
                 std::thread::spawn(move || smol::block_on(ex.run(stopped.recv())).unwrap_or(()))
             })
             .collect();
-        Smol { ex, stop: Some(stop), threads }
+        Smol {
+            ex,
+            stop: Some(stop),
+            threads,
+        }
     }
 
     fn block_on<T>(&self, f: impl Future<Output = T>) -> T {
@@ -53,9 +57,16 @@ impl Drop for Smol {
 
 fn tokio_rt(threads: usize) -> tokio::runtime::Runtime {
     if threads == 0 {
-        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
     } else {
-        tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build().unwrap()
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()
+            .unwrap()
     }
 }
 
@@ -165,63 +176,45 @@ fn ping_pong(c: &mut Criterion) {
     group.finish();
 }
 
+/// `iters` one-byte round trips to an echo server task started with `spawn`,
+/// over async-net sockets (which genlet's hub and smol share).
+async fn net_echo<T: Future<Output = ()>>(
+    iters: u64,
+    spawn: impl FnOnce(std::pin::Pin<Box<dyn Future<Output = ()> + Send>>) -> T,
+) -> Duration {
+    use genlet_reactor::net::{TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = spawn(Box::pin(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let mut buf = [0; 1];
+        while s.read_exact(&mut buf).await.is_ok() {
+            s.write_all(&buf).await.unwrap();
+        }
+    }));
+    let mut client = TcpStream::connect(addr).await.unwrap();
+    let mut buf = [0; 1];
+    let start = Instant::now();
+    for _ in 0..iters {
+        client.write_all(b"x").await.unwrap();
+        client.read_exact(&mut buf).await.unwrap();
+    }
+    let elapsed = start.elapsed();
+    drop(client);
+    server.await;
+    elapsed
+}
+
 fn tcp_echo(c: &mut Criterion) {
     let mut group = c.benchmark_group("TCP echo round trip");
     group.measurement_time(Duration::from_secs(4));
     let hub = genlet(2);
     group.bench_function("genlet, 2 threads", |b| {
-        b.iter_custom(|iters| {
-            hub.block_on(async {
-                use genlet_reactor::net::{TcpListener, TcpStream};
-                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let addr = listener.local_addr().unwrap();
-                let server = hub.spawn(async move {
-                    let (mut s, _) = listener.accept().await.unwrap();
-                    let mut buf = [0; 1];
-                    while s.read_exact(&mut buf).await.is_ok() {
-                        s.write_all(&buf).await.unwrap();
-                    }
-                });
-                let mut client = TcpStream::connect(addr).await.unwrap();
-                let mut buf = [0; 1];
-                let start = Instant::now();
-                for _ in 0..iters {
-                    client.write_all(b"x").await.unwrap();
-                    client.read_exact(&mut buf).await.unwrap();
-                }
-                let elapsed = start.elapsed();
-                drop(client);
-                server.await;
-                elapsed
-            })
-        })
+        b.iter_custom(|iters| hub.block_on(net_echo(iters, |server| hub.spawn(server))))
     });
     let smol = Smol::new(2);
     group.bench_function("smol, 2 threads", |b| {
-        b.iter_custom(|iters| {
-            smol.block_on(async {
-                let listener = smol::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let addr = listener.local_addr().unwrap();
-                let server = smol.ex.spawn(async move {
-                    let (mut s, _) = listener.accept().await.unwrap();
-                    let mut buf = [0; 1];
-                    while s.read_exact(&mut buf).await.is_ok() {
-                        s.write_all(&buf).await.unwrap();
-                    }
-                });
-                let mut client = smol::net::TcpStream::connect(addr).await.unwrap();
-                let mut buf = [0; 1];
-                let start = Instant::now();
-                for _ in 0..iters {
-                    client.write_all(b"x").await.unwrap();
-                    client.read_exact(&mut buf).await.unwrap();
-                }
-                let elapsed = start.elapsed();
-                drop(client);
-                server.await;
-                elapsed
-            })
-        })
+        b.iter_custom(|iters| smol.block_on(net_echo(iters, |server| smol.ex.spawn(server))))
     });
     let rt = tokio_rt(2);
     group.bench_function("tokio, 2 threads", |b| {
