@@ -60,12 +60,13 @@ fn a_spinning_task_is_reported_once_by_name() {
 
 #[test]
 fn waiting_tasks_are_never_reported() {
-    let (hub, reports) = hub_with_reports(Duration::from_millis(20));
+    let (hub, reports) = hub_with_reports(Duration::from_millis(250));
     let waiters: Vec<_> = (0..20)
         .map(|i| {
             hub.task().name(format!("waiter-{i}")).spawn(async {
+                // Waiting twice the threshold in all, in short polls.
                 for _ in 0..5 {
-                    sleep(Duration::from_millis(20)).await;
+                    sleep(Duration::from_millis(100)).await;
                 }
             })
         })

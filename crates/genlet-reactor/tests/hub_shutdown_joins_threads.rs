@@ -23,6 +23,18 @@ fn named(prefix: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// `named(prefix)` once it equals `expected`, or after 30 s, whichever is first.
+fn eventually_named(prefix: &str, expected: &BTreeSet<String>) -> BTreeSet<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let now = named(prefix);
+        if &now == expected || std::time::Instant::now() > deadline {
+            return now;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
 #[test]
 fn dropping_the_hub_leaves_no_worker_thread() {
     // Start async-io's own driver thread first, so that it is not born
@@ -45,10 +57,14 @@ fn dropping_the_hub_leaves_no_worker_thread() {
         .detach();
     }
     assert_eq!(hub.block_on(hub.spawn(async { 1 })), 1);
+    // A new thread takes its name once it first runs: wait (bounded) for that.
+    let workers: BTreeSet<String> = (0..4).map(|i| format!("joined-{i}")).collect();
+    assert_eq!(eventually_named("joined-", &workers), workers);
+    drop(hub);
+    // `join` returns when the kernel clears the thread's id, a moment before
+    // its /proc entry goes: wait (bounded) for that. A leaked thread never goes.
     assert_eq!(
-        named("joined-"),
-        (0..4).map(|i| format!("joined-{i}")).collect()
+        eventually_named("joined-", &BTreeSet::new()),
+        BTreeSet::new()
     );
-    drop(hub); // joins the workers: no waiting needed here
-    assert_eq!(named("joined-"), BTreeSet::new());
 }
