@@ -10,24 +10,12 @@
 //! thread), `tokio-mt` (multi-thread), `threads` (one OS thread each, at most
 //! 10,000). Memory is the process's peak resident size (VmHWM) minus its size
 //! before spawning, divided by N: run one runtime per process.
+//!
+//! The code is in `src/demos/sleepers.rs`, shared with the tour.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// The process's resident size (`VmRSS`) or its peak (`VmHWM`), in KiB.
-fn status_kib(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix(field)?
-                .trim()
-                .strip_suffix("kB")?
-                .trim()
-                .parse()
-                .ok()
-        })
-        .unwrap_or(0)
-}
+use genlet_workspace::demos::sleepers;
 
 struct Args {
     /// Worker threads for genlet's hub (default: one per core).
@@ -75,71 +63,7 @@ fn parse_args() -> Result<Args, String> {
             other => return Err(format!("unknown flag {other}; try --help")),
         }
     }
-    if args.runtime == "threads" && args.tasks > 10_000 {
-        return Err("--runtime threads is limited to 10000 tasks".into());
-    }
     Ok(args)
-}
-
-/// Spawns the sleepers on `runtime` and waits for them all.
-fn run(runtime: &str, n: usize, sleep: Duration, workers: Option<usize>) -> Result<(), String> {
-    match runtime {
-        "genlet" => {
-            let mut builder = genlet_reactor::Hub::builder();
-            if let Some(workers) = workers {
-                builder = builder.workers(workers);
-            }
-            let hub = builder.build().map_err(|e| e.to_string())?;
-            let tasks: Vec<_> = (0..n)
-                .map(|_| hub.spawn(genlet_reactor::sleep(sleep)))
-                .collect();
-            hub.block_on(async {
-                for t in tasks {
-                    t.await;
-                }
-            });
-        }
-        "smol" => {
-            let tasks: Vec<_> = (0..n)
-                .map(|_| smol::spawn(smol::Timer::after(sleep)))
-                .collect();
-            smol::block_on(async {
-                for t in tasks {
-                    t.await;
-                }
-            });
-        }
-        "tokio" | "tokio-mt" => {
-            let rt = if runtime == "tokio" {
-                tokio::runtime::Builder::new_current_thread()
-                    .enable_time()
-                    .build()
-            } else {
-                tokio::runtime::Builder::new_multi_thread()
-                    .enable_time()
-                    .build()
-            }
-            .map_err(|e| e.to_string())?;
-            rt.block_on(async {
-                let tasks: Vec<_> = (0..n)
-                    .map(|_| tokio::spawn(tokio::time::sleep(sleep)))
-                    .collect();
-                for t in tasks {
-                    t.await.expect("a sleeper panicked");
-                }
-            });
-        }
-        "threads" => {
-            let threads: Vec<_> = (0..n)
-                .map(|_| std::thread::spawn(move || std::thread::sleep(sleep)))
-                .collect();
-            for t in threads {
-                t.join().map_err(|_| "a sleeper panicked")?;
-            }
-        }
-        other => return Err(format!("unknown runtime {other:?}; try --help")),
-    }
-    Ok(())
 }
 
 fn main() {
@@ -150,24 +74,22 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let before = status_kib("VmRSS:");
-    let start = Instant::now();
-    if let Err(message) = run(&args.runtime, args.tasks, args.sleep, args.workers) {
-        eprintln!("{message}");
-        std::process::exit(2);
-    }
-    let wall = start.elapsed();
-    let peak = status_kib("VmHWM:");
-    let bytes_per_task = (peak.saturating_sub(before) * 1024) as f64 / args.tasks.max(1) as f64;
+    let m = match sleepers::measure(&args.runtime, args.tasks, args.sleep, args.workers) {
+        Ok(m) => m,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
     if args.json {
         println!(
             "{{\"runtime\":\"{}\",\"tasks\":{},\"sleep_ms\":{},\"wall_ms\":{:.1},\"peak_rss_kib\":{},\"bytes_per_task\":{:.1}}}",
             args.runtime,
             args.tasks,
             args.sleep.as_millis(),
-            wall.as_secs_f64() * 1e3,
-            peak,
-            bytes_per_task
+            m.wall.as_secs_f64() * 1e3,
+            m.peak_rss_kib,
+            m.bytes_per_task
         );
     } else {
         println!(
@@ -179,9 +101,9 @@ fn main() {
             args.runtime,
             args.tasks,
             args.sleep.as_millis(),
-            wall.as_secs_f64(),
-            peak,
-            bytes_per_task
+            m.wall.as_secs_f64(),
+            m.peak_rss_kib,
+            m.bytes_per_task
         );
     }
 }

@@ -5,7 +5,8 @@
 //! ```
 //!
 //! It grows as the crates land; today it shows genlet-coro's generators, what
-//! a resume costs, and an echo server written as generator tasks on the hub.
+//! a resume costs, an echo server written as generator tasks on the hub, and
+//! a hundred thousand sleeping tasks.
 
 use std::io::Write;
 use std::time::Instant;
@@ -19,6 +20,8 @@ fn main() -> std::io::Result<()> {
     genlet_workspace::demos::resume_cost::run(&mut out, 2_000_000)?;
     writeln!(out)?;
     genlet_workspace::demos::echo_gen::run(&mut out, 0, 3)?;
+    writeln!(out)?;
+    genlet_workspace::demos::sleepers::run(&mut out, 100_000)?;
     writeln!(
         out,
         "\ntour finished in {:.2} s",

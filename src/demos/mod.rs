@@ -5,3 +5,4 @@
 pub mod echo_gen;
 pub mod generators;
 pub mod resume_cost;
+pub mod sleepers;
