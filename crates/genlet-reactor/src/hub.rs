@@ -405,7 +405,6 @@ impl Builder {
             shared: Some(shared),
             stop,
             threads: Vec::with_capacity(workers + 1),
-            detector: detector.clone(),
         };
         for (i, name) in names.into_iter().enumerate() {
             let shared = hub.shared.clone().expect("set above");
@@ -462,13 +461,13 @@ pub struct Hub {
     stop: async_channel::Sender<()>,
     /// The workers, then the detector's monitor if there is one.
     threads: Vec<JoinHandle<()>>,
-    detector: Option<Arc<Detector>>,
 }
 
 impl std::fmt::Debug for Hub {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let monitors = usize::from(self.shared().detector.is_some());
         f.debug_struct("Hub")
-            .field("workers", &self.threads.len())
+            .field("workers", &(self.threads.len() - monitors))
             .finish()
     }
 }
@@ -625,7 +624,7 @@ impl Drop for Hub {
         // closed), join them, then drop the executors: that cancels the tasks
         // left in them, running their destructors here.
         self.stop.close();
-        if let Some(detector) = &self.detector {
+        if let Some(detector) = &self.shared().detector {
             detector.stop();
         }
         for thread in self.threads.drain(..) {

@@ -5,7 +5,7 @@
 //! `Timer` is 56 bytes; a million sleepers pay for a million registrations
 //! there. The hub instead files each sleep under its deadline rounded up to
 //! the next millisecond ("tick"): registering is a vector push under the hub's
-//! own lock, a sleeping task holds a 32-byte future, and one driver task wakes
+//! own lock, a sleeping task holds a 40-byte future, and one driver task wakes
 //! each tick's sleepers together, re-arming its async-io timer for the next
 //! non-empty tick.
 //!
@@ -130,7 +130,8 @@ impl Timers {
     /// Fires every tick up to now; returns the next tick to wait for. Wakers
     /// are woken after the lock is released.
     fn fire_due(&self, driver: &Waker, woken: &mut Vec<Waker>) -> Option<u64> {
-        let now = self.tick_of(Instant::now()).saturating_sub(1);
+        // Every tick at or before now is due.
+        let now = self.epoch.elapsed().as_millis() as u64;
         let mut state = self.lock();
         while let Some(entry) = state.by_tick.first_entry() {
             if *entry.key() > now {
@@ -300,6 +301,39 @@ impl Drop for Sleep {
 
 #[cfg(test)]
 mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::Timers;
+
+    #[test]
+    fn cancelled_sleeps_free_their_entries_for_reuse() {
+        let timers = Timers::new();
+        let waker = std::task::Waker::noop();
+        let far = Instant::now() + Duration::from_secs(3600);
+        for _ in 0..1000 {
+            let (key, generation) = timers.register(far, waker);
+            timers.cancel(key, generation);
+        }
+        assert_eq!(timers.lock().entries.len(), 1, "one entry, reused");
+        // The stale references left under the tick are skipped when it fires.
+        let (key, generation) = timers.register(far, waker);
+        assert_eq!((key, generation), (0, 1000));
+    }
+
+    #[test]
+    fn due_ticks_fire_and_later_ones_wait() {
+        let timers = Timers::new();
+        let waker = std::task::Waker::noop();
+        let (due, g1) = timers.register(timers.epoch, waker);
+        let (later, g2) = timers.register(Instant::now() + Duration::from_secs(3600), waker);
+        let mut woken = Vec::new();
+        let next = timers.fire_due(waker, &mut woken);
+        assert_eq!(woken.len(), 1);
+        assert!(timers.poll_fired(due, g1, waker).is_ready());
+        assert!(timers.poll_fired(later, g2, waker).is_pending());
+        assert!(next.is_some_and(|tick| tick >= 3_600_000));
+    }
+
     #[test]
     fn a_sleep_is_small() {
         assert!(
