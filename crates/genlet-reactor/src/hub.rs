@@ -14,7 +14,7 @@ use futures_lite::{FutureExt, future};
 
 use crate::detector::{self, BlockingReport, Detector, OnBlocking, Watched};
 use crate::priority::{self, Priority};
-use crate::time::take_poll_io_request;
+use crate::time::{reset_poll_io_request, take_poll_io_request};
 use crate::timers::Timers;
 
 /// What the hub's threads share: one executor per priority. Only the [`Hub`]
@@ -28,19 +28,33 @@ struct Shared {
 
 impl Shared {
     /// Runs tasks until `stop` completes: one scheduling point at a time,
-    /// returning to the caller's `block_on` (which polls for I/O) every 200
-    /// points and whenever a task yielded with `yield_now`.
+    /// returning to the caller's `block_on` (which polls for I/O and `stop`)
+    /// every 200 points, after 16 `yield_now`s (see `time.rs`), and the
+    /// first time no task is ready. Only when still none is ready after that
+    /// does it register to be woken, which costs a lock per executor: a
+    /// `block_on` whose future just spawned a task and awaits it goes
+    /// round without it.
     async fn run<T>(&self, stop: impl Future<Output = T>) -> T {
         let work = async {
             let mut turn: u32 = 0;
+            let mut idle = false;
             loop {
                 for _ in 0..200 {
-                    priority::tick(&self.executors, turn).await;
+                    if priority::try_tick(&self.executors, turn) {
+                        idle = false;
+                    } else if idle {
+                        priority::tick(&self.executors).await;
+                        idle = false;
+                    } else {
+                        idle = true;
+                        break;
+                    }
                     turn = turn.wrapping_add(1);
                     if take_poll_io_request() {
                         break;
                     }
                 }
+                reset_poll_io_request();
                 future::yield_now().await;
             }
         };
@@ -631,6 +645,12 @@ impl Drop for Hub {
             thread.thread().unpark();
             let _ = thread.join();
         }
-        drop(self.shared.take());
+        if let Some(shared) = self.shared.take() {
+            let timers = shared.timers.clone();
+            drop(shared);
+            // Sleeps kept past the hub (from a `block_on`) fall back to
+            // async-io timers instead of waiting for a driver that is gone.
+            timers.close();
+        }
     }
 }

@@ -59,14 +59,20 @@ fn order<'a>(executors: &'a [Executor<'static>; 3], turn: u32) -> [&'a Executor<
 }
 
 /// Runs one ready task, trying the levels in the order this scheduling point
-/// calls for; waits if none is ready.
+/// calls for; `false` if none was ready.
 ///
-/// The common case, a task ready, costs one queue pop per level tried
-/// (`try_tick`); only an idle worker registers to be woken on all three.
-pub(crate) async fn tick(executors: &[Executor<'static>; 3], turn: u32) {
+/// It costs one queue pop per level tried (`try_tick`).
+pub(crate) fn try_tick(executors: &[Executor<'static>; 3], turn: u32) -> bool {
     let [first, second, third] = order(executors, turn);
-    if first.try_tick() || second.try_tick() || third.try_tick() {
-        return;
-    }
-    first.tick().or(second.tick()).or(third.tick()).await
+    first.try_tick() || second.try_tick() || third.try_tick()
+}
+
+/// Waits until some level has a task ready, and runs one.
+///
+/// This registers the worker to be woken by all three executors (and
+/// unregisters it after), so the run loop calls it only when
+/// [`try_tick`] found nothing twice in a row.
+pub(crate) async fn tick(executors: &[Executor<'static>; 3]) {
+    let [high, normal, low] = executors;
+    high.tick().or(normal.tick()).or(low.tick()).await
 }

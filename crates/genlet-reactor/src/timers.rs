@@ -9,6 +9,10 @@
 //! each tick's sleepers together, re-arming its async-io timer for the next
 //! non-empty tick.
 //!
+//! A sleep outlives its hub only if it was filed from a `block_on` and kept
+//! past the hub's drop; the table is then marked closed and the sleep moves to
+//! an async-io timer for the same deadline, so it still fires.
+//!
 //! Entries live in a slab addressed by `(key, generation)`: a sleep that is
 //! dropped early frees its entry at once (its tick keeps a stale reference,
 //! skipped when the tick fires), so long timeouts that finish early hold no
@@ -18,6 +22,7 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -27,6 +32,8 @@ use async_io::Timer;
 pub(crate) struct Timers {
     epoch: Instant,
     state: Mutex<State>,
+    /// Set when the hub is dropped: nothing will drive the table any more.
+    closed: AtomicBool,
 }
 
 #[derive(Default)]
@@ -51,7 +58,30 @@ impl Timers {
         Timers {
             epoch: Instant::now(),
             state: Mutex::new(State::default()),
+            closed: AtomicBool::new(false),
         }
+    }
+
+    /// Marks the table as no longer driven (its hub is gone) and wakes every
+    /// sleep still filed, so that each moves to an async-io timer.
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        let wakers: Vec<Waker> = {
+            let mut state = self.lock();
+            state.driver = None;
+            state
+                .entries
+                .iter_mut()
+                .filter_map(|e| e.waker.take())
+                .collect()
+        };
+        for waker in wakers {
+            waker.wake();
+        }
+    }
+
+    fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -230,6 +260,33 @@ impl Sleep {
             state: SleepState::Start,
         }
     }
+
+    /// When the sleep ends.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let deadline = Instant::now() + Duration::from_secs(1);
+    /// assert_eq!(genlet_reactor::sleep_until(deadline).deadline(), deadline);
+    /// ```
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+}
+
+impl Sleep {
+    /// Waits on an async-io timer: outside any hub, or after the hub died.
+    fn poll_io(this: &mut Self, cx: &mut Context<'_>) -> Poll<()> {
+        let mut timer = Box::new(Timer::at(this.deadline));
+        if Pin::new(&mut *timer).poll(cx).is_ready() {
+            this.state = SleepState::Done;
+            return Poll::Ready(());
+        }
+        this.state = SleepState::Io(timer);
+        Poll::Pending
+    }
 }
 
 impl Future for Sleep {
@@ -252,14 +309,7 @@ impl Future for Sleep {
                             generation,
                         }
                     }
-                    None => {
-                        let mut timer = Box::new(Timer::at(this.deadline));
-                        if Pin::new(&mut *timer).poll(cx).is_ready() {
-                            this.state = SleepState::Done;
-                            return Poll::Ready(());
-                        }
-                        SleepState::Io(timer)
-                    }
+                    None => return Self::poll_io(this, cx),
                 };
                 Poll::Pending
             }
@@ -271,6 +321,11 @@ impl Future for Sleep {
                 let polled = timers.poll_fired(*key, *generation, cx.waker());
                 if polled.is_ready() {
                     this.state = SleepState::Done;
+                } else if timers.is_closed() {
+                    // The hub that would fire it is gone: wait on async-io.
+                    timers.cancel(*key, *generation);
+                    this.state = SleepState::Start;
+                    return Self::poll_io(this, cx);
                 }
                 polled
             }

@@ -1,0 +1,66 @@
+//! A sleep filed in a hub's timer table and kept past the hub's drop still
+//! fires: it moves to an async-io timer for the same deadline.
+
+use std::future::Future;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use futures_lite::FutureExt;
+use futures_lite::future::poll_once;
+use genlet_reactor::{Hub, sleep};
+
+/// `true` when `fut` completes first; `false` if 30 s pass first (the test
+/// then fails instead of hanging).
+async fn with_watchdog(fut: impl Future<Output = ()>) -> bool {
+    let watchdog = async {
+        async_io::Timer::after(Duration::from_secs(30)).await;
+        false
+    };
+    // The watchdog is polled first, so a sleep only completes before it if
+    // it was woken on its own.
+    watchdog
+        .or(async {
+            fut.await;
+            true
+        })
+        .await
+}
+
+#[test]
+fn a_sleep_kept_past_its_hub_still_fires_at_its_deadline() {
+    let hub = Hub::builder().workers(1).build().unwrap();
+    let mut nap = Box::pin(sleep(Duration::from_millis(20)));
+    let deadline = nap.deadline();
+    // Polled once inside the hub: filed in the hub's table.
+    assert!(hub.block_on(poll_once(&mut nap)).is_none());
+    drop(hub);
+
+    let fired = async_io::block_on(with_watchdog(nap));
+    assert!(fired, "the sleep never fired after its hub was dropped");
+    assert!(Instant::now() >= deadline);
+}
+
+#[test]
+fn a_sleep_pending_while_its_hub_drops_is_woken_and_still_fires() {
+    let hub = Hub::builder().workers(1).build().unwrap();
+    let mut nap = Box::pin(sleep(Duration::from_millis(50)));
+    let deadline = nap.deadline();
+    assert!(hub.block_on(poll_once(&mut nap)).is_none());
+    let (pending, is_pending) = mpsc::channel();
+    // Another thread waits on the sleep: its waker is the one filed in the
+    // hub's table when the hub drops.
+    let waiter = std::thread::spawn(move || {
+        async_io::block_on(async {
+            assert!(poll_once(&mut nap).await.is_none());
+            pending.send(()).unwrap();
+            with_watchdog(nap).await
+        })
+    });
+    is_pending.recv().unwrap();
+    drop(hub);
+    assert!(
+        waiter.join().unwrap(),
+        "the waiting sleep was lost with its hub"
+    );
+    assert!(Instant::now() >= deadline);
+}
