@@ -1,0 +1,67 @@
+//! Job hand-off: a body yields an empty job and gets its result back, per
+//! apply policy, beside `blocking::unblock` alone (the floor for `Pool`,
+//! whose jobs run on blocking's threads).
+//!
+//! Each row times `iters` hand-offs inside one body, so starting the body is
+//! not measured. `cargo bench -p genlet-ythread --bench handoff`; a table of
+//! medians with ratios to `blocking::unblock` follows criterion's output.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group};
+use futures_lite::future::block_on;
+use genlet_ythread::{Apply, Exclusive, Inline, Pool, drive};
+
+/// Times `iters` empty jobs yielded by one body under `apply`.
+fn handoffs(apply: impl Apply, iters: u64) -> Duration {
+    block_on(drive(
+        move |cpu| async move {
+            let start = Instant::now();
+            for i in 0..iters {
+                let out = cpu.run(move || black_box(i)).await;
+                black_box(out.expect("an empty job does not panic"));
+            }
+            start.elapsed()
+        },
+        apply,
+    ))
+}
+
+fn handoff(c: &mut Criterion) {
+    let mut group = c.benchmark_group("empty job hand-off");
+    group.bench_function("genlet Inline", |b| {
+        b.iter_custom(|iters| handoffs(Inline, iters))
+    });
+    let exclusive = Exclusive::new();
+    group.bench_function("genlet Exclusive", |b| {
+        b.iter_custom(|iters| handoffs(&exclusive, iters))
+    });
+    let pool = Pool::new();
+    group.bench_function("genlet Pool", |b| {
+        b.iter_custom(|iters| handoffs(&pool, iters))
+    });
+    group.bench_function("blocking::unblock", |b| {
+        b.iter_custom(|iters| {
+            block_on(async {
+                let start = Instant::now();
+                for i in 0..iters {
+                    black_box(blocking::unblock(move || black_box(i)).await);
+                }
+                start.elapsed()
+            })
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, handoff);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    ratios::print(&[("empty job hand-off", "blocking::unblock")]);
+}
+
+#[path = "../../genlet-coro/benches/support/ratios.rs"]
+mod ratios;

@@ -1,0 +1,118 @@
+//! The error of a job that gave no value.
+
+use core::fmt;
+use std::any::Any;
+
+/// Why a job yielded with [`Cpu::run`](crate::Cpu::run) gave no value: it
+/// panicked, or the apply policy dropped it without running it.
+///
+/// # Examples
+///
+/// ```
+/// use genlet_ythread::{Inline, YieldableThread};
+///
+/// let thread = YieldableThread::spawn(
+///     |cpu| async move { cpu.run(|| -> u32 { panic!("bad input") }).await },
+///     Inline,
+/// )?;
+/// let err = thread.join().unwrap().unwrap_err();
+/// assert!(err.is_panic());
+/// assert_eq!(err.panic_message(), Some("bad input"));
+/// assert_eq!(err.to_string(), "job panicked: bad input");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct JobError {
+    kind: Kind,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+enum Kind {
+    Panicked(String),
+    Lost,
+}
+
+impl JobError {
+    pub(crate) fn panicked(payload: &(dyn Any + Send)) -> Self {
+        let message = if let Some(s) = payload.downcast_ref::<&str>() {
+            (*s).to_owned()
+        } else if let Some(s) = payload.downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "<a panic payload that is not a string>".to_owned()
+        };
+        JobError {
+            kind: Kind::Panicked(message),
+        }
+    }
+
+    pub(crate) const fn lost() -> Self {
+        JobError { kind: Kind::Lost }
+    }
+
+    /// True when the job panicked.
+    ///
+    /// # Examples
+    ///
+    /// See [`JobError`].
+    pub fn is_panic(&self) -> bool {
+        matches!(self.kind, Kind::Panicked(_))
+    }
+
+    /// True when the apply policy dropped the job without running it (a user
+    /// policy that shut down, say). The built-in policies never do.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use genlet_ythread::{Apply, Job, YieldableThread};
+    ///
+    /// /// A policy that refuses every job.
+    /// struct Refuse;
+    /// impl Apply for Refuse {
+    ///     fn apply(&self, job: Job) {
+    ///         drop(job);
+    ///     }
+    /// }
+    ///
+    /// let thread = YieldableThread::spawn(|cpu| async move { cpu.run(|| 1).await }, Refuse)?;
+    /// assert!(thread.join().unwrap().unwrap_err().is_lost());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn is_lost(&self) -> bool {
+        matches!(self.kind, Kind::Lost)
+    }
+
+    /// The panic's message, when the job panicked with a string (as `panic!`
+    /// and `expect` do).
+    ///
+    /// # Examples
+    ///
+    /// See [`JobError`].
+    pub fn panic_message(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Panicked(message) => Some(message),
+            Kind::Lost => None,
+        }
+    }
+}
+
+impl fmt::Debug for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            Kind::Panicked(message) => f.debug_tuple("JobError::Panicked").field(message).finish(),
+            Kind::Lost => f.write_str("JobError::Lost"),
+        }
+    }
+}
+
+impl fmt::Display for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            Kind::Panicked(message) => write!(f, "job panicked: {message}"),
+            Kind::Lost => f.write_str("job dropped by its apply policy without running"),
+        }
+    }
+}
+
+impl std::error::Error for JobError {}
