@@ -12,9 +12,11 @@ test:
 miri:
     cargo +nightly miri test -p genlet-coro
 
-# Run the criterion benchmarks (genlet-coro beside its peers, ratios at the end).
+# Run the criterion benchmarks (each crate beside its peers, ratios at the end).
 bench:
     cargo bench -p genlet-coro --bench resume
+    cargo bench -p genlet-reactor --bench hub
+    cargo bench -p genlet-ythread --bench handoff
 
 # Benchmark genlet-coro beside native nightly coroutines in one run (nightly only).
 bench-nightly:
@@ -31,3 +33,11 @@ book:
 # Run exactly what CI runs.
 ci:
     bash .ci/run
+
+# Seed 003's sum server with an apply policy (inline, exclusive or pool); prints its port.
+sumserver apply="pool" *flags="":
+    cargo run --release --example sumserver -- --apply {{apply}} {{flags}}
+
+# Seed 003's client: 1000 requests from 1, 2, 4, 8 threads against an in-process server.
+sumclient apply="pool" *flags="":
+    cargo run --release --example sumclient -- --apply {{apply}} {{flags}}

@@ -5,8 +5,9 @@
 //! ```
 //!
 //! It grows as the crates land; today it shows genlet-coro's generators, what
-//! a resume costs, an echo server written as generator tasks on the hub, and
-//! a hundred thousand sleeping tasks.
+//! a resume costs, an echo server written as generator tasks on the hub, a
+//! hundred thousand sleeping tasks, and seed 003's sum server with each apply
+//! policy.
 
 use std::io::Write;
 use std::time::Instant;
@@ -22,6 +23,8 @@ fn main() -> std::io::Result<()> {
     genlet_workspace::demos::echo_gen::run(&mut out, 0, 3)?;
     writeln!(out)?;
     genlet_workspace::demos::sleepers::run(&mut out, 100_000)?;
+    writeln!(out)?;
+    genlet_workspace::demos::sumclient::tour(&mut out)?;
     writeln!(
         out,
         "\ntour finished in {:.2} s",

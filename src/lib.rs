@@ -14,6 +14,8 @@ pub mod book {
     pub mod generators {}
     #[doc = include_str!("../docs/src/hub.md")]
     pub mod hub {}
+    #[doc = include_str!("../docs/src/yieldable-threads.md")]
+    pub mod yieldable_threads {}
 }
 
 /// The README's example, compiled as a doctest.

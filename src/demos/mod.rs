@@ -6,3 +6,5 @@ pub mod echo_gen;
 pub mod generators;
 pub mod resume_cost;
 pub mod sleepers;
+pub mod sumclient;
+pub mod sumserver;
