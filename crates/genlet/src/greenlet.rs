@@ -1,0 +1,564 @@
+//! [`Greenlet`]: the handle of a spawned task, with gevent's vocabulary
+//! (`join`, `get`, `kill`, `ready`, `successful`, links) and typed results.
+//!
+//! A greenlet's state is shared by its handle, the task running it, and the
+//! [`Group`](crate::Group) that owns it, if any. The task completes the
+//! state exactly once: with its output, its panic, or, when its future is
+//! dropped unfinished (killed, its group dropped, its hub shut down), as
+//! cancelled. A guard owned by the future does the last, so a greenlet killed
+//! before its first poll completes too, without running its body.
+
+use core::fmt;
+use core::future::Future;
+use core::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use genlet_reactor::Task;
+use event_listener::Event;
+use futures_lite::FutureExt;
+
+use crate::err::{GetError, TaskError, panic_message};
+use crate::report::report;
+
+pub(crate) type Link<T> = Box<dyn FnOnce(&Result<T, TaskError>) + Send>;
+
+enum Outcome<T> {
+    Running,
+    Done(Result<T, TaskError>),
+    /// Out of the lock for a moment, to be read by a link or the hook.
+    Lent,
+    /// Taken by `join` or `get`.
+    Taken,
+}
+
+struct State<T> {
+    outcome: Outcome<T>,
+    links: Vec<Link<T>>,
+    /// The result reached someone who handles errors: a join, a get, a link,
+    /// a group. Unobserved panics are reported.
+    observed: bool,
+    /// The `Greenlet` handle is alive (it may still be joined).
+    handle: bool,
+    reported: bool,
+}
+
+pub(crate) struct Shared<T> {
+    name: Arc<str>,
+    state: Mutex<State<T>>,
+    /// Notified when the outcome becomes `Done`.
+    done: Event,
+    /// The task, for `kill`. Dropping it cancels the task.
+    task: Mutex<Option<Task<()>>>,
+}
+
+impl<T> Shared<T> {
+    pub(crate) fn new(name: Arc<str>) -> Arc<Self> {
+        Arc::new(Shared {
+            name,
+            state: Mutex::new(State {
+                outcome: Outcome::Running,
+                links: Vec::new(),
+                observed: false,
+                handle: true,
+                reported: false,
+            }),
+            done: Event::new(),
+            task: Mutex::new(None),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        // Links and hooks run outside the lock: poisoning means a bug here.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn set_task(&self, task: Task<()>) {
+        *self.task.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub(crate) fn is_ready(&self) -> bool {
+        !matches!(self.lock().outcome, Outcome::Running)
+    }
+
+    /// Stores the result, after running the links with it; reports an
+    /// unobserved panic of a greenlet whose handle is gone.
+    fn complete(&self, result: Result<T, TaskError>) {
+        self.put_back(result, true);
+    }
+
+    /// Runs pending links with `result`, then stores it as `Done` and wakes
+    /// the waiters. `finished`: this is the completion (not a loan's return).
+    fn put_back(&self, result: Result<T, TaskError>, finished: bool) {
+        loop {
+            let (links, to_report) = {
+                let mut state = self.lock();
+                if state.links.is_empty() {
+                    let to_report = finished
+                        && !state.observed
+                        && !state.handle
+                        && !state.reported
+                        && matches!(&result, Err(e) if e.is_panic());
+                    if !to_report {
+                        state.outcome = Outcome::Done(result);
+                        drop(state);
+                        self.done.notify(usize::MAX);
+                        return;
+                    }
+                    state.reported = true;
+                    (Vec::new(), true)
+                } else {
+                    (core::mem::take(&mut state.links), false)
+                }
+            };
+            if to_report {
+                if let Err(e) = &result {
+                    report(e);
+                }
+                self.lock().outcome = Outcome::Done(result);
+                self.done.notify(usize::MAX);
+                return;
+            }
+            for link in links {
+                self.run_link(link, &result);
+            }
+        }
+    }
+
+    fn run_link(&self, link: Link<T>, result: &Result<T, TaskError>) {
+        if let Err(payload) = std::panic::catch_unwind(AssertUnwindSafe(|| link(result))) {
+            eprintln!(
+                "genlet: a link of greenlet '{}' panicked: {}",
+                self.name,
+                panic_message(&*payload)
+            );
+        }
+    }
+
+    /// Adds a link, or runs it now if the greenlet is done.
+    pub(crate) fn link(&self, link: Link<T>, observes: bool) {
+        let result = {
+            let mut state = self.lock();
+            state.observed |= observes;
+            match core::mem::replace(&mut state.outcome, Outcome::Lent) {
+                Outcome::Done(result) => result,
+                other => {
+                    // Running, or lent: whoever holds the result runs it.
+                    // Taken: the result is gone; nobody can link any more.
+                    state.outcome = other;
+                    state.links.push(link);
+                    return;
+                }
+            }
+        };
+        self.run_link(link, &result);
+        self.put_back(result, false);
+    }
+
+    /// Takes the result once it is there.
+    pub(crate) async fn take(&self) -> Result<T, TaskError> {
+        loop {
+            if let Some(result) = self.try_take() {
+                return result;
+            }
+            let listener = self.done.listen();
+            if let Some(result) = self.try_take() {
+                return result;
+            }
+            listener.await;
+        }
+    }
+
+    fn try_take(&self) -> Option<Result<T, TaskError>> {
+        let mut state = self.lock();
+        match core::mem::replace(&mut state.outcome, Outcome::Taken) {
+            Outcome::Done(result) => {
+                state.observed = true;
+                Some(result)
+            }
+            other => {
+                state.outcome = other;
+                None
+            }
+        }
+    }
+
+    /// Waits until the greenlet is done, without taking its result.
+    pub(crate) async fn wait(&self) {
+        loop {
+            if self.settled() {
+                return;
+            }
+            let listener = self.done.listen();
+            if self.settled() {
+                return;
+            }
+            listener.await;
+        }
+    }
+
+    fn settled(&self) -> bool {
+        matches!(self.lock().outcome, Outcome::Done(_) | Outcome::Taken)
+    }
+
+    /// Cancels the task (its future is dropped, destructors run) and waits
+    /// until the greenlet is done.
+    pub(crate) async fn kill(&self) {
+        if let Some(task) = self.take_task() {
+            task.cancel().await;
+        }
+        self.wait().await;
+    }
+
+    /// Marks errors as handled elsewhere (by the group that owns it).
+    pub(crate) fn observe_errors(&self) {
+        self.lock().observed = true;
+    }
+
+    /// Adds a link that does not count as observing (the group's own).
+    pub(crate) fn link_internal(&self, link: Link<T>) {
+        self.link(link, false);
+    }
+
+    /// Takes the task out, to cancel it by dropping it.
+    pub(crate) fn take_task(&self) -> Option<Task<()>> {
+        self.task.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
+    /// Cancels the task without waiting.
+    pub(crate) fn cancel(&self) {
+        drop(self.take_task());
+    }
+
+    /// The handle went away: report its panic now if nobody saw it.
+    fn drop_handle(&self) {
+        let result = {
+            let mut state = self.lock();
+            state.handle = false;
+            let unseen_panic = !state.observed
+                && !state.reported
+                && matches!(&state.outcome, Outcome::Done(Err(e)) if e.is_panic());
+            if !unseen_panic {
+                return;
+            }
+            state.reported = true;
+            match core::mem::replace(&mut state.outcome, Outcome::Lent) {
+                Outcome::Done(result) => result,
+                _ => unreachable!("matched Done above"),
+            }
+        };
+        if let Err(e) = &result {
+            report(e);
+        }
+        self.put_back(result, false);
+    }
+}
+
+/// Completes the greenlet as cancelled if the task's future is dropped
+/// before it finished: killed (even before its first poll), its group
+/// dropped, or its hub shut down.
+pub(crate) struct CompleteOnDrop<T>(Option<Arc<Shared<T>>>);
+
+impl<T> CompleteOnDrop<T> {
+    pub(crate) fn new(shared: Arc<Shared<T>>) -> Self {
+        CompleteOnDrop(Some(shared))
+    }
+}
+
+impl<T> Drop for CompleteOnDrop<T> {
+    fn drop(&mut self) {
+        if let Some(shared) = self.0.take() {
+            let name = shared.name.clone();
+            shared.complete(Err(TaskError::cancelled(name)));
+        }
+    }
+}
+
+/// The future a greenlet's task runs: `future`, its panic caught, its
+/// result stored in `shared`.
+pub(crate) fn body<T, F>(shared: Arc<Shared<T>>, future: F) -> impl Future<Output = ()> + Send
+where
+    T: Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    let mut guard = CompleteOnDrop::new(shared);
+    async move {
+        let result = AssertUnwindSafe(future).catch_unwind().await;
+        if let Some(shared) = guard.0.take() {
+            let result = result.map_err(|payload| TaskError::panic(shared.name.clone(), payload));
+            shared.complete(result);
+        }
+    }
+}
+
+/// A spawned greenlet: join it for its result, kill it, link callbacks to
+/// its end.
+///
+/// **Dropping the handle detaches the greenlet**: it runs on, as in gevent.
+/// To have tasks cancelled when their owner goes away, spawn them in a
+/// [`Group`](crate::Group). If a detached greenlet panics, the panic is
+/// reported once through the hook of [`set_panic_hook`](crate::set_panic_hook)
+/// (default: one line on stderr), unless a link saw it.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let total = genlet::run(async {
+///     let a = genlet::spawn(async { 20 });
+///     let b = genlet::task().name("slow").spawn(async {
+///         genlet::sleep(Duration::from_millis(5)).await;
+///         22
+///     });
+///     a.join().await.unwrap() + b.join().await.unwrap()
+/// });
+/// assert_eq!(total, 42);
+/// ```
+pub struct Greenlet<T> {
+    shared: Arc<Shared<T>>,
+}
+
+impl<T> fmt::Debug for Greenlet<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Greenlet")
+            .field("name", &self.name())
+            .field("ready", &self.is_ready())
+            .finish()
+    }
+}
+
+impl<T> Greenlet<T> {
+    pub(crate) fn from_shared(shared: Arc<Shared<T>>) -> Self {
+        Greenlet { shared }
+    }
+
+    /// The greenlet's name: the one given to [`TaskBuilder::name`](crate::TaskBuilder::name),
+    /// else `greenlet-N`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let g = genlet::task().name("fetch").spawn(async {});
+    ///     assert_eq!(g.name(), "fetch");
+    ///     assert!(genlet::spawn(async {}).name().starts_with("greenlet-"));
+    /// });
+    /// ```
+    pub fn name(&self) -> &str {
+        self.shared.name()
+    }
+
+    /// True once the greenlet finished, panicked or was killed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let g = genlet::spawn(async { 1 });
+    ///     g.wait().await;
+    ///     assert!(g.is_ready());
+    /// });
+    /// ```
+    pub fn is_ready(&self) -> bool {
+        self.shared.is_ready()
+    }
+
+    /// True once the greenlet finished with a value (not a panic, not
+    /// killed). gevent counts a kill as success; a typed result cannot.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let ok = genlet::spawn(async { 1 });
+    ///     ok.wait().await;
+    ///     assert!(ok.is_successful());
+    /// });
+    /// ```
+    pub fn is_successful(&self) -> bool {
+        matches!(self.shared.lock().outcome, Outcome::Done(Ok(_)))
+    }
+
+    /// Waits for the greenlet and returns its output.
+    ///
+    /// # Errors
+    ///
+    /// A [`TaskError`] when it panicked (with the message and its name) or
+    /// was killed.
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping the future drops the handle, which detaches the greenlet.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let out = genlet::run(async { genlet::spawn(async { "hi" }).join().await });
+    /// assert_eq!(out.unwrap(), "hi");
+    /// ```
+    pub async fn join(self) -> Result<T, TaskError> {
+        self.shared.take().await
+    }
+
+    /// Waits at most `timeout` for the greenlet's output.
+    ///
+    /// # Errors
+    ///
+    /// [`GetError::Failed`] when it panicked or was killed;
+    /// [`GetError::Elapsed`], carrying this handle back, when it was not done
+    /// in time.
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping the future drops the handle, which detaches the greenlet.
+    ///
+    /// # Examples
+    ///
+    /// See [`GetError`].
+    pub async fn get(self, timeout: Duration) -> Result<T, GetError<T>> {
+        match genlet_reactor::timeout(timeout, self.shared.wait()).await {
+            Ok(()) => self.shared.take().await.map_err(GetError::Failed),
+            Err(_) => Err(GetError::Elapsed(self)),
+        }
+    }
+
+    /// Waits until the greenlet is done, leaving its result for `join`
+    /// (gevent's `join(timeout)`; wrap it in [`timeout`](crate::timeout) for
+    /// a time limit).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let g = genlet::spawn(async { 5 });
+    ///     g.wait().await;
+    ///     assert_eq!(g.join().await.unwrap(), 5);
+    /// });
+    /// ```
+    pub async fn wait(&self) {
+        self.shared.wait().await;
+    }
+
+    /// Kills the greenlet and waits until it is gone: its future is dropped
+    /// (its destructors run) and its links fire with a cancelled
+    /// [`TaskError`]. A greenlet killed before its first poll never runs its
+    /// body. Killing a finished greenlet does nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let g = genlet::spawn(genlet::sleep(Duration::from_secs(3600)));
+    ///     g.kill().await;
+    ///     assert!(g.join().await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
+    pub async fn kill(&self) {
+        self.shared.kill().await;
+    }
+
+    /// Calls `callback` with the greenlet's result once it is done, or at
+    /// once if it already is, on the thread that finishes it (or calls
+    /// `link`). A panic it links to counts as seen: it is not reported by the
+    /// panic hook.
+    ///
+    /// The callback must not wait for this greenlet (it runs while the
+    /// result is lent to it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::mpsc;
+    ///
+    /// let (tx, rx) = mpsc::channel();
+    /// genlet::run(async {
+    ///     let g = genlet::spawn(async { 3 });
+    ///     g.link(move |result| tx.send(result.is_ok()).unwrap());
+    ///     g.join().await.unwrap()
+    /// });
+    /// assert!(rx.recv().unwrap());
+    /// ```
+    pub fn link(&self, callback: impl FnOnce(&Result<T, TaskError>) + Send + 'static) {
+        self.shared.link(Box::new(callback), true);
+    }
+
+    /// Calls `callback` with the output if the greenlet finishes with one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::mpsc;
+    ///
+    /// let (tx, rx) = mpsc::channel();
+    /// genlet::run(async {
+    ///     let g = genlet::spawn(async { 3 });
+    ///     g.wait().await;
+    ///     g.link_value(move |v| tx.send(*v).unwrap()); // after it finished: runs now
+    /// });
+    /// assert_eq!(rx.recv().unwrap(), 3);
+    /// ```
+    pub fn link_value(&self, callback: impl FnOnce(&T) + Send + 'static) {
+        self.shared.link(
+            Box::new(move |result| {
+                if let Ok(value) = result {
+                    callback(value);
+                }
+            }),
+            false,
+        );
+    }
+
+    /// Calls `callback` with the error if the greenlet panics or is killed.
+    /// The panic counts as seen: it is not reported by the panic hook.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::mpsc;
+    ///
+    /// let (tx, rx) = mpsc::channel();
+    /// genlet::run(async {
+    ///     let g = genlet::task().name("w").spawn(async { panic!("oops") });
+    ///     g.link_exception(move |e| tx.send(e.to_string()).unwrap());
+    ///     g.wait().await;
+    /// });
+    /// assert_eq!(rx.recv().unwrap(), "greenlet 'w' panicked: oops");
+    /// ```
+    pub fn link_exception(&self, callback: impl FnOnce(&TaskError) + Send + 'static) {
+        self.shared.link(
+            Box::new(move |result| {
+                if let Err(error) = result {
+                    callback(error);
+                }
+            }),
+            true,
+        );
+    }
+
+    /// Lets the greenlet run on without a handle (what dropping the handle
+    /// does too; this says so in the code).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async { genlet::spawn(async {}).detach() });
+    /// ```
+    pub fn detach(self) {}
+
+    pub(crate) fn shared(&self) -> &Arc<Shared<T>> {
+        &self.shared
+    }
+}
+
+impl<T> Drop for Greenlet<T> {
+    fn drop(&mut self) {
+        self.shared.drop_handle();
+    }
+}

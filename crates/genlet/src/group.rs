@@ -1,0 +1,833 @@
+//! [`Group`]: greenlets owned by a scope, cancelled when it goes away (a
+//! nursery); [`Pool`]: a group with a bound on how many run at once.
+
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+
+use async_lock::Semaphore;
+use event_listener::Event;
+
+use crate::err::TaskError;
+use crate::greenlet::{Greenlet, Shared};
+use crate::spawn::TaskBuilder;
+
+/// A member as the group sees it, whatever its output type.
+trait Member: Send + Sync {
+    fn cancel(&self);
+}
+
+impl<T: Send> Member for Shared<T> {
+    fn cancel(&self) {
+        // Non-blocking: the hub drops the future (destructors run) shortly.
+        Shared::cancel(self);
+    }
+}
+
+struct Inner {
+    state: Mutex<GroupState>,
+    /// Notified whenever a member leaves.
+    left: Event,
+    fail_fast: bool,
+    /// Report every member's panic through the hook at once instead of
+    /// keeping the first for `join` (servers: nobody joins a handler).
+    report_each: bool,
+    /// Set for a pool: members hold a permit while they run.
+    slots: Option<Arc<Semaphore>>,
+    size: usize,
+}
+
+#[derive(Default)]
+struct GroupState {
+    next: u64,
+    members: HashMap<u64, Arc<dyn Member>>,
+    first_error: Option<TaskError>,
+    /// Cancelling everything: no new members.
+    closed: bool,
+}
+
+impl Inner {
+    fn lock(&self) -> MutexGuard<'_, GroupState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn id(self: &Arc<Self>) -> usize {
+        Arc::as_ptr(self) as *const () as usize
+    }
+
+    /// Cancels every member (non-blocking).
+    fn cancel_all(&self) {
+        let members: Vec<_> = self.lock().members.values().cloned().collect();
+        for member in members {
+            member.cancel();
+        }
+    }
+
+    fn spawn<T: Send + 'static>(
+        self: &Arc<Self>,
+        builder: TaskBuilder,
+        future: impl Future<Output = T> + Send + 'static,
+        permit: Option<async_lock::SemaphoreGuardArc>,
+    ) -> Greenlet<T> {
+        let id = self.id();
+        let greenlet = builder.spawn(InGroup {
+            group: id,
+            future: async move {
+                let _permit = permit;
+                future.await
+            },
+        });
+        let shared = greenlet.shared().clone();
+        shared.observe_errors();
+        let key = {
+            let mut state = self.lock();
+            let key = state.next;
+            state.next += 1;
+            state.members.insert(key, shared.clone());
+            if state.closed {
+                shared.cancel();
+            }
+            key
+        };
+        let weak = Arc::downgrade(self);
+        shared.link_internal(Box::new(move |result: &Result<T, TaskError>| {
+            if let Some(inner) = weak.upgrade() {
+                inner.leave(key, result.as_ref().err());
+            }
+        }));
+        greenlet
+    }
+
+    fn leave(&self, key: u64, error: Option<&TaskError>) {
+        let cancel_rest = {
+            let mut state = self.lock();
+            state.members.remove(&key);
+            match error {
+                // Only panics fail a group: a killed member (by the group,
+                // or by whoever holds its handle) is not a failure. The
+                // first is kept for `join`; the others are reported, so
+                // none is lost.
+                Some(e) if e.is_panic() => {
+                    let first = state.first_error.is_none() && !self.report_each;
+                    if first {
+                        state.first_error = Some(e.duplicate());
+                    } else {
+                        drop(state);
+                        crate::report::report(e);
+                    }
+                    first && self.fail_fast
+                }
+                _ => false,
+            }
+        };
+        if cancel_rest {
+            self.lock().closed = true;
+            self.cancel_all();
+        }
+        self.left.notify(usize::MAX);
+    }
+
+    async fn join(&self) -> Result<(), TaskError> {
+        loop {
+            if self.lock().members.is_empty() {
+                break;
+            }
+            let listener = self.left.listen();
+            if self.lock().members.is_empty() {
+                break;
+            }
+            listener.await;
+        }
+        let mut state = self.lock();
+        state.closed = false;
+        match state.first_error.take() {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    async fn kill(&self) {
+        self.lock().closed = true;
+        self.cancel_all();
+        loop {
+            if self.lock().members.is_empty() {
+                break;
+            }
+            let listener = self.left.listen();
+            if self.lock().members.is_empty() {
+                break;
+            }
+            listener.await;
+        }
+        let mut state = self.lock();
+        state.closed = false;
+        state.first_error = None;
+    }
+}
+
+std::thread_local! {
+    /// The group whose member is being polled on this thread (0: none).
+    static CURRENT_GROUP: Cell<usize> = const { Cell::new(0) };
+}
+
+pin_project_lite::pin_project! {
+    /// A member's future: marks the thread as inside the group while it is
+    /// polled, so that `Pool::apply` can tell a member from an outsider.
+    struct InGroup<F> {
+        group: usize,
+        #[pin]
+        future: F,
+    }
+}
+
+impl<F: Future> Future for InGroup<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let outer = CURRENT_GROUP.with(|c| c.replace(*this.group));
+        let polled = this.future.poll(cx);
+        CURRENT_GROUP.with(|c| c.set(outer));
+        polled
+    }
+}
+
+/// Greenlets owned by a scope: dropping the group (or leaving the scope that
+/// holds it) cancels the ones still running, and their destructors run. A
+/// nursery, like trio's or `asyncio.TaskGroup`.
+///
+/// [`join`](Group::join) waits for every member and returns the first
+/// error. A group made with [`Group::fail_fast`] also cancels the other
+/// members as soon as one fails. A panic that reaches the group is not
+/// reported by the panic hook as well.
+///
+/// Members that spawn more members use a [`GroupHandle`] (from
+/// [`Group::handle`]), which does not keep the group alive.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// genlet::run(async {
+///     let group = genlet::Group::new();
+///     for i in 1..=3u64 {
+///         group.spawn(async move { genlet::sleep(Duration::from_millis(i)).await });
+///     }
+///     group.join().await.unwrap();
+///     assert!(group.is_empty());
+/// });
+/// ```
+pub struct Group {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Group {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Group").field("len", &self.len()).finish()
+    }
+}
+
+impl Default for Group {
+    fn default() -> Self {
+        Group::new()
+    }
+}
+
+impl Group {
+    fn with(fail_fast: bool, size: Option<usize>) -> Self {
+        Group::build(fail_fast, size, false)
+    }
+
+    /// The handlers of a server: bounded by `size` if given; their panics
+    /// are reported as they happen.
+    pub(crate) fn for_server(size: Option<usize>) -> Self {
+        Group::build(false, size, true)
+    }
+
+    fn build(fail_fast: bool, size: Option<usize>, report_each: bool) -> Self {
+        Group {
+            inner: Arc::new(Inner {
+                state: Mutex::new(GroupState::default()),
+                left: Event::new(),
+                fail_fast,
+                report_each,
+                slots: size.map(|n| Arc::new(Semaphore::new(n))),
+                size: size.unwrap_or(usize::MAX),
+            }),
+        }
+    }
+
+    /// An empty group: `join` waits for all members and returns the first
+    /// error.
+    ///
+    /// # Examples
+    ///
+    /// See [`Group`].
+    pub fn new() -> Self {
+        Group::with(false, None)
+    }
+
+    /// An empty group that cancels all its members when one fails (panics),
+    /// as a nursery does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let group = genlet::Group::fail_fast();
+    ///     let sibling = group.spawn(genlet::sleep(Duration::from_secs(3600)));
+    ///     group.spawn(async { panic!("broken") });
+    ///     assert!(group.join().await.unwrap_err().is_panic());
+    ///     assert!(sibling.join().await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
+    pub fn fail_fast() -> Self {
+        Group::with(true, None)
+    }
+
+    /// Spawns `future` as a member; the handle may be joined, or dropped
+    /// (the group still owns the member).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let group = genlet::Group::new();
+    ///     let g = group.spawn(async { 2 });
+    ///     assert_eq!(g.join().await.unwrap(), 2);
+    /// });
+    /// ```
+    pub fn spawn<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Greenlet<T> {
+        self.inner.spawn(crate::task(), future, None)
+    }
+
+    /// Spawns `future` as a member, with a name or priority from `builder`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let group = genlet::Group::new();
+    ///     let g = group.spawn_with(genlet::task().name("worker"), async {});
+    ///     assert_eq!(g.name(), "worker");
+    /// });
+    /// ```
+    pub fn spawn_with<T: Send + 'static>(
+        &self,
+        builder: TaskBuilder,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Greenlet<T> {
+        self.inner.spawn(builder, future, None)
+    }
+
+    /// Waits until every member is done; returns the first error, if any.
+    ///
+    /// # Errors
+    ///
+    /// The first member to panic (or be killed from outside the group).
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: members keep running and a later `join` sees them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let group = genlet::Group::new();
+    ///     group.spawn(async {});
+    ///     group.spawn_with(genlet::task().name("bad"), async { panic!("x") });
+    ///     assert_eq!(group.join().await.unwrap_err().name(), "bad");
+    /// });
+    /// ```
+    pub async fn join(&self) -> Result<(), TaskError> {
+        self.inner.join().await
+    }
+
+    /// Kills every member and waits until all are gone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let group = genlet::Group::new();
+    ///     group.spawn(genlet::sleep(Duration::from_secs(3600)));
+    ///     group.kill().await;
+    ///     assert!(group.is_empty());
+    /// });
+    /// ```
+    pub async fn kill(&self) {
+        self.inner.kill().await;
+    }
+
+    /// The number of members still running.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(genlet::Group::new().len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.inner.lock().members.len()
+    }
+
+    /// True when no member is running.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(genlet::Group::new().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Runs `f` on every item, at most as many at once as the group allows,
+    /// and returns the results in the items' order (gevent's `map`).
+    ///
+    /// # Errors
+    ///
+    /// The first failure, in the items' order; the other calls are left to
+    /// finish in the group.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let group = genlet::Group::new();
+    ///     let squares = group.map(1..=4u64, |i| async move { i * i }).await.unwrap();
+    ///     assert_eq!(squares, [1, 4, 9, 16]);
+    /// });
+    /// ```
+    pub async fn map<I, F, Fut, T>(&self, items: I, f: F) -> Result<Vec<T>, TaskError>
+    where
+        I: IntoIterator,
+        F: FnMut(I::Item) -> Fut,
+        Fut: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let handles = self.spawn_all(items, f).await;
+        let mut out = Vec::with_capacity(handles.len());
+        for handle in handles {
+            out.push(handle.join().await?);
+        }
+        Ok(out)
+    }
+
+    /// Runs `f` on every item and yields the results as they finish
+    /// (gevent's `imap_unordered`), through an [`Iwait`](crate::Iwait).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let group = genlet::Group::new();
+    ///     let mut done = group
+    ///         .imap_unordered([30u64, 1], |ms| async move {
+    ///             genlet::sleep(Duration::from_millis(ms)).await;
+    ///             ms
+    ///         })
+    ///         .await;
+    ///     assert_eq!(done.next().await.unwrap().1.unwrap(), 1);
+    ///     assert_eq!(done.next().await.unwrap().1.unwrap(), 30);
+    /// });
+    /// ```
+    pub async fn imap_unordered<I, F, Fut, T>(&self, items: I, f: F) -> crate::Iwait<T>
+    where
+        I: IntoIterator,
+        F: FnMut(I::Item) -> Fut,
+        Fut: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        crate::iwait(self.spawn_all(items, f).await)
+    }
+
+    async fn spawn_all<I, F, Fut, T>(&self, items: I, mut f: F) -> Vec<Greenlet<T>>
+    where
+        I: IntoIterator,
+        F: FnMut(I::Item) -> Fut,
+        Fut: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let mut handles = Vec::new();
+        for item in items {
+            let permit = match &self.inner.slots {
+                Some(slots) => Some(slots.acquire_arc().await),
+                None => None,
+            };
+            handles.push(self.inner.spawn(crate::task(), f(item), permit));
+        }
+        handles
+    }
+
+    /// A handle for members to spawn more members; it does not keep the
+    /// group alive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let group = genlet::Group::new();
+    ///     let handle = group.handle();
+    ///     group.spawn(async move {
+    ///         handle.spawn(async { "grandchild" }).await.join().await.unwrap()
+    ///     });
+    ///     group.join().await.unwrap();
+    /// });
+    /// ```
+    pub fn handle(&self) -> GroupHandle {
+        GroupHandle {
+            inner: Arc::downgrade(&self.inner),
+        }
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        // Cancels without waiting: each member's future is dropped (its
+        // destructors run) on the hub as soon as it is not running.
+        let unjoined = {
+            let mut state = self.inner.lock();
+            state.closed = true;
+            state.first_error.take()
+        };
+        self.inner.cancel_all();
+        // A member's panic the group took charge of but nobody joined.
+        if let Some(error) = unjoined {
+            crate::report::report(&error);
+        }
+    }
+}
+
+/// A way for members to spawn into their [`Group`] or [`Pool`] without
+/// keeping it alive. Spawning after the group is gone gives a greenlet that
+/// is already killed.
+///
+/// # Examples
+///
+/// See [`Group::handle`].
+#[derive(Clone, Debug)]
+pub struct GroupHandle {
+    inner: Weak<Inner>,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Group").finish_non_exhaustive()
+    }
+}
+
+impl GroupHandle {
+    /// Spawns `future` into the group, waiting while a pool is full.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let pool = genlet::Pool::new(1);
+    ///     let g = pool.handle().spawn(async { 1 }).await;
+    ///     assert_eq!(g.join().await.unwrap(), 1);
+    /// });
+    /// ```
+    pub async fn spawn<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Greenlet<T> {
+        let Some(inner) = self.inner.upgrade() else {
+            return gone(future);
+        };
+        let permit = match &inner.slots {
+            Some(slots) => Some(slots.acquire_arc().await),
+            None => None,
+        };
+        inner.spawn(crate::task(), future, permit)
+    }
+
+    /// Runs `future` in the pool and waits for its output (gevent's
+    /// `Pool.apply`). Called from one of the pool's own members, it runs the
+    /// future right there instead of waiting for a slot, so it cannot
+    /// deadlock a full pool (gevent #131).
+    ///
+    /// # Errors
+    ///
+    /// A [`TaskError`] when the future panicked or the group is gone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let pool = genlet::Pool::new(1);
+    ///     let handle = pool.handle();
+    ///     // The only slot is taken by this member, which applies more work.
+    ///     let outer = pool.spawn(async move { handle.apply(async { 21 }).await.unwrap() * 2 }).await;
+    ///     assert_eq!(outer.join().await.unwrap(), 42);
+    /// });
+    /// ```
+    pub async fn apply<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Result<T, TaskError> {
+        let Some(inner) = self.inner.upgrade() else {
+            return gone(future).join().await;
+        };
+        if CURRENT_GROUP.with(Cell::get) == inner.id() {
+            drop(inner);
+            return Ok(future.await);
+        }
+        let permit = match &inner.slots {
+            Some(slots) => Some(slots.acquire_arc().await),
+            None => None,
+        };
+        let greenlet = inner.spawn(crate::task(), future, permit);
+        drop(inner);
+        greenlet.join().await
+    }
+}
+
+/// A greenlet for a group that is gone: killed before it runs.
+fn gone<T: Send + 'static>(future: impl Future<Output = T> + Send + 'static) -> Greenlet<T> {
+    let greenlet = crate::spawn(future);
+    greenlet.shared().cancel();
+    greenlet
+}
+
+/// A [`Group`] that runs at most `size` members at once: `spawn` waits while
+/// it is full (gevent's `Pool`).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// genlet::run(async {
+///     let pool = genlet::Pool::new(2);
+///     for _ in 0..5 {
+///         pool.spawn(genlet::sleep(Duration::from_millis(2))).await; // waits for a slot
+///         assert!(pool.free_count() <= 1);
+///     }
+///     pool.join().await.unwrap();
+///     assert_eq!(pool.free_count(), 2);
+/// });
+/// ```
+#[derive(Debug)]
+pub struct Pool {
+    group: Group,
+}
+
+impl Pool {
+    /// A pool of `size` slots (at least one).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(genlet::Pool::new(3).size(), 3);
+    /// ```
+    pub fn new(size: usize) -> Self {
+        Pool {
+            group: Group::with(false, Some(size.max(1))),
+        }
+    }
+
+    /// How many members may run at once.
+    ///
+    /// # Examples
+    ///
+    /// See [`Pool::new`].
+    pub fn size(&self) -> usize {
+        self.group.inner.size
+    }
+
+    /// Slots free right now.
+    ///
+    /// # Examples
+    ///
+    /// See [`Pool`].
+    pub fn free_count(&self) -> usize {
+        self.group
+            .inner
+            .slots
+            .as_ref()
+            .map_or(usize::MAX, |s| s.available_permits())
+    }
+
+    /// Waits until a slot is free (another spawner may take it first).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let pool = genlet::Pool::new(1);
+    ///     pool.wait_available().await;
+    ///     assert_eq!(pool.free_count(), 1);
+    /// });
+    /// ```
+    pub async fn wait_available(&self) {
+        if let Some(slots) = &self.group.inner.slots {
+            drop(slots.acquire().await);
+        }
+    }
+
+    /// Spawns `future` once a slot is free.
+    ///
+    /// # Examples
+    ///
+    /// See [`Pool`].
+    pub async fn spawn<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Greenlet<T> {
+        self.handle().spawn(future).await
+    }
+
+    /// Waits until every member is done; returns the first error, as
+    /// [`Group::join`].
+    ///
+    /// # Errors
+    ///
+    /// The first member to panic.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe.
+    ///
+    /// # Examples
+    ///
+    /// See [`Pool`].
+    pub async fn join(&self) -> Result<(), TaskError> {
+        self.group.join().await
+    }
+
+    /// Kills every member and waits until all are gone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let pool = genlet::Pool::new(1);
+    ///     pool.spawn(genlet::sleep(std::time::Duration::from_secs(60))).await;
+    ///     pool.kill().await;
+    ///     assert_eq!(pool.free_count(), 1);
+    /// });
+    /// ```
+    pub async fn kill(&self) {
+        self.group.kill().await;
+    }
+
+    /// The number of members running.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(genlet::Pool::new(2).len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.group.len()
+    }
+
+    /// True when no member is running.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(genlet::Pool::new(2).is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.group.is_empty()
+    }
+
+    /// [`Group::map`], at most `size` at once.
+    ///
+    /// # Errors
+    ///
+    /// The first failure, in the items' order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let pool = genlet::Pool::new(2);
+    ///     assert_eq!(pool.map(1..=3, |i| async move { i + 1 }).await.unwrap(), [2, 3, 4]);
+    /// });
+    /// ```
+    pub async fn map<I, F, Fut, T>(&self, items: I, f: F) -> Result<Vec<T>, TaskError>
+    where
+        I: IntoIterator,
+        F: FnMut(I::Item) -> Fut,
+        Fut: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.group.map(items, f).await
+    }
+
+    /// [`Group::imap_unordered`], at most `size` at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let pool = genlet::Pool::new(2);
+    ///     let mut done = pool.imap_unordered(0..3, |i| async move { i }).await;
+    ///     let mut seen = Vec::new();
+    ///     while let Some((_, r)) = done.next().await {
+    ///         seen.push(r.unwrap());
+    ///     }
+    ///     seen.sort();
+    ///     assert_eq!(seen, [0, 1, 2]);
+    /// });
+    /// ```
+    pub async fn imap_unordered<I, F, Fut, T>(&self, items: I, f: F) -> crate::Iwait<T>
+    where
+        I: IntoIterator,
+        F: FnMut(I::Item) -> Fut,
+        Fut: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.group.imap_unordered(items, f).await
+    }
+
+    /// A handle for members: spawn into the pool, or `apply` without
+    /// deadlocking it.
+    ///
+    /// # Examples
+    ///
+    /// See [`GroupHandle::apply`].
+    pub fn handle(&self) -> GroupHandle {
+        self.group.handle()
+    }
+
+    /// Runs `future` in the pool and waits for its output; see
+    /// [`GroupHandle::apply`].
+    ///
+    /// # Errors
+    ///
+    /// A [`TaskError`] when the future panicked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let pool = genlet::Pool::new(2);
+    ///     assert_eq!(pool.apply(async { 5 }).await.unwrap(), 5);
+    /// });
+    /// ```
+    pub async fn apply<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Result<T, TaskError> {
+        self.handle().apply(future).await
+    }
+}
+

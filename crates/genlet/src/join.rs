@@ -1,0 +1,263 @@
+//! Waiting on many greenlets: [`iwait`] (completion order), [`wait`],
+//! [`joinall`], [`killall`] and [`race`].
+
+use std::time::Duration;
+
+use crate::err::TaskError;
+use crate::greenlet::Greenlet;
+
+/// Greenlets that finish, in the order they finish: made by [`iwait`].
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// genlet::run(async {
+///     let slow = genlet::spawn(async {
+///         genlet::sleep(Duration::from_millis(20)).await;
+///         "slow"
+///     });
+///     let fast = genlet::spawn(async { "fast" });
+///     let mut done = genlet::iwait(vec![slow, fast]);
+///     assert_eq!(done.next().await.map(|(i, r)| (i, r.unwrap())), Some((1, "fast")));
+///     assert_eq!(done.next().await.map(|(i, r)| (i, r.unwrap())), Some((0, "slow")));
+///     assert!(done.next().await.is_none());
+/// });
+/// ```
+#[derive(Debug)]
+pub struct Iwait<T> {
+    greenlets: Vec<Option<Greenlet<T>>>,
+    finished: async_channel::Receiver<usize>,
+    left: usize,
+}
+
+/// Yields the greenlets' results in the order they finish, each with its
+/// index in `greenlets` (gevent's `iwait`).
+///
+/// # Examples
+///
+/// See [`Iwait`].
+pub fn iwait<T: Send + 'static>(greenlets: impl IntoIterator<Item = Greenlet<T>>) -> Iwait<T> {
+    let (tx, finished) = async_channel::unbounded();
+    let greenlets: Vec<_> = greenlets
+        .into_iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let tx = tx.clone();
+            // Not an observing link: the result is taken by `next`.
+            g.shared().link(
+                Box::new(move |_| {
+                    let _ = tx.try_send(i);
+                }),
+                false,
+            );
+            Some(g)
+        })
+        .collect();
+    let left = greenlets.len();
+    Iwait {
+        greenlets,
+        finished,
+        left,
+    }
+}
+
+impl<T> Iwait<T> {
+    /// The next greenlet to finish: its index and result; `None` when all
+    /// have been yielded.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: a result not yet yielded stays for the next call.
+    ///
+    /// # Examples
+    ///
+    /// See [`Iwait`].
+    pub async fn next(&mut self) -> Option<(usize, Result<T, TaskError>)> {
+        if self.left == 0 {
+            return None;
+        }
+        let index = self.finished.recv().await.ok()?;
+        let greenlet = self.greenlets[index].take()?;
+        self.left -= 1;
+        Some((index, greenlet.join().await))
+    }
+
+    /// The greenlets not yielded yet, with their indices.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let waiting = genlet::iwait(vec![genlet::spawn(async { 1 })]);
+    ///     assert_eq!(waiting.into_pending().len(), 1);
+    /// });
+    /// ```
+    pub fn into_pending(self) -> Vec<(usize, Greenlet<T>)> {
+        self.greenlets
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, g)| g.map(|g| (i, g)))
+            .collect()
+    }
+}
+
+/// What [`wait`] and [`joinall`] saw: the greenlets that finished, in the
+/// order they did, and those still running (each with its index).
+#[derive(Debug)]
+pub struct Joined<T> {
+    /// Finished: index and result, in completion order.
+    pub finished: Vec<(usize, Result<T, TaskError>)>,
+    /// Still running when the timeout came: index and handle.
+    pub pending: Vec<(usize, Greenlet<T>)>,
+}
+
+impl<T> Joined<T> {
+    /// The results in the order of the greenlets given, if all finished.
+    ///
+    /// # Errors
+    ///
+    /// Gives `self` back when some are pending.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let joined = genlet::wait(vec![genlet::spawn(async { 1 }), genlet::spawn(async { 2 })], None).await;
+    ///     let values: Vec<i32> = joined.into_ordered().unwrap().into_iter().map(Result::unwrap).collect();
+    ///     assert_eq!(values, [1, 2]);
+    /// });
+    /// ```
+    pub fn into_ordered(self) -> Result<Vec<Result<T, TaskError>>, Joined<T>> {
+        if !self.pending.is_empty() {
+            return Err(self);
+        }
+        let mut finished = self.finished;
+        finished.sort_by_key(|(i, _)| *i);
+        Ok(finished.into_iter().map(|(_, r)| r).collect())
+    }
+}
+
+/// Waits for the greenlets to finish, at most `timeout` if given (gevent's
+/// `wait`); reports which finished, in order, and hands back the others.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// genlet::run(async {
+///     let quick = genlet::spawn(async { 1 });
+///     let stuck = genlet::spawn(async {
+///         genlet::sleep(Duration::from_secs(3600)).await;
+///         2
+///     });
+///     let joined = genlet::wait(vec![quick, stuck], Some(Duration::from_millis(20))).await;
+///     assert_eq!(joined.finished.len(), 1);
+///     assert_eq!(joined.pending[0].0, 1);
+///     genlet::killall(joined.pending.iter().map(|(_, g)| g)).await;
+/// });
+/// ```
+pub async fn wait<T: Send + 'static>(
+    greenlets: impl IntoIterator<Item = Greenlet<T>>,
+    timeout: Option<Duration>,
+) -> Joined<T> {
+    match joinall(greenlets, timeout, false).await {
+        Ok(joined) => joined,
+        Err(_) => unreachable!("joinall without raise_error returns no error"),
+    }
+}
+
+/// Joins the greenlets, at most `timeout` if given (gevent's `joinall`).
+/// With `raise_error`, returns the first error at once, in completion order;
+/// the greenlets not joined yet are detached.
+///
+/// # Errors
+///
+/// With `raise_error`, the first greenlet's [`TaskError`].
+///
+/// # Examples
+///
+/// ```
+/// genlet::run(async {
+///     let ok = genlet::spawn(async { 1 });
+///     let bad = genlet::task().name("bad").spawn(async { panic!("no") });
+///     let err = genlet::joinall(vec![ok, bad], None, true).await.unwrap_err();
+///     assert_eq!(err.name(), "bad");
+/// });
+/// ```
+pub async fn joinall<T: Send + 'static>(
+    greenlets: impl IntoIterator<Item = Greenlet<T>>,
+    timeout: Option<Duration>,
+    raise_error: bool,
+) -> Result<Joined<T>, TaskError> {
+    let mut waiting = iwait(greenlets);
+    let mut finished = Vec::new();
+    let collect = async {
+        while let Some((index, result)) = waiting.next().await {
+            match result {
+                Err(error) if raise_error => return Err(error),
+                result => finished.push((index, result)),
+            }
+        }
+        Ok(())
+    };
+    let outcome = match timeout {
+        Some(limit) => genlet_reactor::timeout(limit, collect)
+            .await
+            .unwrap_or(Ok(())),
+        None => collect.await,
+    };
+    outcome?;
+    Ok(Joined {
+        finished,
+        pending: waiting.into_pending(),
+    })
+}
+
+/// Kills every greenlet and waits until all are gone (gevent's `killall`).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// genlet::run(async {
+///     let sleepers: Vec<_> = (0..3).map(|_| genlet::spawn(genlet::sleep(Duration::from_secs(60)))).collect();
+///     genlet::killall(&sleepers).await;
+///     assert!(sleepers.iter().all(|g| g.is_ready() && !g.is_successful()));
+/// });
+/// ```
+pub async fn killall<'a, T: 'a>(greenlets: impl IntoIterator<Item = &'a Greenlet<T>>) {
+    for greenlet in greenlets {
+        greenlet.kill().await;
+    }
+}
+
+/// The first of the greenlets to finish: its index and result. The others
+/// are killed (and gone) before this returns. `None` for no greenlets.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let winner = genlet::run(genlet::race(vec![
+///     genlet::spawn(async {
+///         genlet::sleep(Duration::from_secs(60)).await;
+///         "slow mirror"
+///     }),
+///     genlet::spawn(async { "fast mirror" }),
+/// ]));
+/// assert_eq!(winner.map(|(i, r)| (i, r.unwrap())), Some((1, "fast mirror")));
+/// ```
+pub async fn race<T: Send + 'static>(
+    greenlets: impl IntoIterator<Item = Greenlet<T>>,
+) -> Option<(usize, Result<T, TaskError>)> {
+    let mut waiting = iwait(greenlets);
+    let first = waiting.next().await;
+    let losers = waiting.into_pending();
+    killall(losers.iter().map(|(_, g)| g)).await;
+    first
+}

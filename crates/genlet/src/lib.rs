@@ -1,0 +1,106 @@
+//! genlet: gevent's vocabulary in Rust, over genlet's hub.
+//!
+//! If you know gevent, you know this crate: [`spawn`] a greenlet, [`join`]
+//! it (or [`joinall`] of them), [`kill`](Greenlet::kill) it, put them in a
+//! [`Group`] or a [`Pool`], bound them with a [`Timeout`], coordinate with an
+//! [`Event`] or a [`Queue`], serve with a [`StreamServer`]. Most programs
+//! depend on `genlet` alone: it re-exports what they need from the crates
+//! below it ([`coro`], [`reactor`], [`ythread`]).
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! let lengths = genlet::run(async {
+//!     let pool = genlet::Pool::new(2); // at most two at once
+//!     pool.map(["a", "bb", "ccc"], |word| async move {
+//!         genlet::sleep(Duration::from_millis(1)).await; // stands for I/O
+//!         word.len()
+//!     })
+//!     .await
+//! });
+//! assert_eq!(lengths.unwrap(), [1, 2, 3]);
+//! ```
+//!
+//! # What differs from gevent, and why
+//!
+//! * **Errors reach the spawner.** [`Greenlet::join`] returns
+//!   `Result<T, TaskError>`; a [`TaskError`] tells a panic (with its message
+//!   and the greenlet's name) from a kill. Nothing is printed for a panic
+//!   someone joins; a panic nobody joins is reported exactly once, through
+//!   [`set_panic_hook`] (gevent prints every one, #83).
+//! * **Timeouts are values.** [`timeout`] returns `Err(Elapsed)`, which no
+//!   catch-all on the future's own errors can swallow (gevent #838).
+//! * **Kill is delivered.** [`Greenlet::kill`] drops the greenlet's future
+//!   at its next await, running its destructors; a greenlet killed before
+//!   its first poll never runs (gevent #330, #1553).
+//! * **Structured concurrency.** A [`Group`] owns its greenlets: dropping it
+//!   cancels them. [`Group::fail_fast`] is a nursery (trio, asyncio's
+//!   `TaskGroup`).
+//! * **No monkey-patching.** I/O in Rust is explicit: use [`net`]'s sockets
+//!   and [`sleep`], and blocking calls go to [`spawn_blocking`], which any
+//!   thread may call and which can be cancelled before it starts (gevent's
+//!   threadpool can do neither, #1489).
+//! * **Everything crosses threads.** The hub has a worker per core; [`Event`],
+//!   [`Queue`], [`Lock`] and the rest work from any OS thread.
+//! * **`yield_now` keeps I/O flowing** (gevent's `sleep(0)` can starve it,
+//!   #1071).
+//!
+//! Dropping a [`Greenlet`] handle detaches the greenlet, as in gevent; a
+//! [`Group`] is the way to tie greenlets to a scope.
+
+mod err;
+mod greenlet;
+mod group;
+mod join;
+mod queue;
+mod report;
+mod server;
+mod spawn;
+mod sync;
+mod timeout;
+mod timethis;
+
+pub use err::{Closed, Elapsed, ExtraTaskDone, GetError, OverRelease, TaskError};
+pub use greenlet::Greenlet;
+pub use group::{Group, GroupHandle, Pool};
+pub use join::{Iwait, Joined, iwait, joinall, killall, race, wait};
+pub use queue::{Channel, Queue};
+pub use report::{reset_panic_hook, set_panic_hook};
+pub use server::{DatagramServer, ServerBuilder, StreamServer};
+pub use spawn::{TaskBuilder, default_hub, run, spawn, spawn_blocking, spawn_later, task};
+pub use sync::{AsyncResult, BoundedSemaphore, Event, Lock, Semaphore};
+pub use timeout::{Timeout, timeout, with_timeout};
+pub use timethis::{TimeThis, timethis};
+
+pub use genlet_reactor::{Handle, Hub, Priority, interval, sleep, sleep_until, yield_now};
+
+/// Sockets: TCP, UDP and Unix streams (async-net's, re-exported by the hub).
+pub use genlet_reactor::net;
+
+/// Generators (`genlet-coro`): resumable with values, `send`/`throw`/`close`,
+/// `yield_from`.
+pub use genlet_coro as coro;
+
+/// The hub itself (`genlet-reactor`): builder options, priorities, the
+/// blocking detector, generator tasks.
+pub use genlet_reactor as reactor;
+
+/// Yieldable threads (`genlet-ythread`): CPU work yielded to an apply policy.
+pub use genlet_ythread as ythread;
+
+/// Joins one greenlet: `join(g)` is `g.join()`, for symmetry with
+/// [`joinall`].
+///
+/// # Errors
+///
+/// The greenlet's [`TaskError`].
+///
+/// # Examples
+///
+/// ```
+/// let g = genlet::spawn(async { 1 });
+/// assert_eq!(genlet::run(genlet::join(g)).unwrap(), 1);
+/// ```
+pub async fn join<T>(greenlet: Greenlet<T>) -> Result<T, TaskError> {
+    greenlet.join().await
+}

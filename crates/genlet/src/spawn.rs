@@ -1,0 +1,243 @@
+//! Entry points: [`run`] on the default hub, [`spawn`] and its variants, and
+//! the [`TaskBuilder`] that names a greenlet, sets its priority or its hub.
+
+use core::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use genlet_reactor::{Handle, Hub, Priority};
+use genlet_ythread::Pool;
+
+use crate::greenlet::{Greenlet, Shared, body};
+
+/// The process's default hub: one worker per core, started on first use and
+/// kept for the life of the process (gevent's default hub).
+///
+/// # Panics
+///
+/// When its first worker thread cannot be started.
+///
+/// # Examples
+///
+/// ```
+/// let hub = genlet::default_hub();
+/// assert_eq!(hub.block_on(async { 1 + 1 }), 2);
+/// ```
+pub fn default_hub() -> &'static Hub {
+    static HUB: OnceLock<Hub> = OnceLock::new();
+    HUB.get_or_init(|| {
+        Hub::builder()
+            .thread_name("genlet")
+            .build()
+            .expect("genlet: cannot start the default hub's threads")
+    })
+}
+
+/// Runs `future` to completion on the default hub, the calling thread
+/// helping; the entry point of a genlet program (`genlet.run`-like; gevent
+/// needs none, its hub starts implicitly).
+///
+/// # Panics
+///
+/// When the default hub cannot start; and if `future` panics.
+///
+/// # Examples
+///
+/// ```
+/// let n = genlet::run(async { genlet::spawn(async { 6 * 7 }).join().await.unwrap() });
+/// assert_eq!(n, 42);
+/// ```
+pub fn run<T>(future: impl Future<Output = T>) -> T {
+    default_hub().block_on(future)
+}
+
+/// Spawns `future` as a greenlet on the current hub (inside a hub task or
+/// `block_on`), else on the default hub.
+///
+/// # Examples
+///
+/// ```
+/// let g = genlet::spawn(async { "from anywhere" });
+/// assert_eq!(genlet::run(g.join()).unwrap(), "from anywhere");
+/// ```
+pub fn spawn<T: Send + 'static>(future: impl Future<Output = T> + Send + 'static) -> Greenlet<T> {
+    task().spawn(future)
+}
+
+/// Spawns `future` to start after `delay` (gevent's `spawn_later`). Killed
+/// before then, it never runs.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::{Duration, Instant};
+///
+/// let start = Instant::now();
+/// let g = genlet::spawn_later(Duration::from_millis(5), async { "later" });
+/// assert_eq!(genlet::run(g.join()).unwrap(), "later");
+/// assert!(start.elapsed() >= Duration::from_millis(5));
+/// ```
+pub fn spawn_later<T: Send + 'static>(
+    delay: Duration,
+    future: impl Future<Output = T> + Send + 'static,
+) -> Greenlet<T> {
+    task().spawn_later(delay, future)
+}
+
+/// Runs the blocking or CPU-heavy `job` on a thread pool (genlet-ythread's
+/// [`Pool`], one job per core at once), as a greenlet: join it, kill it
+/// (a job not started yet never runs), link to it. Usable from any thread,
+/// unlike gevent's threadpool.
+///
+/// # Examples
+///
+/// ```
+/// let g = genlet::spawn_blocking(|| (1..=1000u64).sum::<u64>());
+/// assert_eq!(genlet::run(g.join()).unwrap(), 500_500);
+/// ```
+pub fn spawn_blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Greenlet<T> {
+    task().spawn_blocking(job)
+}
+
+/// A [`TaskBuilder`] to spawn a greenlet with a name, a priority or on a
+/// given hub.
+///
+/// # Examples
+///
+/// ```
+/// use genlet::Priority;
+///
+/// let g = genlet::task().name("echo").priority(Priority::High).spawn(async { 1 });
+/// assert_eq!(genlet::run(g.join()).unwrap(), 1);
+/// ```
+pub fn task() -> TaskBuilder {
+    TaskBuilder {
+        name: None,
+        priority: Priority::Normal,
+        hub: None,
+    }
+}
+
+/// Spawns one greenlet with a name (shown in errors, reports and the
+/// blocking detector), a [`Priority`], or on a given hub. Made by [`task`].
+///
+/// # Examples
+///
+/// ```
+/// let hub = genlet::Hub::builder().workers(1).build().unwrap();
+/// let g = genlet::task().name("on-mine").on(&hub.handle()).spawn(async { 2 });
+/// assert_eq!(hub.block_on(g.join()).unwrap(), 2);
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "a task builder does nothing until `spawn`"]
+pub struct TaskBuilder {
+    name: Option<Arc<str>>,
+    priority: Priority,
+    hub: Option<Handle>,
+}
+
+/// A fresh `greenlet-N`.
+fn anonymous() -> Arc<str> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("greenlet-{}", NEXT.fetch_add(1, Ordering::Relaxed)).into()
+}
+
+impl TaskBuilder {
+    /// Names the greenlet.
+    ///
+    /// # Examples
+    ///
+    /// See [`TaskBuilder`].
+    pub fn name(mut self, name: impl Into<Arc<str>>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets its priority (default [`Priority::Normal`]).
+    ///
+    /// # Examples
+    ///
+    /// See [`task`].
+    pub fn priority(mut self, priority: Priority) -> Self {
+        self.priority = priority;
+        self
+    }
+
+    /// Spawns on the hub of `handle` instead of the current or default one.
+    ///
+    /// # Examples
+    ///
+    /// See [`TaskBuilder`].
+    pub fn on(mut self, handle: &Handle) -> Self {
+        self.hub = Some(handle.clone());
+        self
+    }
+
+    fn target(&self) -> Handle {
+        self.hub
+            .clone()
+            .or_else(Handle::current)
+            .unwrap_or_else(|| default_hub().handle())
+    }
+
+    /// Spawns `future` as a greenlet.
+    ///
+    /// # Examples
+    ///
+    /// See [`task`].
+    pub fn spawn<T: Send + 'static>(
+        self,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Greenlet<T> {
+        let hub = self.target();
+        let name = self.name.unwrap_or_else(anonymous);
+        let shared = Shared::new(name.clone());
+        let task = hub
+            .task()
+            .name(name)
+            .priority(self.priority)
+            .spawn(body(shared.clone(), future));
+        shared.set_task(task);
+        Greenlet::from_shared(shared)
+    }
+
+    /// Spawns `future` to start after `delay`.
+    ///
+    /// # Examples
+    ///
+    /// See [`spawn_later`].
+    pub fn spawn_later<T: Send + 'static>(
+        self,
+        delay: Duration,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Greenlet<T> {
+        self.spawn(async move {
+            genlet_reactor::sleep(delay).await;
+            future.await
+        })
+    }
+
+    /// Runs `job` on the shared thread pool as a greenlet.
+    ///
+    /// # Examples
+    ///
+    /// See [`spawn_blocking`].
+    pub fn spawn_blocking<T: Send + 'static>(
+        self,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> Greenlet<T> {
+        static POOL: OnceLock<Pool> = OnceLock::new();
+        let pool = POOL.get_or_init(Pool::new).clone();
+        self.spawn(async move {
+            let result = genlet_ythread::drive(|cpu| async move { cpu.run(job).await }, pool).await;
+            match result {
+                Ok(value) => value,
+                // Re-raised inside the greenlet, whose error then names it.
+                Err(e) => std::panic::resume_unwind(Box::new(
+                    e.panic_message().unwrap_or("the job was lost").to_owned(),
+                )),
+            }
+        })
+    }
+}

@@ -1,0 +1,385 @@
+//! Synchronisation: [`Event`], [`AsyncResult`], [`BoundedSemaphore`], and
+//! smol's [`Semaphore`] and [`Lock`] re-exported. Every one works across OS
+//! threads (gevent's are same-thread only), with blocking variants for
+//! threads outside the hub.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use event_listener::Listener;
+
+use crate::err::OverRelease;
+
+/// A counting semaphore (async-lock's): `acquire().await` gives a guard that
+/// releases on drop; `add_permits` is gevent's unpaired `release`.
+///
+/// # Examples
+///
+/// ```
+/// let sem = genlet::Semaphore::new(2);
+/// genlet::run(async {
+///     let _a = sem.acquire().await;
+///     let _b = sem.acquire().await;
+///     assert!(sem.try_acquire().is_none());
+/// });
+/// ```
+pub use async_lock::Semaphore;
+
+/// A lock (async-lock's `Mutex`), usable from tasks (`lock().await`) and
+/// from plain threads (`lock_blocking()`). Guard the data, not the code:
+/// `Lock<Vec<u8>>`; `Lock` alone is gevent's bare lock.
+///
+/// # Examples
+///
+/// ```
+/// let counter = std::sync::Arc::new(genlet::Lock::new(0));
+/// let c = counter.clone();
+/// std::thread::spawn(move || *c.lock_blocking() += 1).join().unwrap();
+/// genlet::run(async { *counter.lock().await += 1 });
+/// assert_eq!(*counter.lock_blocking(), 2);
+/// ```
+pub type Lock<T = ()> = async_lock::Mutex<T>;
+
+/// A flag tasks can wait on: `set` wakes every waiter, `clear` resets it
+/// (gevent's `Event`).
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// let ready = Arc::new(genlet::Event::new());
+/// let r = ready.clone();
+/// let waiter = genlet::spawn(async move { r.wait().await; "go" });
+/// std::thread::spawn(move || ready.set()); // from another thread
+/// assert_eq!(genlet::run(waiter.join()).unwrap(), "go");
+/// ```
+#[derive(Debug, Default)]
+pub struct Event {
+    flag: AtomicBool,
+    changed: event_listener::Event,
+}
+
+impl Event {
+    /// An event, not set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(!genlet::Event::new().is_set());
+    /// ```
+    pub fn new() -> Self {
+        Event::default()
+    }
+
+    /// Sets the flag and wakes every waiter.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let e = genlet::Event::new();
+    /// e.set();
+    /// assert!(e.is_set());
+    /// ```
+    pub fn set(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+        self.changed.notify(usize::MAX);
+    }
+
+    /// Clears the flag.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let e = genlet::Event::new();
+    /// e.set();
+    /// e.clear();
+    /// assert!(!e.is_set());
+    /// ```
+    pub fn clear(&self) {
+        self.flag.store(false, Ordering::SeqCst);
+    }
+
+    /// True while set.
+    ///
+    /// # Examples
+    ///
+    /// See [`Event::set`].
+    pub fn is_set(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+
+    /// Waits until the flag is set.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe.
+    ///
+    /// # Examples
+    ///
+    /// See [`Event`].
+    pub async fn wait(&self) {
+        loop {
+            if self.is_set() {
+                return;
+            }
+            let listener = self.changed.listen();
+            if self.is_set() {
+                return;
+            }
+            listener.await;
+        }
+    }
+
+    /// Blocks the calling thread until the flag is set (for threads outside
+    /// the hub; in a task, `wait().await`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let e = genlet::Event::new();
+    /// e.set();
+    /// e.wait_blocking();
+    /// ```
+    pub fn wait_blocking(&self) {
+        loop {
+            if self.is_set() {
+                return;
+            }
+            let listener = self.changed.listen();
+            if self.is_set() {
+                return;
+            }
+            listener.wait();
+        }
+    }
+}
+
+/// A value (or an error) delivered once, readable by many (gevent's
+/// `AsyncResult`).
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// let result = Arc::new(genlet::AsyncResult::<u32, String>::new());
+/// let r = result.clone();
+/// std::thread::spawn(move || r.set(7).unwrap());
+/// assert_eq!(genlet::run(result.get()), Ok(7));
+/// assert_eq!(result.set_exception("too late".into()), Err(Err("too late".into())));
+/// ```
+#[derive(Debug)]
+pub struct AsyncResult<T, E> {
+    value: Mutex<Option<Result<T, E>>>,
+    ready: Event,
+}
+
+impl<T, E> Default for AsyncResult<T, E> {
+    fn default() -> Self {
+        AsyncResult {
+            value: Mutex::new(None),
+            ready: Event::new(),
+        }
+    }
+}
+
+impl<T, E> AsyncResult<T, E> {
+    /// An empty result.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(!genlet::AsyncResult::<(), ()>::new().is_ready());
+    /// ```
+    pub fn new() -> Self {
+        AsyncResult::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<Result<T, E>>> {
+        self.value.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn deliver(&self, result: Result<T, E>) -> Result<(), Result<T, E>> {
+        {
+            let mut value = self.lock();
+            if value.is_some() {
+                return Err(result);
+            }
+            *value = Some(result);
+        }
+        self.ready.set();
+        Ok(())
+    }
+
+    /// Delivers `value` and wakes the readers.
+    ///
+    /// # Errors
+    ///
+    /// Gives `Ok(value)` back if a result was already delivered.
+    ///
+    /// # Examples
+    ///
+    /// See [`AsyncResult`].
+    pub fn set(&self, value: T) -> Result<(), Result<T, E>> {
+        self.deliver(Ok(value))
+    }
+
+    /// Delivers `error` and wakes the readers.
+    ///
+    /// # Errors
+    ///
+    /// Gives `Err(error)` back if a result was already delivered.
+    ///
+    /// # Examples
+    ///
+    /// See [`AsyncResult`].
+    pub fn set_exception(&self, error: E) -> Result<(), Result<T, E>> {
+        self.deliver(Err(error))
+    }
+
+    /// True once a result was delivered.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = genlet::AsyncResult::<u8, ()>::new();
+    /// r.set(1).unwrap();
+    /// assert!(r.is_ready());
+    /// ```
+    pub fn is_ready(&self) -> bool {
+        self.ready.is_set()
+    }
+}
+
+impl<T: Clone, E: Clone> AsyncResult<T, E> {
+    /// Waits for the result and returns a copy.
+    ///
+    /// # Errors
+    ///
+    /// The delivered error.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe.
+    ///
+    /// # Examples
+    ///
+    /// See [`AsyncResult`].
+    pub async fn get(&self) -> Result<T, E> {
+        self.ready.wait().await;
+        self.peek()
+    }
+
+    /// Blocks the calling thread for the result (threads outside the hub).
+    ///
+    /// # Errors
+    ///
+    /// The delivered error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = genlet::AsyncResult::<u8, ()>::new();
+    /// r.set(3).unwrap();
+    /// assert_eq!(r.get_blocking(), Ok(3));
+    /// ```
+    pub fn get_blocking(&self) -> Result<T, E> {
+        self.ready.wait_blocking();
+        self.peek()
+    }
+
+    fn peek(&self) -> Result<T, E> {
+        match &*self.lock() {
+            Some(result) => result.clone(),
+            None => unreachable!("the ready flag is set after the value"),
+        }
+    }
+}
+
+/// A semaphore that refuses to be released beyond its initial count
+/// (gevent's `BoundedSemaphore`, where over-release is an error).
+///
+/// # Examples
+///
+/// ```
+/// let sem = genlet::BoundedSemaphore::new(1);
+/// genlet::run(async {
+///     sem.acquire().await;
+///     assert!(sem.try_acquire().is_none());
+///     sem.release().unwrap();
+///     assert!(sem.release().is_err()); // one too many
+/// });
+/// ```
+#[derive(Debug)]
+pub struct BoundedSemaphore {
+    permits: Semaphore,
+    bound: usize,
+    releasing: Mutex<()>,
+}
+
+impl BoundedSemaphore {
+    /// A semaphore with `bound` permits, never more.
+    ///
+    /// # Examples
+    ///
+    /// See [`BoundedSemaphore`].
+    pub fn new(bound: usize) -> Self {
+        BoundedSemaphore {
+            permits: Semaphore::new(bound),
+            bound,
+            releasing: Mutex::new(()),
+        }
+    }
+
+    /// Takes a permit, waiting for one (pair it with [`release`](BoundedSemaphore::release)).
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: no permit is taken unless this completes.
+    ///
+    /// # Examples
+    ///
+    /// See [`BoundedSemaphore`].
+    pub async fn acquire(&self) {
+        self.permits.acquire().await.forget();
+    }
+
+    /// Takes a permit if one is free.
+    ///
+    /// # Examples
+    ///
+    /// See [`BoundedSemaphore`].
+    pub fn try_acquire(&self) -> Option<()> {
+        self.permits.try_acquire().map(|guard| guard.forget())
+    }
+
+    /// Gives a permit back.
+    ///
+    /// # Errors
+    ///
+    /// [`OverRelease`] when every permit is already free.
+    ///
+    /// # Examples
+    ///
+    /// See [`BoundedSemaphore`].
+    pub fn release(&self) -> Result<(), OverRelease> {
+        let _one_at_a_time = self.releasing.lock().unwrap_or_else(|e| e.into_inner());
+        if self.permits.available_permits() >= self.bound {
+            return Err(OverRelease { bound: self.bound });
+        }
+        self.permits.add_permits(1);
+        Ok(())
+    }
+
+    /// Permits free right now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(genlet::BoundedSemaphore::new(3).available_permits(), 3);
+    /// ```
+    pub fn available_permits(&self) -> usize {
+        self.permits.available_permits()
+    }
+}

@@ -1,0 +1,53 @@
+//! `joinall`, `wait`, `iwait`, `killall` and `race` over several greenlets.
+
+use std::time::Duration;
+
+fn sleeper(ms: u64) -> genlet::Greenlet<u64> {
+    genlet::spawn(async move {
+        genlet::sleep(Duration::from_millis(ms)).await;
+        ms
+    })
+}
+
+#[test]
+fn joinall_collects_everything_or_raises_the_first_error() {
+    genlet::run(async {
+        let joined = genlet::joinall(vec![sleeper(5), sleeper(1)], None, false)
+            .await
+            .unwrap();
+        let values: Vec<u64> = joined.into_ordered().unwrap().into_iter().map(Result::unwrap).collect();
+        assert_eq!(values, [5, 1]);
+
+        let failing = genlet::task().name("bad").spawn(async { panic!("x") });
+        let err = genlet::joinall(vec![sleeper(1), failing], None, true).await.unwrap_err();
+        assert_eq!(err.name(), "bad");
+    });
+}
+
+#[test]
+fn wait_with_a_timeout_hands_back_the_pending_ones() {
+    genlet::run(async {
+        let joined = genlet::wait(vec![sleeper(1), sleeper(3_600_000)], Some(Duration::from_millis(50))).await;
+        assert_eq!(joined.finished.len(), 1);
+        assert_eq!(joined.finished[0].0, 0);
+        assert_eq!(joined.pending.len(), 1);
+        genlet::killall(joined.pending.iter().map(|(_, g)| g)).await;
+        assert!(joined.pending.iter().all(|(_, g)| g.is_ready()));
+    });
+}
+
+#[test]
+fn iwait_yields_in_completion_order_and_race_kills_the_losers() {
+    genlet::run(async {
+        let mut done = genlet::iwait(vec![sleeper(200), sleeper(1)]);
+        assert_eq!(done.next().await.unwrap().0, 1);
+        assert_eq!(done.next().await.unwrap().0, 0);
+        assert!(done.next().await.is_none());
+
+        let slow = sleeper(3_600_000);
+        let slow_probe = genlet::spawn(async {});
+        drop(slow_probe);
+        let (winner, result) = genlet::race(vec![slow, sleeper(1)]).await.unwrap();
+        assert_eq!((winner, result.unwrap()), (1, 1));
+    });
+}
