@@ -14,9 +14,9 @@ use core::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use genlet_reactor::Task;
 use event_listener::Event;
 use futures_lite::FutureExt;
+use genlet_reactor::Task;
 
 use crate::err::{GetError, TaskError, panic_message};
 use crate::report::report;

@@ -830,4 +830,3 @@ impl Pool {
         self.handle().apply(future).await
     }
 }
-

@@ -221,8 +221,7 @@ impl<T> Queue<T> {
             if current == 0 {
                 return Err(ExtraTaskDone);
             }
-            match count.compare_exchange(current, current - 1, Ordering::SeqCst, Ordering::SeqCst)
-            {
+            match count.compare_exchange(current, current - 1, Ordering::SeqCst, Ordering::SeqCst) {
                 Ok(_) => break,
                 Err(actual) => current = actual,
             }

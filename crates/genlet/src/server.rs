@@ -80,7 +80,11 @@ impl ServerBuilder {
                         Ok((stream, peer)) => {
                             pause.reset();
                             let handler = handler.clone();
-                            drop(spawner.spawn(async move { handler(stream, peer).await }).await);
+                            drop(
+                                spawner
+                                    .spawn(async move { handler(stream, peer).await })
+                                    .await,
+                            );
                         }
                         Err(e) => pause.wait(&addr, &e).await,
                     }
@@ -266,7 +270,10 @@ impl StreamServer {
     /// See [`StreamServer`].
     pub async fn stop(self, grace: Duration) -> usize {
         self.acceptor.kill().await;
-        if genlet_reactor::timeout(grace, self.handlers.join()).await.is_ok() {
+        if genlet_reactor::timeout(grace, self.handlers.join())
+            .await
+            .is_ok()
+        {
             return 0;
         }
         let left = self.handlers.len();

@@ -35,7 +35,11 @@ pub use genlet_reactor::timeout;
 /// ));
 /// assert_eq!(answer, "cached");
 /// ```
-pub async fn with_timeout<T>(duration: Duration, future: impl Future<Output = T>, fallback: T) -> T {
+pub async fn with_timeout<T>(
+    duration: Duration,
+    future: impl Future<Output = T>,
+    fallback: T,
+) -> T {
     timeout(duration, future).await.unwrap_or(fallback)
 }
 

@@ -25,13 +25,22 @@ fn killed_before_its_first_poll_it_never_runs_but_links_fire() {
         r.store(true, Ordering::SeqCst);
     });
     let (tx, rx) = mpsc::channel();
-    g.link(move |result| tx.send(result.as_ref().err().map(|e| e.is_cancelled())).unwrap());
+    g.link(move |result| {
+        tx.send(result.as_ref().err().map(|e| e.is_cancelled()))
+            .unwrap()
+    });
     hub.block_on(g.kill());
     assert!(g.is_ready());
     assert!(!g.is_successful());
-    assert_eq!(rx.recv_timeout(Duration::from_secs(30)).unwrap(), Some(true));
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(30)).unwrap(),
+        Some(true)
+    );
     assert!(hub.block_on(g.join()).unwrap_err().is_cancelled());
-    assert!(!ran.load(Ordering::SeqCst), "the body of a greenlet killed before it started ran");
+    assert!(
+        !ran.load(Ordering::SeqCst),
+        "the body of a greenlet killed before it started ran"
+    );
 }
 
 #[test]

@@ -20,8 +20,11 @@ fn a_panic_reaches_join_with_the_name_and_message() {
     assert_eq!(err.panic_message(), Some("no users"));
     assert_eq!(err.to_string(), "greenlet 'fetch-users' panicked: no users");
     // The payload, to resume unwinding with (`expect` panics with a String).
-    let payload = err.into_panic().ok().expect("a panic has a payload");
-    assert_eq!(payload.downcast_ref::<String>().map(String::as_str), Some("no users"));
+    let payload = err.into_panic().expect("a panic has a payload");
+    assert_eq!(
+        payload.downcast_ref::<String>().map(String::as_str),
+        Some("no users")
+    );
 }
 
 #[test]

@@ -54,7 +54,9 @@ fn fail_fast_cancels_siblings_and_join_returns_the_first_panic() {
                 genlet::sleep(Duration::from_secs(3600)).await;
             });
         }
-        group.spawn_with(genlet::task().name("broken"), async { panic!("bad config") });
+        group.spawn_with(genlet::task().name("broken"), async {
+            panic!("bad config")
+        });
         let err = group.join().await.unwrap_err();
         assert!(group.is_empty());
         err
@@ -73,7 +75,10 @@ fn a_plain_group_lets_siblings_finish_and_returns_the_first_panic() {
             "finished"
         });
         group.spawn(async { panic!("first") });
-        assert_eq!(group.join().await.unwrap_err().panic_message(), Some("first"));
+        assert_eq!(
+            group.join().await.unwrap_err().panic_message(),
+            Some("first")
+        );
         assert_eq!(sibling.join().await.unwrap(), "finished");
     });
 }

@@ -15,11 +15,18 @@ fn joinall_collects_everything_or_raises_the_first_error() {
         let joined = genlet::joinall(vec![sleeper(5), sleeper(1)], None, false)
             .await
             .unwrap();
-        let values: Vec<u64> = joined.into_ordered().unwrap().into_iter().map(Result::unwrap).collect();
+        let values: Vec<u64> = joined
+            .into_ordered()
+            .unwrap()
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
         assert_eq!(values, [5, 1]);
 
         let failing = genlet::task().name("bad").spawn(async { panic!("x") });
-        let err = genlet::joinall(vec![sleeper(1), failing], None, true).await.unwrap_err();
+        let err = genlet::joinall(vec![sleeper(1), failing], None, true)
+            .await
+            .unwrap_err();
         assert_eq!(err.name(), "bad");
     });
 }
@@ -27,7 +34,11 @@ fn joinall_collects_everything_or_raises_the_first_error() {
 #[test]
 fn wait_with_a_timeout_hands_back_the_pending_ones() {
     genlet::run(async {
-        let joined = genlet::wait(vec![sleeper(1), sleeper(3_600_000)], Some(Duration::from_millis(50))).await;
+        let joined = genlet::wait(
+            vec![sleeper(1), sleeper(3_600_000)],
+            Some(Duration::from_millis(50)),
+        )
+        .await;
         assert_eq!(joined.finished.len(), 1);
         assert_eq!(joined.finished[0].0, 0);
         assert_eq!(joined.pending.len(), 1);

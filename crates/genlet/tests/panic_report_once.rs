@@ -13,16 +13,25 @@ fn unjoined_panics_are_reported_once_and_seen_ones_never() {
     genlet::run(async {
         let seen = &seen;
         // Detached before it finished: reported when it panics.
-        genlet::task().name("detached").spawn(async { panic!("one") }).detach();
+        genlet::task()
+            .name("detached")
+            .spawn(async { panic!("one") })
+            .detach();
         // Dropped after it finished: reported when the handle goes.
-        let late = genlet::task().name("dropped-late").spawn(async { panic!("two") });
+        let late = genlet::task()
+            .name("dropped-late")
+            .spawn(async { panic!("two") });
         late.wait().await;
         drop(late);
         // Joined: not reported.
-        let joined = genlet::task().name("joined").spawn(async { panic!("three") });
+        let joined = genlet::task()
+            .name("joined")
+            .spawn(async { panic!("three") });
         assert!(joined.join().await.is_err());
         // Seen by a link: not reported.
-        let linked = genlet::task().name("linked").spawn(async { panic!("four") });
+        let linked = genlet::task()
+            .name("linked")
+            .spawn(async { panic!("four") });
         linked.link_exception(|_| {});
         drop(linked);
         // Kept by a group and joined: not reported.

@@ -53,7 +53,10 @@ fn apply_from_inside_a_full_pool_does_not_deadlock() {
         }
         out
     });
-    let values: Vec<u32> = out.into_iter().map(|r| r.expect("deadlocked").unwrap()).collect();
+    let values: Vec<u32> = out
+        .into_iter()
+        .map(|r| r.expect("deadlocked").unwrap())
+        .collect();
     assert_eq!(values, [1, 11]);
 }
 

@@ -28,7 +28,10 @@ fn join_waits_for_every_task_done() {
         queue.join().await;
         // Every item was processed before join returned.
         assert_eq!(processed.load(Ordering::SeqCst), 7);
-        assert!(queue.task_done().is_err(), "an eighth task_done has no item");
+        assert!(
+            queue.task_done().is_err(),
+            "an eighth task_done has no item"
+        );
         queue.close();
         assert_eq!(queue.put(9).await.unwrap_err().into_inner(), Some(9));
     });

@@ -11,7 +11,9 @@ fn spawn_later_killed_before_its_delay_never_runs() {
     let ran = Arc::new(AtomicBool::new(false));
     let r = ran.clone();
     genlet::run(async move {
-        let g = genlet::spawn_later(Duration::from_millis(50), async move { r.store(true, Ordering::SeqCst) });
+        let g = genlet::spawn_later(Duration::from_millis(50), async move {
+            r.store(true, Ordering::SeqCst)
+        });
         g.kill().await;
         genlet::sleep(Duration::from_millis(100)).await;
         assert!(g.join().await.unwrap_err().is_cancelled());
@@ -21,13 +23,20 @@ fn spawn_later_killed_before_its_delay_never_runs() {
 
 #[test]
 fn spawn_blocking_runs_off_the_hub_from_any_thread() {
-    let g = std::thread::spawn(|| genlet::spawn_blocking(|| std::thread::current().name().map(String::from)))
-        .join()
-        .unwrap();
+    let g = std::thread::spawn(|| {
+        genlet::spawn_blocking(|| std::thread::current().name().map(String::from))
+    })
+    .join()
+    .unwrap();
     let name = genlet::run(g.join()).unwrap();
-    assert!(!name.as_deref().unwrap_or("").starts_with("genlet-"), "ran on {name:?}");
+    assert!(
+        !name.as_deref().unwrap_or("").starts_with("genlet-"),
+        "ran on {name:?}"
+    );
 
-    let failing = genlet::task().name("crunch").spawn_blocking(|| -> u8 { panic!("overflow") });
+    let failing = genlet::task()
+        .name("crunch")
+        .spawn_blocking(|| -> u8 { panic!("overflow") });
     let err = genlet::run(failing.join()).unwrap_err();
     assert_eq!(err.to_string(), "greenlet 'crunch' panicked: overflow");
 }

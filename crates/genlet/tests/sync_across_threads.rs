@@ -24,7 +24,12 @@ fn an_event_set_from_a_thread_wakes_greenlets_and_threads() {
     })
     .join()
     .unwrap();
-    let joined = genlet::run(genlet::joinall(waiters, Some(Duration::from_secs(30)), true)).unwrap();
+    let joined = genlet::run(genlet::joinall(
+        waiters,
+        Some(Duration::from_secs(30)),
+        true,
+    ))
+    .unwrap();
     assert_eq!(joined.finished.len(), 3);
     thread_waiter.join().unwrap();
 }
@@ -43,7 +48,10 @@ fn an_async_result_is_delivered_once_to_many_readers() {
         .join()
         .unwrap();
     for reader in readers {
-        assert_eq!(genlet::run(reader.join()).unwrap(), Err("failed upstream".to_string()));
+        assert_eq!(
+            genlet::run(reader.join()).unwrap(),
+            Err("failed upstream".to_string())
+        );
     }
     assert!(result.set("late".into()).is_err());
     assert_eq!(result.get_blocking(), Err("failed upstream".to_string()));
@@ -54,10 +62,15 @@ fn a_bounded_semaphore_refuses_over_release() {
     let sem = Arc::new(genlet::BoundedSemaphore::new(2));
     assert!(sem.release().is_err(), "nothing was acquired");
     let s = sem.clone();
-    std::thread::spawn(move || genlet::run(s.acquire())).join().unwrap();
+    std::thread::spawn(move || genlet::run(s.acquire()))
+        .join()
+        .unwrap();
     assert_eq!(sem.available_permits(), 1);
     sem.release().unwrap();
-    assert_eq!(sem.release().unwrap_err().to_string(), "semaphore released beyond its bound of 2");
+    assert_eq!(
+        sem.release().unwrap_err().to_string(),
+        "semaphore released beyond its bound of 2"
+    );
 }
 
 #[test]
