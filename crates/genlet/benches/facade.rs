@@ -42,7 +42,7 @@ criterion_group!(benches, spawn_join);
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
-    ratios::print(&[("spawn + join, 1 thread", "genlet-reactor Hub__spawn")]);
+    ratios::print(&[("spawn + join, 1 thread", "genlet-reactor Hub::spawn")]);
 }
 
 #[path = "../../genlet-coro/benches/support/ratios.rs"]

@@ -9,9 +9,11 @@
 //! before its first poll completes too, without running its body.
 
 use core::fmt;
-use core::future::Future;
+use core::future::{Future, poll_fn};
 use core::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex, MutexGuard};
+use core::task::{Poll, Waker};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use event_listener::Event;
@@ -41,19 +43,59 @@ struct State<T> {
     /// The `Greenlet` handle is alive (it may still be joined).
     handle: bool,
     reported: bool,
+    /// The waker of the `join` (or `get`) waiting for the result.
+    joiner: Option<Waker>,
+    /// Someone listens on `done` (`wait`, `kill`): notifying it is only
+    /// worth its cost then (the event allocates on first use).
+    listening: bool,
+}
+
+/// A greenlet's name: given, or `greenlet-N`, spelt out only when asked
+/// for (most greenlets never are, and formatting costs an allocation).
+pub(crate) struct Name {
+    given: OnceLock<Arc<str>>,
+    number: u64,
+}
+
+impl Name {
+    pub(crate) fn given(name: Arc<str>) -> Self {
+        Name {
+            given: OnceLock::from(name),
+            number: 0,
+        }
+    }
+
+    pub(crate) fn anonymous() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        Name {
+            given: OnceLock::new(),
+            number: NEXT.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
+    pub(crate) fn get(&self) -> &Arc<str> {
+        self.given
+            .get_or_init(|| format!("greenlet-{}", self.number).into())
+    }
+
+    /// The name if it was given (the hub's detector shows given names).
+    pub(crate) fn explicit(&self) -> Option<Arc<str>> {
+        self.given.get().cloned()
+    }
 }
 
 pub(crate) struct Shared<T> {
-    name: Arc<str>,
+    name: Name,
     state: Mutex<State<T>>,
-    /// Notified when the outcome becomes `Done`.
+    /// Notified when the outcome becomes `Done`, for `wait` and `kill`
+    /// (`join` keeps its waker in the state: no listener to allocate).
     done: Event,
     /// The task, for `kill`. Dropping it cancels the task.
     task: Mutex<Option<Task<()>>>,
 }
 
 impl<T> Shared<T> {
-    pub(crate) fn new(name: Arc<str>) -> Arc<Self> {
+    pub(crate) fn new(name: Name) -> Arc<Self> {
         Arc::new(Shared {
             name,
             state: Mutex::new(State {
@@ -62,6 +104,8 @@ impl<T> Shared<T> {
                 observed: false,
                 handle: true,
                 reported: false,
+                joiner: None,
+                listening: false,
             }),
             done: Event::new(),
             task: Mutex::new(None),
@@ -78,7 +122,11 @@ impl<T> Shared<T> {
     }
 
     pub(crate) fn name(&self) -> &str {
-        &self.name
+        self.name.get()
+    }
+
+    pub(crate) fn explicit_name(&self) -> Option<Arc<str>> {
+        self.name.explicit()
     }
 
     pub(crate) fn is_ready(&self) -> bool {
@@ -105,8 +153,9 @@ impl<T> Shared<T> {
                         && matches!(&result, Err(e) if e.is_panic());
                     if !to_report {
                         state.outcome = Outcome::Done(result);
+                        let wake = (state.joiner.take(), state.listening);
                         drop(state);
-                        self.done.notify(usize::MAX);
+                        self.notify(wake);
                         return;
                     }
                     state.reported = true;
@@ -119,8 +168,12 @@ impl<T> Shared<T> {
                 if let Err(e) = &result {
                     report(e);
                 }
-                self.lock().outcome = Outcome::Done(result);
-                self.done.notify(usize::MAX);
+                let wake = {
+                    let mut state = self.lock();
+                    state.outcome = Outcome::Done(result);
+                    (state.joiner.take(), state.listening)
+                };
+                self.notify(wake);
                 return;
             }
             for link in links {
@@ -129,11 +182,20 @@ impl<T> Shared<T> {
         }
     }
 
+    fn notify(&self, (joiner, listening): (Option<Waker>, bool)) {
+        if let Some(joiner) = joiner {
+            joiner.wake();
+        }
+        if listening {
+            self.done.notify(usize::MAX);
+        }
+    }
+
     fn run_link(&self, link: Link<T>, result: &Result<T, TaskError>) {
         if let Err(payload) = std::panic::catch_unwind(AssertUnwindSafe(|| link(result))) {
             eprintln!(
                 "genlet: a link of greenlet '{}' panicked: {}",
-                self.name,
+                self.name(),
                 panic_message(&*payload)
             );
         }
@@ -159,32 +221,30 @@ impl<T> Shared<T> {
         self.put_back(result, false);
     }
 
-    /// Takes the result once it is there.
+    /// Takes the result once it is there (one taker at a time: the handle's
+    /// `join` or `get`).
     pub(crate) async fn take(&self) -> Result<T, TaskError> {
-        loop {
-            if let Some(result) = self.try_take() {
-                return result;
+        poll_fn(|cx| {
+            let mut state = self.lock();
+            match core::mem::replace(&mut state.outcome, Outcome::Taken) {
+                Outcome::Done(result) => {
+                    state.observed = true;
+                    Poll::Ready(result)
+                }
+                other => {
+                    state.outcome = other;
+                    if !state
+                        .joiner
+                        .as_ref()
+                        .is_some_and(|w| w.will_wake(cx.waker()))
+                    {
+                        state.joiner = Some(cx.waker().clone());
+                    }
+                    Poll::Pending
+                }
             }
-            let listener = self.done.listen();
-            if let Some(result) = self.try_take() {
-                return result;
-            }
-            listener.await;
-        }
-    }
-
-    fn try_take(&self) -> Option<Result<T, TaskError>> {
-        let mut state = self.lock();
-        match core::mem::replace(&mut state.outcome, Outcome::Taken) {
-            Outcome::Done(result) => {
-                state.observed = true;
-                Some(result)
-            }
-            other => {
-                state.outcome = other;
-                None
-            }
-        }
+        })
+        .await
     }
 
     /// Waits until the greenlet is done, without taking its result.
@@ -201,8 +261,12 @@ impl<T> Shared<T> {
         }
     }
 
+    /// True once done; otherwise marks that someone listens on `done`.
     fn settled(&self) -> bool {
-        matches!(self.lock().outcome, Outcome::Done(_) | Outcome::Taken)
+        let mut state = self.lock();
+        let settled = matches!(state.outcome, Outcome::Done(_) | Outcome::Taken);
+        state.listening |= !settled;
+        settled
     }
 
     /// Cancels the task (its future is dropped, destructors run) and waits
@@ -272,7 +336,7 @@ impl<T> CompleteOnDrop<T> {
 impl<T> Drop for CompleteOnDrop<T> {
     fn drop(&mut self) {
         if let Some(shared) = self.0.take() {
-            let name = shared.name.clone();
+            let name = shared.name.get().clone();
             shared.complete(Err(TaskError::cancelled(name)));
         }
     }
@@ -289,7 +353,8 @@ where
     async move {
         let result = AssertUnwindSafe(future).catch_unwind().await;
         if let Some(shared) = guard.0.take() {
-            let result = result.map_err(|payload| TaskError::panic(shared.name.clone(), payload));
+            let result =
+                result.map_err(|payload| TaskError::panic(shared.name.get().clone(), payload));
             shared.complete(result);
         }
     }

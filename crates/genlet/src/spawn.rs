@@ -2,14 +2,13 @@
 //! the [`TaskBuilder`] that names a greenlet, sets its priority or its hub.
 
 use core::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use genlet_reactor::{Handle, Hub, Priority};
 use genlet_ythread::Pool;
 
-use crate::greenlet::{Greenlet, Shared, body};
+use crate::greenlet::{Greenlet, Name, Shared, body};
 
 /// The process's default hub: one worker per core, started on first use and
 /// kept for the life of the process (gevent's default hub).
@@ -137,12 +136,6 @@ pub struct TaskBuilder {
     hub: Option<Handle>,
 }
 
-/// A fresh `greenlet-N`.
-fn anonymous() -> Arc<str> {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!("greenlet-{}", NEXT.fetch_add(1, Ordering::Relaxed)).into()
-}
-
 impl TaskBuilder {
     /// Names the greenlet.
     ///
@@ -191,13 +184,12 @@ impl TaskBuilder {
         future: impl Future<Output = T> + Send + 'static,
     ) -> Greenlet<T> {
         let hub = self.target();
-        let name = self.name.unwrap_or_else(anonymous);
-        let shared = Shared::new(name.clone());
-        let task = hub
-            .task()
-            .name(name)
-            .priority(self.priority)
-            .spawn(body(shared.clone(), future));
+        let shared = Shared::new(self.name.map_or_else(Name::anonymous, Name::given));
+        let mut builder = hub.task().priority(self.priority);
+        if let Some(name) = shared.explicit_name() {
+            builder = builder.name(name);
+        }
+        let task = builder.spawn(body(shared.clone(), future));
         shared.set_task(task);
         Greenlet::from_shared(shared)
     }
