@@ -17,6 +17,7 @@ bench:
     cargo bench -p genlet-coro --bench resume
     cargo bench -p genlet-reactor --bench hub
     cargo bench -p genlet-ythread --bench handoff
+    cargo bench -p genlet --bench facade
 
 # Benchmark genlet-coro beside native nightly coroutines in one run (nightly only).
 bench-nightly:
@@ -41,3 +42,11 @@ sumserver apply="pool" *flags="":
 # Seed 003's client: 1000 requests from 1, 2, 4, 8 threads against an in-process server.
 sumclient apply="pool" *flags="":
     cargo run --release --example sumclient -- --apply {{apply}} {{flags}}
+
+# Seed 001's fan-out: seven lookups, one after another then spawned and joined (--fail N fails one).
+fanout *flags="":
+    cargo run --release --example fanout -- {{flags}}
+
+# Seed 002's crawler: N pages from a local HTTP server through a pool of greenlets.
+crawl urls="20" pool="5":
+    cargo run --release --example crawl -- --urls {{urls}} --pool {{pool}}

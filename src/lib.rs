@@ -16,6 +16,10 @@ pub mod book {
     pub mod hub {}
     #[doc = include_str!("../docs/src/yieldable-threads.md")]
     pub mod yieldable_threads {}
+    #[doc = include_str!("../docs/src/gevent-to-genlet.md")]
+    pub mod gevent_to_genlet {}
+    #[doc = include_str!("../docs/src/structured-concurrency.md")]
+    pub mod structured_concurrency {}
 }
 
 /// The README's example, compiled as a doctest.

@@ -2,7 +2,9 @@
 //! the writer it is given, so the tour can run them in turn and the tests can
 //! check their output.
 
+pub mod crawl;
 pub mod echo_gen;
+pub mod fanout;
 pub mod generators;
 pub mod resume_cost;
 pub mod sleepers;

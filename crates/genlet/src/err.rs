@@ -3,7 +3,7 @@
 
 use core::fmt;
 use std::any::Any;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 pub use genlet_reactor::Elapsed;
 
@@ -30,7 +30,10 @@ pub struct TaskError {
 enum Kind {
     Panic {
         message: String,
-        payload: Box<dyn Any + Send + 'static>,
+        /// In a mutex only to make the error `Sync` (so that it converts
+        /// into `io::Error`, `anyhow::Error` and the like); never locked
+        /// but to take it out.
+        payload: Mutex<Box<dyn Any + Send + 'static>>,
     },
     Cancelled,
 }
@@ -40,7 +43,10 @@ impl TaskError {
         let message = panic_message(&*payload);
         TaskError {
             name,
-            kind: Kind::Panic { message, payload },
+            kind: Kind::Panic {
+                message,
+                payload: Mutex::new(payload),
+            },
         }
     }
 
@@ -53,7 +59,7 @@ impl TaskError {
                 name: self.name.clone(),
                 kind: Kind::Panic {
                     message: message.clone(),
-                    payload: Box::new(message.clone()),
+                    payload: Mutex::new(Box::new(message.clone())),
                 },
             },
             Kind::Cancelled => TaskError::cancelled(self.name.clone()),
@@ -136,7 +142,9 @@ impl TaskError {
     /// ```
     pub fn into_panic(self) -> Result<Box<dyn Any + Send + 'static>, TaskError> {
         match self.kind {
-            Kind::Panic { payload, .. } => Ok(payload),
+            Kind::Panic { payload, .. } => {
+                Ok(payload.into_inner().unwrap_or_else(|e| e.into_inner()))
+            }
             Kind::Cancelled => Err(self),
         }
     }
@@ -189,7 +197,7 @@ impl std::error::Error for TaskError {}
 ///
 /// genlet::run(async {
 ///     let slow = genlet::spawn(async {
-///         genlet::sleep(Duration::from_millis(50)).await;
+///         genlet::sleep(Duration::from_millis(200)).await;
 ///         7
 ///     });
 ///     let slow = match slow.get(Duration::from_millis(1)).await {

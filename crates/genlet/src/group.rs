@@ -73,13 +73,7 @@ impl Inner {
         permit: Option<async_lock::SemaphoreGuardArc>,
     ) -> Greenlet<T> {
         let id = self.id();
-        let greenlet = builder.spawn(InGroup {
-            group: id,
-            future: async move {
-                let _permit = permit;
-                future.await
-            },
-        });
+        let greenlet = builder.spawn(InGroup { group: id, future });
         let shared = greenlet.shared().clone();
         shared.observe_errors();
         let key = {
@@ -97,6 +91,9 @@ impl Inner {
             if let Some(inner) = weak.upgrade() {
                 inner.leave(key, result.as_ref().err());
             }
+            // A pool's slot frees only once the member has left: the pool
+            // never counts more members than its size.
+            drop(permit);
         }));
         greenlet
     }
@@ -436,13 +433,13 @@ impl Group {
     /// genlet::run(async {
     ///     let group = genlet::Group::new();
     ///     let mut done = group
-    ///         .imap_unordered([30u64, 1], |ms| async move {
+    ///         .imap_unordered([100u64, 1], |ms| async move {
     ///             genlet::sleep(Duration::from_millis(ms)).await;
     ///             ms
     ///         })
     ///         .await;
     ///     assert_eq!(done.next().await.unwrap().1.unwrap(), 1);
-    ///     assert_eq!(done.next().await.unwrap().1.unwrap(), 30);
+    ///     assert_eq!(done.next().await.unwrap().1.unwrap(), 100);
     /// });
     /// ```
     pub async fn imap_unordered<I, F, Fut, T>(&self, items: I, f: F) -> crate::Iwait<T>
@@ -616,7 +613,7 @@ fn gone<T: Send + 'static>(future: impl Future<Output = T> + Send + 'static) -> 
 ///     let pool = genlet::Pool::new(2);
 ///     for _ in 0..5 {
 ///         pool.spawn(genlet::sleep(Duration::from_millis(2))).await; // waits for a slot
-///         assert!(pool.free_count() <= 1);
+///         assert!(pool.len() <= 2);
 ///     }
 ///     pool.join().await.unwrap();
 ///     assert_eq!(pool.free_count(), 2);

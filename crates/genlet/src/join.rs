@@ -15,7 +15,7 @@ use crate::greenlet::Greenlet;
 ///
 /// genlet::run(async {
 ///     let slow = genlet::spawn(async {
-///         genlet::sleep(Duration::from_millis(20)).await;
+///         genlet::sleep(Duration::from_millis(100)).await;
 ///         "slow"
 ///     });
 ///     let fast = genlet::spawn(async { "fast" });
@@ -153,7 +153,7 @@ impl<T> Joined<T> {
 ///         genlet::sleep(Duration::from_secs(3600)).await;
 ///         2
 ///     });
-///     let joined = genlet::wait(vec![quick, stuck], Some(Duration::from_millis(20))).await;
+///     let joined = genlet::wait(vec![quick, stuck], Some(Duration::from_millis(200))).await;
 ///     assert_eq!(joined.finished.len(), 1);
 ///     assert_eq!(joined.pending[0].0, 1);
 ///     genlet::killall(joined.pending.iter().map(|(_, g)| g)).await;

@@ -44,3 +44,19 @@ fn get_gives_the_handle_back_when_not_ready_and_the_error_when_failed() {
         }
     });
 }
+
+#[test]
+fn task_errors_are_send_and_sync_and_convert_into_io_errors() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<genlet::TaskError>();
+    let err = genlet::run(async {
+        genlet::task()
+            .name("io")
+            .spawn(async { panic!("disk") })
+            .join()
+            .await
+    })
+    .unwrap_err();
+    let io = std::io::Error::other(err);
+    assert_eq!(io.to_string(), "greenlet 'io' panicked: disk");
+}

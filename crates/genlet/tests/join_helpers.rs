@@ -36,7 +36,7 @@ fn wait_with_a_timeout_hands_back_the_pending_ones() {
     genlet::run(async {
         let joined = genlet::wait(
             vec![sleeper(1), sleeper(3_600_000)],
-            Some(Duration::from_millis(50)),
+            Some(Duration::from_millis(500)),
         )
         .await;
         assert_eq!(joined.finished.len(), 1);

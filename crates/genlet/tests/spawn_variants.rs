@@ -11,7 +11,7 @@ fn spawn_later_killed_before_its_delay_never_runs() {
     let ran = Arc::new(AtomicBool::new(false));
     let r = ran.clone();
     genlet::run(async move {
-        let g = genlet::spawn_later(Duration::from_millis(50), async move {
+        let g = genlet::spawn_later(Duration::from_secs(5), async move {
             r.store(true, Ordering::SeqCst)
         });
         g.kill().await;
