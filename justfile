@@ -1,8 +1,66 @@
-# genlet's recipes. `just` installs with `pip install rust-just`.
+# genlet's recipes. `just` installs with `pip install rust-just`; `just setup`
+# installs the rest. Every demo recipe runs a release build.
 
 # List the recipes.
 default:
     @just --list
+
+# Install the tools the recipes need beyond Rust: mdBook (and just itself, from PyPI).
+setup:
+    pip install rust-just
+    cargo install mdbook --locked
+
+# A short run of every demo, each printing its table (under a minute).
+tour:
+    cargo run --release --example tour
+
+# Seed 000: the sum of i*i for i < N as a loop, one generator and one hub task per element.
+matrix n="10,100,1000,10000,100000":
+    cargo run --release --example matrix -- --n {{n}}
+
+# genlet-coro's generators: send, throw, close, yield_from, iterators.
+generators:
+    cargo run --release --example generators
+
+# Seed 001: seven lookups, one after another then spawned and joined (--fail N fails one).
+fanout *flags="":
+    cargo run --release --example fanout -- {{flags}}
+
+# Seed 002, Prog 1 and 2: N tasks each sleeping 200 ms on a runtime (genlet, smol, tokio, tokio-mt, threads).
+sleepers tasks="1000000" runtime="genlet":
+    cargo run --release --example sleepers -- --tasks {{tasks}} --runtime {{runtime}}
+
+# Seed 002: an echo server written as generator tasks, on the hub and on the deterministic driver.
+echo-gen clients="3":
+    cargo run --release --example echo_gen -- --clients {{clients}}
+
+# Seed 002's crawler: N pages from a local HTTP server through a pool of greenlets.
+crawl urls="20" pool="5":
+    cargo run --release --example crawl -- --urls {{urls}} --pool {{pool}}
+
+# Seed 003's sum server with an apply policy (inline, exclusive or pool); prints its port.
+sumserver apply="pool" *flags="":
+    cargo run --release --example sumserver -- --apply {{apply}} {{flags}}
+
+# Seed 003's client: 1000 requests from 1, 2, 4, 8 threads against an in-process server.
+sumclient apply="pool" *flags="":
+    cargo run --release --example sumclient -- --apply {{apply}} {{flags}}
+
+# Seed 004: UDP echo beside K CPU spinners, one mode (inline, priority, offload); `just iotest-table` for all.
+iotest spinners="2" cpu="inline":
+    cargo run --release --example iotest -- --spinners {{spinners}} --cpu {{cpu}}
+
+# Seed 004: the whole convoy table, K = 0..4 and every mode.
+iotest-table mb="10":
+    cargo run --release --example iotest -- --mb {{mb}}
+
+# Seed 004's echo client, against `cargo run --release --example iotest -- --serve`.
+echoclient port mb="10":
+    cargo run --release --example echoclient -- --port {{port}} --mb {{mb}}
+
+# Seed 004's ccbench: CPU throughput on the pool, and ping latency beside CPU tasks.
+ccbench seconds="0.5":
+    cargo run --release --example ccbench -- --seconds {{seconds}}
 
 # Run every test: unit, behaviour, doc and book tests of the whole workspace.
 test:
@@ -27,26 +85,14 @@ bench-nightly:
 doc:
     RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 
-# Build the book into docs/book (needs `cargo install mdbook --locked`).
+# Build the book into docs/book (needs mdBook: `just setup`).
 book:
     mdbook build docs
+
+# Serve the book at http://localhost:3000, rebuilding on change.
+serve-book:
+    mdbook serve docs --open
 
 # Run exactly what CI runs.
 ci:
     bash .ci/run
-
-# Seed 003's sum server with an apply policy (inline, exclusive or pool); prints its port.
-sumserver apply="pool" *flags="":
-    cargo run --release --example sumserver -- --apply {{apply}} {{flags}}
-
-# Seed 003's client: 1000 requests from 1, 2, 4, 8 threads against an in-process server.
-sumclient apply="pool" *flags="":
-    cargo run --release --example sumclient -- --apply {{apply}} {{flags}}
-
-# Seed 001's fan-out: seven lookups, one after another then spawned and joined (--fail N fails one).
-fanout *flags="":
-    cargo run --release --example fanout -- {{flags}}
-
-# Seed 002's crawler: N pages from a local HTTP server through a pool of greenlets.
-crawl urls="20" pool="5":
-    cargo run --release --example crawl -- --urls {{urls}} --pool {{pool}}

@@ -10,6 +10,8 @@ pub mod demos;
 pub mod book {
     #[doc = include_str!("../docs/src/introduction.md")]
     pub mod introduction {}
+    #[doc = include_str!("../docs/src/getting-started.md")]
+    pub mod getting_started {}
     #[doc = include_str!("../docs/src/generators.md")]
     pub mod generators {}
     #[doc = include_str!("../docs/src/hub.md")]
@@ -20,6 +22,22 @@ pub mod book {
     pub mod gevent_to_genlet {}
     #[doc = include_str!("../docs/src/structured-concurrency.md")]
     pub mod structured_concurrency {}
+    #[doc = include_str!("../docs/src/seeds/README.md")]
+    pub mod seeds {}
+    #[doc = include_str!("../docs/src/seeds/000-matrix.md")]
+    pub mod seed_000 {}
+    #[doc = include_str!("../docs/src/seeds/001-fanout.md")]
+    pub mod seed_001 {}
+    #[doc = include_str!("../docs/src/seeds/002-greenlets.md")]
+    pub mod seed_002 {}
+    #[doc = include_str!("../docs/src/seeds/003-yieldable-threads.md")]
+    pub mod seed_003 {}
+    #[doc = include_str!("../docs/src/seeds/004-convoy.md")]
+    pub mod seed_004 {}
+    #[doc = include_str!("../docs/src/performance.md")]
+    pub mod performance {}
+    #[doc = include_str!("../docs/src/faq.md")]
+    pub mod faq {}
 }
 
 /// The README's example, compiled as a doctest.

@@ -153,13 +153,20 @@ pub async fn timeout<T>(duration: Duration, future: impl Future<Output = T>) -> 
 /// another task.
 pub(crate) const YIELDS_PER_IO_POLL: u32 = 16;
 
+/// A `yield_now` this long after the worker's last I/O poll makes it poll
+/// before it runs another task.
+pub(crate) const IO_POLL_INTERVAL: Duration = Duration::from_micros(50);
+
 std::thread_local! {
     /// Counts `yield_now`s on this thread since the worker last polled I/O.
     static YIELDS: Cell<u32> = const { Cell::new(0) };
+    /// When this thread's worker last went to poll I/O.
+    static LAST_IO_POLL: Cell<Option<Instant>> = const { Cell::new(None) };
 }
 
-/// True (and the count reset) when tasks on this thread yielded
-/// [`YIELDS_PER_IO_POLL`] times since the last I/O poll.
+/// True (and the count reset) when tasks on this thread asked for an I/O
+/// poll: [`YIELDS_PER_IO_POLL`] yields, or one yield at least
+/// [`IO_POLL_INTERVAL`] after the last poll.
 pub(crate) fn take_poll_io_request() -> bool {
     YIELDS.with(|count| {
         let due = count.get() >= YIELDS_PER_IO_POLL;
@@ -170,19 +177,33 @@ pub(crate) fn take_poll_io_request() -> bool {
     })
 }
 
-/// Forgets the yields counted so far: the worker is about to poll I/O anyway.
+/// Forgets the yields counted so far and notes the time: the worker is
+/// about to poll I/O.
 pub(crate) fn reset_poll_io_request() {
     YIELDS.with(|count| count.set(0));
+    LAST_IO_POLL.with(|last| last.set(Some(Instant::now())));
+}
+
+/// Counts a yield; asks for an I/O poll if enough yields or enough time
+/// went by since the last one.
+fn count_yield() {
+    YIELDS.with(|count| {
+        let n = count.get().saturating_add(1);
+        let late = n < YIELDS_PER_IO_POLL
+            && LAST_IO_POLL.with(|last| last.get().is_none_or(|t| t.elapsed() >= IO_POLL_INTERVAL));
+        count.set(if late { YIELDS_PER_IO_POLL } else { n });
+    });
 }
 
 /// Lets every other ready task run before this task goes on, and keeps I/O
 /// flowing: gevent's `sleep(0)`, without its starving of I/O (gevent #1071).
 ///
-/// A worker polls the reactor for I/O at the latest after 16 yields (and after
-/// every 200 tasks it runs, yields or not), so tasks that only loop on
-/// `yield_now` cannot keep sockets and timers from being served. Polling on
-/// every yield would cost a system call each; 16 keeps a yield loop within a
-/// few percent of a plain executor's.
+/// The worker polls the reactor for I/O before it runs another task when
+/// 50 µs passed since its last poll, and at the latest every 16 yields (and
+/// every 200 tasks it runs, yields or not). So tasks that loop on
+/// `yield_now` cannot keep sockets and timers from being served, and a
+/// CPU-heavy task that yields every millisecond lets I/O in every
+/// millisecond. A tight yield loop does not pay a system call per yield.
 ///
 /// # Examples
 ///
@@ -202,6 +223,6 @@ pub(crate) fn reset_poll_io_request() {
 /// assert_eq!(log.lock().unwrap().len(), 3);
 /// ```
 pub async fn yield_now() {
-    YIELDS.with(|count| count.set(count.get().saturating_add(1)));
+    count_yield();
     futures_lite::future::yield_now().await;
 }
