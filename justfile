@@ -5,10 +5,12 @@
 default:
     @just --list
 
-# Install the tools the recipes need beyond Rust: mdBook (and just itself, from PyPI).
+# Install the tools the recipes need beyond Rust: just (PyPI), mdBook; `compare` makes its own Python venv.
 setup:
     pip install rust-just
     cargo install mdbook --locked
+    python3 -c "import venv" || echo "compare needs python3 with the venv module"
+
 
 # A short run of every demo, each printing its table (under a minute).
 tour:
@@ -61,6 +63,10 @@ echoclient port mb="10":
 # Seed 004's ccbench: CPU throughput on the pool, and ping latency beside CPU tasks.
 ccbench seconds="0.5":
     cargo run --release --example ccbench -- --seconds {{seconds}}
+
+# genlet beside gevent, greenlet, Python threads, OS threads, smol and tokio, in one run, with plots (--quick: under 3 minutes).
+compare *flags="":
+    cargo run --release -p genlet-compare -- {{flags}}
 
 # Run every test: unit, behaviour, doc and book tests of the whole workspace.
 test:

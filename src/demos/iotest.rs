@@ -74,7 +74,8 @@ impl std::fmt::Display for Mode {
 #[derive(Debug)]
 pub struct Server {
     addr: SocketAddr,
-    hub: Hub,
+    /// Held for its drop, which stops the echo task and the spinners.
+    _hub: Hub,
 }
 
 impl Server {
@@ -154,7 +155,7 @@ impl Server {
         }
         // A few slices each, so the client meets the steady state.
         std::thread::sleep(SLICE * 5 * spinners as u32);
-        Ok(Server { addr, hub })
+        Ok(Server { addr, _hub: hub })
     }
 
     /// The address it echoes on.
@@ -162,9 +163,12 @@ impl Server {
         self.addr
     }
 
-    /// Serves until the process ends.
+    /// Serves until the process ends. The calling thread only waits: it
+    /// does not join the hub's one worker in running tasks.
     pub fn wait(self) {
-        self.hub.block_on(futures_lite::future::pending::<()>());
+        loop {
+            std::thread::park();
+        }
     }
 }
 

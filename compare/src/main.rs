@@ -1,0 +1,281 @@
+//! `just compare`: genlet beside gevent, greenlet, Python threads, OS
+//! threads, smol and tokio, in one run.
+//!
+//! Each experiment runs every system for each setting, interleaved (A B A B
+//! …) for several repetitions, and reports medians, min to max and the ratio
+//! genlet / peer. Python's side is a set of small scripts in
+//! `compare/python/`, written for this comparison after the seeds'
+//! experiments, run in a virtualenv with gevent and greenlet from PyPI
+//! (`target/compare/venv`, made on first use and kept).
+//!
+//! Output: a table per experiment on stdout, `target/compare/results.json`,
+//! and, in `docs/src/performance/`, SVG plots and `results.md`, which the
+//! book's Performance chapter includes.
+//!
+//! ```text
+//! cargo run --release -p genlet-compare -- [--quick] [--reps N] [--no-python]
+//! ```
+
+use std::fmt::Write as _;
+use std::io::{self, BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::Instant;
+
+mod measure;
+mod plot;
+
+use measure::Results;
+
+/// What to run.
+struct Options {
+    quick: bool,
+    reps: usize,
+    python: bool,
+    root: PathBuf,
+}
+
+fn parse_args() -> Result<Options, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .ok_or("no workspace root")?
+        .to_path_buf();
+    let mut options = Options {
+        quick: false,
+        reps: 3,
+        python: true,
+        root,
+    };
+    let mut args = std::env::args().skip(1);
+    let mut reps_given = false;
+    while let Some(flag) = args.next() {
+        match flag.as_str() {
+            "--quick" => options.quick = true,
+            "--reps" => {
+                options.reps = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&n| n >= 1)
+                    .ok_or("--reps needs a number of repetitions, at least 1")?;
+                reps_given = true;
+            }
+            "--no-python" => options.python = false,
+            "--help" | "-h" => {
+                return Err(
+                    "usage: genlet-compare [--quick] [--reps N (3; 2 with --quick)] [--no-python]"
+                        .into(),
+                );
+            }
+            other => return Err(format!("unknown flag {other}; try --help")),
+        }
+    }
+    if options.quick && !reps_given {
+        options.reps = 2;
+    }
+    Ok(options)
+}
+
+/// Runs `program args` and returns its standard output.
+fn output(program: &Path, args: &[&str]) -> io::Result<String> {
+    let out = Command::new(program)
+        .args(args)
+        .stderr(Stdio::inherit())
+        .output()?;
+    if !out.status.success() {
+        return Err(io::Error::other(format!(
+            "{} {} exited with {}",
+            program.display(),
+            args.join(" "),
+            out.status
+        )));
+    }
+    String::from_utf8(out.stdout).map_err(io::Error::other)
+}
+
+/// The JSON objects a program printed, one per line.
+fn json_lines(program: &Path, args: &[&str]) -> io::Result<Vec<serde_json::Value>> {
+    output(program, args)?
+        .lines()
+        .filter(|l| l.trim_start().starts_with('{'))
+        .map(|l| serde_json::from_str(l).map_err(io::Error::other))
+        .collect()
+}
+
+/// A server started for one measurement; killed when dropped.
+struct Server(Child);
+
+impl Server {
+    /// Starts `program args`, which prints its port on the first line.
+    fn start(program: &Path, args: &[&str]) -> io::Result<(Server, u16)> {
+        let mut child = Command::new(program)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let mut line = String::new();
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| io::Error::other("no stdout"))?;
+        BufReader::new(stdout).read_line(&mut line)?;
+        let server = Server(child);
+        let port = line.trim().parse().map_err(|_| {
+            io::Error::other(format!("{} printed no port: {line:?}", program.display()))
+        })?;
+        Ok((server, port))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Makes the virtualenv with gevent and greenlet (kept between runs) and
+/// returns its interpreter.
+fn python(root: &Path) -> io::Result<PathBuf> {
+    let venv = root.join("target/compare/venv");
+    let interpreter = venv.join("bin/python");
+    let ready = interpreter.exists()
+        && Command::new(&interpreter)
+            .args(["-c", "import gevent, greenlet"])
+            .status()
+            .is_ok_and(|s| s.success());
+    if !ready {
+        eprintln!(
+            "compare: making {} with gevent and greenlet from PyPI",
+            venv.display()
+        );
+        let made = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()?;
+        if !made.success() {
+            return Err(io::Error::other("python3 -m venv failed"));
+        }
+        let installed = Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "gevent", "greenlet"])
+            .status()?;
+        if !installed.success() {
+            return Err(io::Error::other("pip install gevent greenlet failed"));
+        }
+    }
+    Ok(interpreter)
+}
+
+/// The machine line: CPU model, cores, OS.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format!("{cpu}, {cores} cores, {}", std::env::consts::OS)
+}
+
+fn today() -> String {
+    Command::new("date")
+        .args(["-u", "+%Y-%m-%d"])
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map_or_else(|| "unknown date".into(), |d| d.trim().to_string())
+}
+
+fn main() -> ExitCode {
+    let options = match parse_args() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("compare: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(options: &Options) -> io::Result<()> {
+    let start = Instant::now();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let built = Command::new(cargo)
+        .args(["build", "--release", "--examples", "--quiet"])
+        .current_dir(&options.root)
+        .status()?;
+    if !built.success() {
+        return Err(io::Error::other("cargo build --release --examples failed"));
+    }
+    let python = if options.python {
+        match python(&options.root) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                eprintln!("compare: no Python side ({e}); running the Rust systems only");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let ctx = measure::Context {
+        examples: options.root.join("target/release/examples"),
+        scripts: options.root.join("compare/python"),
+        python,
+        reps: options.reps,
+        quick: options.quick,
+    };
+    let mut results = Results::new(machine(), today(), options.quick, options.reps);
+    measure::sleepers(&ctx, &mut results)?;
+    measure::resume(&ctx, &mut results)?;
+    measure::matrix(&ctx, &mut results)?;
+    measure::sumserver(&ctx, &mut results)?;
+    measure::udp_echo(&ctx, &mut results)?;
+
+    let tables = results.tables();
+    print!("{tables}");
+    let goals = results.goals();
+    print!("{goals}");
+
+    let out = options.root.join("target/compare");
+    std::fs::create_dir_all(&out)?;
+    std::fs::write(out.join("results.json"), results.to_json())?;
+    let docs = options.root.join("docs/src/performance");
+    std::fs::create_dir_all(&docs)?;
+    let plots = plot::all(&results, &docs)?;
+    let mut page = String::new();
+    let _ = writeln!(
+        page,
+        "# Measured side by side\n\n\
+         Generated by `just compare{}` on {} ({}; {} repetitions, interleaved;\n\
+         medians, with min to max). Do not edit: rerun the command.\n",
+        if options.quick { " --quick" } else { "" },
+        results.date,
+        results.machine,
+        results.reps
+    );
+    for file in &plots {
+        let _ = writeln!(page, "![{file}]({file})\n");
+    }
+    page.push_str("```text\n");
+    page.push_str(&tables);
+    page.push_str(&goals);
+    page.push_str("```\n");
+    std::fs::write(docs.join("results.md"), page)?;
+    eprintln!(
+        "compare: done in {:.0} s; wrote {} and {}",
+        start.elapsed().as_secs_f64(),
+        out.join("results.json").display(),
+        docs.display()
+    );
+    Ok(())
+}
