@@ -218,45 +218,42 @@ impl Results {
             };
             let _ = writeln!(out, "{line}");
         };
+        // Peer's median over genlet's: how many times better genlet is.
+        let times = |e: &str, m: &str, s: &str, peer: &str, ours: &str| {
+            median(e, m, s, peer)
+                .zip(median(e, m, s, ours))
+                .map(|(a, b)| a / b)
+        };
         let n = "N=100000";
         goal(
             "Prog 1 at 100k: gevent wall / genlet wall",
-            median("sleepers", "wall", n, "gevent")
-                .zip(median("sleepers", "wall", n, "genlet"))
-                .map(|(a, b)| a / b),
+            times("sleepers", "wall", n, "gevent", "genlet"),
             10.0,
         );
         goal(
             "Prog 1 at 100k: smol wall / genlet wall",
-            median("sleepers", "wall", n, "smol")
-                .zip(median("sleepers", "wall", n, "genlet"))
-                .map(|(a, b)| a / b),
+            times("sleepers", "wall", n, "smol", "genlet"),
             1.1,
         );
         goal(
             "Prog 2 at 100k: gevent bytes / genlet bytes",
-            median("sleepers", "memory", n, "gevent")
-                .zip(median("sleepers", "memory", n, "genlet"))
-                .map(|(a, b)| a / b),
+            times("sleepers", "memory", n, "gevent", "genlet"),
             40.0,
         );
         goal(
             "Prog 2 at 100k: smol bytes / genlet bytes",
-            median("sleepers", "memory", n, "smol")
-                .zip(median("sleepers", "memory", n, "genlet"))
-                .map(|(a, b)| a / b),
+            times("sleepers", "memory", n, "smol", "genlet"),
             1.0,
         );
         goal(
             "resume: greenlet switch / genlet-coro",
-            median("resume", "round trip", "1 resume", "greenlet switch")
-                .zip(median(
-                    "resume",
-                    "round trip",
-                    "1 resume",
-                    "genlet-coro, stack-pinned",
-                ))
-                .map(|(a, b)| a / b),
+            times(
+                "resume",
+                "round trip",
+                "1 resume",
+                "greenlet switch",
+                "genlet-coro, stack-pinned",
+            ),
             20.0,
         );
         let pool = self

@@ -127,17 +127,22 @@ impl Inner {
         self.left.notify(usize::MAX);
     }
 
-    async fn join(&self) -> Result<(), TaskError> {
+    /// Waits until no member is left.
+    async fn emptied(&self) {
         loop {
             if self.lock().members.is_empty() {
-                break;
+                return;
             }
             let listener = self.left.listen();
             if self.lock().members.is_empty() {
-                break;
+                return;
             }
             listener.await;
         }
+    }
+
+    async fn join(&self) -> Result<(), TaskError> {
+        self.emptied().await;
         let mut state = self.lock();
         state.closed = false;
         match state.first_error.take() {
@@ -149,16 +154,7 @@ impl Inner {
     async fn kill(&self) {
         self.lock().closed = true;
         self.cancel_all();
-        loop {
-            if self.lock().members.is_empty() {
-                break;
-            }
-            let listener = self.left.listen();
-            if self.lock().members.is_empty() {
-                break;
-            }
-            listener.await;
-        }
+        self.emptied().await;
         let mut state = self.lock();
         state.closed = false;
         state.first_error = None;
