@@ -101,6 +101,13 @@ fn json_lines(program: &Path, args: &[&str]) -> io::Result<Vec<serde_json::Value
         .collect()
 }
 
+/// The last JSON object a program printed.
+fn last_json(program: &Path, args: &[&str]) -> io::Result<serde_json::Value> {
+    json_lines(program, args)?
+        .pop()
+        .ok_or_else(|| io::Error::other(format!("{} printed no JSON", program.display())))
+}
+
 /// A server started for one measurement; killed when dropped.
 struct Server(Child);
 

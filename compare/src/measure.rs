@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use genlet_coro::Coroutine;
 
-use crate::{Server, json_lines, output};
+use crate::{Server, json_lines, last_json, output};
 
 #[path = "../../crates/genlet-coro/benches/support/body.rs"]
 #[allow(dead_code)]
@@ -219,43 +219,46 @@ impl Results {
             let _ = writeln!(out, "{line}");
         };
         // Peer's median over genlet's: how many times better genlet is.
-        let times = |e: &str, m: &str, s: &str, peer: &str, ours: &str| {
-            median(e, m, s, peer)
-                .zip(median(e, m, s, ours))
-                .map(|(a, b)| a / b)
-        };
         let n = "N=100000";
-        goal(
-            "Prog 1 at 100k: gevent wall / genlet wall",
-            times("sleepers", "wall", n, "gevent", "genlet"),
-            10.0,
-        );
-        goal(
-            "Prog 1 at 100k: smol wall / genlet wall",
-            times("sleepers", "wall", n, "smol", "genlet"),
-            1.1,
-        );
-        goal(
-            "Prog 2 at 100k: gevent bytes / genlet bytes",
-            times("sleepers", "memory", n, "gevent", "genlet"),
-            40.0,
-        );
-        goal(
-            "Prog 2 at 100k: smol bytes / genlet bytes",
-            times("sleepers", "memory", n, "smol", "genlet"),
-            1.0,
-        );
-        goal(
-            "resume: greenlet switch / genlet-coro",
-            times(
-                "resume",
-                "round trip",
-                "1 resume",
-                "greenlet switch",
-                "genlet-coro, stack-pinned",
+        let goals: [(&str, [&str; 5], f64); 5] = [
+            (
+                "Prog 1 at 100k: gevent wall / genlet wall",
+                ["sleepers", "wall", n, "gevent", "genlet"],
+                10.0,
             ),
-            20.0,
-        );
+            (
+                "Prog 1 at 100k: smol wall / genlet wall",
+                ["sleepers", "wall", n, "smol", "genlet"],
+                1.1,
+            ),
+            (
+                "Prog 2 at 100k: gevent bytes / genlet bytes",
+                ["sleepers", "memory", n, "gevent", "genlet"],
+                40.0,
+            ),
+            (
+                "Prog 2 at 100k: smol bytes / genlet bytes",
+                ["sleepers", "memory", n, "smol", "genlet"],
+                1.0,
+            ),
+            (
+                "resume: greenlet switch / genlet-coro",
+                [
+                    "resume",
+                    "round trip",
+                    "1 resume",
+                    "greenlet switch",
+                    "genlet-coro, stack-pinned",
+                ],
+                20.0,
+            ),
+        ];
+        for (name, [e, m, s, peer, ours], want) in goals {
+            let have = median(e, m, s, peer)
+                .zip(median(e, m, s, ours))
+                .map(|(a, b)| a / b);
+            goal(name, have, want);
+        }
         let pool = self
             .cells
             .iter()
@@ -383,9 +386,7 @@ pub(crate) fn sleepers(ctx: &Context, results: &mut Results) -> io::Result<()> {
             }
             for (system, program, args) in systems {
                 let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                let line = json_lines(&program, &args)?
-                    .pop()
-                    .ok_or_else(|| io::Error::other("no output"))?;
+                let line = last_json(&program, &args)?;
                 results.add(
                     "sleepers",
                     "wall",
@@ -506,9 +507,7 @@ pub(crate) fn matrix(ctx: &Context, results: &mut Results) -> io::Result<()> {
     for &n in sizes {
         let setting = format!("N={n}");
         for _ in 0..ctx.reps {
-            let line = json_lines(&ctx.example("matrix"), &["--n", &n.to_string(), "--json"])?
-                .pop()
-                .ok_or_else(|| io::Error::other("matrix printed nothing"))?;
+            let line = last_json(&ctx.example("matrix"), &["--n", &n.to_string(), "--json"])?;
             for (key, system) in [
                 ("loop_ns", "genlet loop"),
                 ("generator_ns", "genlet generators"),
@@ -590,7 +589,7 @@ pub(crate) fn sumserver(ctx: &Context, results: &mut Results) -> io::Result<()> 
                 for (system, program, args) in servers {
                     let args: Vec<&str> = args.iter().map(String::as_str).collect();
                     let (_server, port) = Server::start(&program, &args)?;
-                    let line = json_lines(
+                    let line = last_json(
                         &ctx.example("sumclient"),
                         &[
                             "--port",
@@ -603,9 +602,7 @@ pub(crate) fn sumserver(ctx: &Context, results: &mut Results) -> io::Result<()> 
                             &n.to_string(),
                             "--json",
                         ],
-                    )?
-                    .pop()
-                    .ok_or_else(|| io::Error::other("sumclient printed nothing"))?;
+                    )?;
                     let ms = number(&line, "wall_ms")?;
                     // Settings per policy; the pool goal compares pools.
                     results.add(
@@ -665,12 +662,10 @@ pub(crate) fn udp_echo(ctx: &Context, results: &mut Results) -> io::Result<()> {
                 let (_server, port) = Server::start(&program, &args)?;
                 // Let the spinners get going, as the post's threads had.
                 std::thread::sleep(std::time::Duration::from_millis(50));
-                let line = json_lines(
+                let line = last_json(
                     &ctx.example("echoclient"),
                     &["--port", &port.to_string(), "--mb", mb, "--json"],
-                )?
-                .pop()
-                .ok_or_else(|| io::Error::other("echoclient printed nothing"))?;
+                )?;
                 results.add(
                     "udp echo",
                     "throughput",

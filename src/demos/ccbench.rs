@@ -5,14 +5,14 @@
 
 use std::io::{self, Write};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use genlet_reactor::{Hub, Priority};
 use genlet_ythread::{Pool, YieldableThread};
 
 use super::cpu_work::{compress_fixture, compress_round, pi_digits, regex_fixture, regex_round};
-use super::iotest::{Mode, SLICE};
+use super::iotest::{Mode, spawn_spinners};
 
 /// The CPU tasks of the throughput table.
 pub const KINDS: [&str; 3] = [
@@ -103,31 +103,7 @@ pub fn throughput(kind: usize, workers: usize, duration: Duration) -> io::Result
 /// When the hub cannot start.
 pub fn latency(cpu_tasks: usize, mode: Mode, duration: Duration) -> io::Result<(f64, f64)> {
     let hub = Hub::builder().workers(1).thread_name("ccbench").build()?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let pool = Pool::new();
-    for _ in 0..cpu_tasks {
-        let stop = stop.clone();
-        match mode {
-            Mode::Inline | Mode::Priority => hub
-                .spawn(async move {
-                    while !stop.load(Ordering::Relaxed) {
-                        super::cpu_work::spin_for(SLICE);
-                        genlet_reactor::yield_now().await;
-                    }
-                })
-                .detach(),
-            Mode::Offload => hub
-                .spawn(genlet_ythread::drive(
-                    move |cpu| async move {
-                        while !stop.load(Ordering::Relaxed) {
-                            let _ = cpu.run(|| super::cpu_work::spin_for(SLICE)).await;
-                        }
-                    },
-                    pool.clone(),
-                ))
-                .detach(),
-        }
-    }
+    spawn_spinners(&hub, cpu_tasks, mode)?;
     let (pings, received) = smol::channel::unbounded::<Instant>();
     let priority = if mode == Mode::Priority {
         Priority::High
@@ -145,8 +121,6 @@ pub fn latency(cpu_tasks: usize, mode: Mode, duration: Duration) -> io::Result<(
             }
             latencies
         });
-    // Let the spinners reach their stride first.
-    std::thread::sleep(SLICE * 5);
     let end = Instant::now() + duration;
     while Instant::now() < end {
         let _ = pings.send_blocking(Instant::now());
@@ -154,7 +128,6 @@ pub fn latency(cpu_tasks: usize, mode: Mode, duration: Duration) -> io::Result<(
     }
     drop(pings);
     let latencies = hub.block_on(ping);
-    stop.store(true, Ordering::Relaxed);
     let n = latencies.len().max(1) as f64;
     let mean = latencies.iter().sum::<f64>() / n;
     let var = latencies.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;

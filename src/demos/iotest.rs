@@ -118,43 +118,7 @@ impl Server {
                 }
             })
             .detach();
-        let pool = Pool::new();
-        // The spinners tell when they run, so that the client starts against
-        // a loaded server (as the post starts its threads first).
-        let (running, started) = std::sync::mpsc::channel();
-        for i in 0..spinners {
-            let name = format!("spinner-{i}");
-            let running = running.clone();
-            let task = match mode {
-                Mode::Inline | Mode::Priority => hub.task().name(name).spawn(async move {
-                    let _ = running.send(());
-                    loop {
-                        spin_for(SLICE);
-                        genlet_reactor::yield_now().await;
-                    }
-                }),
-                Mode::Offload => {
-                    let pool = pool.clone();
-                    hub.task().name(name).spawn(genlet_ythread::drive(
-                        |cpu| async move {
-                            let _ = running.send(());
-                            loop {
-                                let _ = cpu.run(|| spin_for(SLICE)).await;
-                            }
-                        },
-                        pool,
-                    ))
-                }
-            };
-            task.detach();
-        }
-        for _ in 0..spinners {
-            started
-                .recv_timeout(Duration::from_secs(30))
-                .map_err(|_| io::Error::other("a spinner did not start"))?;
-        }
-        // A few slices each, so the client meets the steady state.
-        std::thread::sleep(SLICE * 5 * spinners as u32);
+        spawn_spinners(&hub, spinners, mode)?;
         Ok(Server { addr, _hub: hub })
     }
 
@@ -172,13 +136,56 @@ impl Server {
     }
 }
 
+/// Starts `count` tasks on `hub` that spin on pi digits in [`SLICE`]s, run
+/// the `mode` way, and returns once they all run and have done a few slices
+/// (so that a measurement meets the steady state, as the post's threads
+/// were started first). Dropping the hub stops them.
+///
+/// # Errors
+///
+/// When a spinner does not start within 30 s.
+pub fn spawn_spinners(hub: &Hub, count: usize, mode: Mode) -> io::Result<()> {
+    let pool = Pool::new();
+    let (running, started) = std::sync::mpsc::channel();
+    for i in 0..count {
+        let name = format!("spinner-{i}");
+        let running = running.clone();
+        let task = match mode {
+            Mode::Inline | Mode::Priority => hub.task().name(name).spawn(async move {
+                let _ = running.send(());
+                loop {
+                    spin_for(SLICE);
+                    genlet_reactor::yield_now().await;
+                }
+            }),
+            Mode::Offload => hub.task().name(name).spawn(genlet_ythread::drive(
+                |cpu| async move {
+                    let _ = running.send(());
+                    loop {
+                        let _ = cpu.run(|| spin_for(SLICE)).await;
+                    }
+                },
+                pool.clone(),
+            )),
+        };
+        task.detach();
+    }
+    for _ in 0..count {
+        started
+            .recv_timeout(Duration::from_secs(30))
+            .map_err(|_| io::Error::other("a spinner did not start"))?;
+    }
+    std::thread::sleep(SLICE * 5 * count as u32);
+    Ok(())
+}
+
 /// The post's `echoclient.py`: sends `bytes` in [`CHUNK`]-byte datagrams,
 /// each after the previous one's echo; returns the time taken. A datagram
 /// lost on the way is sent again after 1 s.
 ///
 /// # Errors
 ///
-/// When the socket fails.
+/// When the socket fails, or the server stays silent for 30 s.
 pub fn echo_client(server: SocketAddr, bytes: usize) -> io::Result<Duration> {
     let socket = UdpSocket::bind("127.0.0.1:0")?;
     socket.connect(server)?;
@@ -187,6 +194,9 @@ pub fn echo_client(server: SocketAddr, bytes: usize) -> io::Result<Duration> {
     let mut reply = vec![0; 65_536];
     let start = Instant::now();
     for _ in 0..bytes.div_ceil(CHUNK) {
+        // A lost datagram is sent again; a server silent for 30 tries is
+        // an error, not a hang.
+        let mut tries = 0;
         loop {
             socket.send(&message)?;
             match socket.recv(&mut reply) {
@@ -198,7 +208,13 @@ pub fn echo_client(server: SocketAddr, bytes: usize) -> io::Result<Duration> {
                         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
                     ) =>
                 {
-                    continue;
+                    tries += 1;
+                    if tries == 30 {
+                        return Err(io::Error::new(
+                            io::ErrorKind::TimedOut,
+                            format!("no echo from {server} in {tries} tries of 1 s"),
+                        ));
+                    }
                 }
                 Err(e) => return Err(e),
             }

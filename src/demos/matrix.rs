@@ -153,31 +153,27 @@ pub fn run(out: &mut impl Write, sizes: &[u64], json: bool) -> io::Result<()> {
     }
     for &n in sizes {
         let row = measure(&hub, n)?;
-        let per = |d: Duration| d.as_secs_f64() * 1e9 / n.max(1) as f64;
+        let [by_loop, by_generators, by_tasks] =
+            row.times.map(|d| d.as_secs_f64() * 1e9 / n.max(1) as f64);
         if json {
             writeln!(
                 out,
-                "{{\"n\":{n},\"sum\":\"{}\",\"loop_ns\":{:.2},\"generator_ns\":{:.2},\"task_ns\":{:.2}}}",
-                row.sum,
-                per(row.times[0]),
-                per(row.times[1]),
-                per(row.times[2])
+                "{{\"n\":{n},\"sum\":\"{}\",\"loop_ns\":{by_loop:.2},\"generator_ns\":{by_generators:.2},\"task_ns\":{by_tasks:.2}}}",
+                row.sum
             )?;
         } else {
             writeln!(
                 out,
-                "{n:>10} {:>22} {:>8.2} {:>11.2} {:>8.2}",
-                row.sum,
-                per(row.times[0]),
-                per(row.times[1]),
-                per(row.times[2])
+                "{n:>10} {:>22} {by_loop:>8.2} {by_generators:>11.2} {by_tasks:>8.2}",
+                row.sum
             )?;
         }
     }
     if !json {
         writeln!(
             out,
-            "(the post, Python 2.5 at N = 100,000: loop 0.069 s, greenlet 1.511 s, eventlet 34.9 s)"
+            "(the post, Python 2.5 under cProfile at N = 100,000, per element: \
+             loop 690 ns, greenlet 15,110 ns, eventlet 349,010 ns)"
         )?;
     }
     Ok(())

@@ -98,6 +98,19 @@ impl Inner {
         greenlet
     }
 
+    /// Spawns `future` as a member once a pool slot is free (at once for a
+    /// plain group).
+    async fn spawn_in_slot<T: Send + 'static>(
+        self: &Arc<Self>,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Greenlet<T> {
+        let permit = match &self.slots {
+            Some(slots) => Some(slots.acquire_arc().await),
+            None => None,
+        };
+        self.spawn(crate::task(), future, permit)
+    }
+
     fn leave(&self, key: u64, error: Option<&TaskError>) {
         let cancel_rest = {
             let mut state = self.lock();
@@ -457,11 +470,7 @@ impl Group {
     {
         let mut handles = Vec::new();
         for item in items {
-            let permit = match &self.inner.slots {
-                Some(slots) => Some(slots.acquire_arc().await),
-                None => None,
-            };
-            handles.push(self.inner.spawn(crate::task(), f(item), permit));
+            handles.push(self.inner.spawn_in_slot(f(item)).await);
         }
         handles
     }
@@ -542,11 +551,7 @@ impl GroupHandle {
         let Some(inner) = self.inner.upgrade() else {
             return gone(future);
         };
-        let permit = match &inner.slots {
-            Some(slots) => Some(slots.acquire_arc().await),
-            None => None,
-        };
-        inner.spawn(crate::task(), future, permit)
+        inner.spawn_in_slot(future).await
     }
 
     /// Runs `future` in the pool and waits for its output (gevent's
@@ -580,11 +585,7 @@ impl GroupHandle {
             drop(inner);
             return Ok(future.await);
         }
-        let permit = match &inner.slots {
-            Some(slots) => Some(slots.acquire_arc().await),
-            None => None,
-        };
-        let greenlet = inner.spawn(crate::task(), future, permit);
+        let greenlet = inner.spawn_in_slot(future).await;
         drop(inner);
         greenlet.join().await
     }
