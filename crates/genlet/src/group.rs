@@ -13,17 +13,51 @@ use event_listener::Event;
 
 use crate::err::TaskError;
 use crate::greenlet::{Greenlet, Shared};
-use crate::spawn::TaskBuilder;
+use crate::spawn::GreenletBuilder;
 
 /// A member as the group sees it, whatever its output type.
 trait Member: Send + Sync {
+    /// Cancels it without waiting: the hub drops its future (destructors
+    /// run) shortly.
     fn cancel(&self);
+    /// Its panic, kept by the group, was returned by the group's `join`.
+    fn observe(&self);
+    /// The group is done with its result.
+    fn release(&self);
 }
 
 impl<T: Send> Member for Shared<T> {
     fn cancel(&self) {
-        // Non-blocking: the hub drops the future (destructors run) shortly.
         Shared::cancel(self);
+    }
+
+    fn observe(&self) {
+        Shared::observe(self);
+    }
+
+    fn release(&self) {
+        Shared::release(self);
+    }
+}
+
+/// The first panic of a member, kept for the group's `join`, with the
+/// member (so that a panic its own handle joined is not reported again).
+struct FirstError {
+    error: TaskError,
+    member: Arc<dyn Member>,
+}
+
+impl FirstError {
+    /// The group hands the error to its caller.
+    fn into_observed(self) -> TaskError {
+        self.member.observe();
+        self.member.release();
+        self.error
+    }
+
+    /// Nobody will ask the group for it: reported unless seen elsewhere.
+    fn discard(self) {
+        self.member.release();
     }
 }
 
@@ -44,7 +78,7 @@ struct Inner {
 struct GroupState {
     next: u64,
     members: HashMap<u64, Arc<dyn Member>>,
-    first_error: Option<TaskError>,
+    first_error: Option<FirstError>,
     /// Cancelling everything: no new members.
     closed: bool,
 }
@@ -68,33 +102,36 @@ impl Inner {
 
     fn spawn<T: Send + 'static>(
         self: &Arc<Self>,
-        builder: TaskBuilder,
+        builder: GreenletBuilder,
         future: impl Future<Output = T> + Send + 'static,
         permit: Option<async_lock::SemaphoreGuardArc>,
     ) -> Greenlet<T> {
-        let id = self.id();
-        let greenlet = builder.spawn(InGroup { group: id, future });
-        let shared = greenlet.shared().clone();
-        shared.observe_errors();
-        let key = {
+        let shared = builder.prepare::<T>();
+        let (key, closed) = {
             let mut state = self.lock();
             let key = state.next;
             state.next += 1;
             state.members.insert(key, shared.clone());
-            if state.closed {
-                shared.cancel();
-            }
-            key
+            (key, state.closed)
         };
         let weak = Arc::downgrade(self);
-        shared.link_internal(Box::new(move |result: &Result<T, TaskError>| {
-            if let Some(inner) = weak.upgrade() {
-                inner.leave(key, result.as_ref().err());
-            }
-            // A pool's slot frees only once the member has left: the pool
-            // never counts more members than its size.
-            drop(permit);
+        let member: Arc<dyn Member> = shared.clone();
+        // Runs once the member's result is stored and its links (`iwait`'s
+        // among them) ran: only then does it leave, and its slot free.
+        shared.join_group(Box::new(move |panic| match weak.upgrade() {
+            Some(inner) => inner.leave(key, member, panic, permit),
+            None => member.release(),
         }));
+        let greenlet = builder.launch(
+            shared,
+            InGroup {
+                group: self.id(),
+                future,
+            },
+        );
+        if closed {
+            greenlet.shared().cancel();
+        }
         greenlet
     }
 
@@ -111,28 +148,34 @@ impl Inner {
         self.spawn(crate::task(), future, permit)
     }
 
-    fn leave(&self, key: u64, error: Option<&TaskError>) {
-        let cancel_rest = {
+    fn leave(
+        &self,
+        key: u64,
+        member: Arc<dyn Member>,
+        panic: Option<TaskError>,
+        permit: Option<async_lock::SemaphoreGuardArc>,
+    ) {
+        let (cancel_rest, release) = {
             let mut state = self.lock();
             state.members.remove(&key);
-            match error {
+            // Freed under the lock that `join` and `len` read: once the
+            // member is gone its slot is free, and no spawner can count it.
+            drop(permit);
+            match panic {
                 // Only panics fail a group: a killed member (by the group,
                 // or by whoever holds its handle) is not a failure. The
-                // first is kept for `join`; the others are reported, so
-                // none is lost.
-                Some(e) if e.is_panic() => {
-                    let first = state.first_error.is_none() && !self.report_each;
-                    if first {
-                        state.first_error = Some(e.duplicate());
-                    } else {
-                        drop(state);
-                        crate::report::report(e);
-                    }
-                    first && self.fail_fast
+                // first is kept for `join`; the others are left to their
+                // handles, and reported if nobody sees them.
+                Some(error) if state.first_error.is_none() && !self.report_each => {
+                    state.first_error = Some(FirstError { error, member });
+                    (self.fail_fast, None)
                 }
-                _ => false,
+                _ => (false, Some(member)),
             }
         };
+        if let Some(member) = release {
+            member.release();
+        }
         if cancel_rest {
             self.lock().closed = true;
             self.cancel_all();
@@ -156,10 +199,13 @@ impl Inner {
 
     async fn join(&self) -> Result<(), TaskError> {
         self.emptied().await;
-        let mut state = self.lock();
-        state.closed = false;
-        match state.first_error.take() {
-            Some(error) => Err(error),
+        let first = {
+            let mut state = self.lock();
+            state.closed = false;
+            state.first_error.take()
+        };
+        match first {
+            Some(first) => Err(first.into_observed()),
             None => Ok(()),
         }
     }
@@ -168,9 +214,14 @@ impl Inner {
         self.lock().closed = true;
         self.cancel_all();
         self.emptied().await;
-        let mut state = self.lock();
-        state.closed = false;
-        state.first_error = None;
+        let first = {
+            let mut state = self.lock();
+            state.closed = false;
+            state.first_error.take()
+        };
+        if let Some(first) = first {
+            first.discard();
+        }
     }
 }
 
@@ -329,7 +380,7 @@ impl Group {
     /// ```
     pub fn spawn_with<T: Send + 'static>(
         &self,
-        builder: TaskBuilder,
+        builder: GreenletBuilder,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Greenlet<T> {
         self.inner.spawn(builder, future, None)
@@ -507,9 +558,10 @@ impl Drop for Group {
             state.first_error.take()
         };
         self.inner.cancel_all();
-        // A member's panic the group took charge of but nobody joined.
-        if let Some(error) = unjoined {
-            crate::report::report(&error);
+        // A member's panic the group kept but nobody joined: reported
+        // unless its own handle saw it.
+        if let Some(first) = unjoined {
+            first.discard();
         }
     }
 }

@@ -61,13 +61,13 @@ mod timeout;
 mod timethis;
 
 pub use err::{Closed, Elapsed, ExtraTaskDone, GetError, OverRelease, TaskError};
-pub use greenlet::Greenlet;
+pub use greenlet::{Greenlet, Join};
 pub use group::{Group, GroupHandle, Pool};
 pub use join::{Iwait, Joined, iwait, joinall, killall, race, wait};
-pub use queue::{Channel, Queue};
-pub use report::{reset_panic_hook, set_panic_hook};
+pub use queue::{Channel, ChannelGet, ChannelPut, Queue};
+pub use report::{quiet_std_panics, reset_panic_hook, set_panic_hook};
 pub use server::{DatagramServer, ServerBuilder, StreamServer};
-pub use spawn::{TaskBuilder, default_hub, run, spawn, spawn_blocking, spawn_later, task};
+pub use spawn::{GreenletBuilder, default_hub, run, spawn, spawn_blocking, spawn_later, task};
 pub use sync::{AsyncResult, BoundedSemaphore, Event, Lock, Semaphore};
 pub use timeout::{Timeout, timeout, with_timeout};
 pub use timethis::{TimeThis, timethis};

@@ -1,5 +1,5 @@
 //! Entry points: [`run`] on the default hub, [`spawn`] and its variants, and
-//! the [`TaskBuilder`] that names a greenlet, sets its priority or its hub.
+//! the [`GreenletBuilder`] that names a greenlet, sets its priority or its hub.
 
 use core::future::Future;
 use std::sync::{Arc, OnceLock};
@@ -99,7 +99,7 @@ pub fn spawn_blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'stati
     task().spawn_blocking(job)
 }
 
-/// A [`TaskBuilder`] to spawn a greenlet with a name, a priority or on a
+/// A [`GreenletBuilder`] to spawn a greenlet with a name, a priority or on a
 /// given hub.
 ///
 /// # Examples
@@ -110,8 +110,8 @@ pub fn spawn_blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'stati
 /// let g = genlet::task().name("echo").priority(Priority::High).spawn(async { 1 });
 /// assert_eq!(genlet::run(g.join()).unwrap(), 1);
 /// ```
-pub fn task() -> TaskBuilder {
-    TaskBuilder {
+pub fn task() -> GreenletBuilder {
+    GreenletBuilder {
         name: None,
         priority: Priority::Normal,
         hub: None,
@@ -130,18 +130,18 @@ pub fn task() -> TaskBuilder {
 /// ```
 #[derive(Clone, Debug)]
 #[must_use = "a task builder does nothing until `spawn`"]
-pub struct TaskBuilder {
+pub struct GreenletBuilder {
     name: Option<Arc<str>>,
     priority: Priority,
     hub: Option<Handle>,
 }
 
-impl TaskBuilder {
+impl GreenletBuilder {
     /// Names the greenlet.
     ///
     /// # Examples
     ///
-    /// See [`TaskBuilder`].
+    /// See [`GreenletBuilder`].
     pub fn name(mut self, name: impl Into<Arc<str>>) -> Self {
         self.name = Some(name.into());
         self
@@ -161,7 +161,7 @@ impl TaskBuilder {
     ///
     /// # Examples
     ///
-    /// See [`TaskBuilder`].
+    /// See [`GreenletBuilder`].
     pub fn on(mut self, handle: &Handle) -> Self {
         self.hub = Some(handle.clone());
         self
@@ -183,8 +183,22 @@ impl TaskBuilder {
         self,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Greenlet<T> {
+        let shared = self.prepare();
+        self.launch(shared, future)
+    }
+
+    /// The state of a greenlet about to be spawned with this builder.
+    pub(crate) fn prepare<T>(&self) -> Arc<Shared<T>> {
+        Shared::new(self.name.clone().map_or_else(Name::anonymous, Name::given))
+    }
+
+    /// Spawns `future` as the greenlet of `shared` (from [`prepare`](Self::prepare)).
+    pub(crate) fn launch<T: Send + 'static>(
+        self,
+        shared: Arc<Shared<T>>,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Greenlet<T> {
         let hub = self.target();
-        let shared = Shared::new(self.name.map_or_else(Name::anonymous, Name::given));
         let mut builder = hub.task().priority(self.priority);
         if let Some(name) = shared.explicit_name() {
             builder = builder.name(name);
