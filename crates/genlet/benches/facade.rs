@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group};
-use genlet::Hub;
+use genlet::reactor::Hub;
 
 fn spawn_join(c: &mut Criterion) {
     let mut group = c.benchmark_group("spawn + join, 1 thread");

@@ -6,6 +6,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use async_lock::Semaphore;
@@ -62,6 +63,8 @@ impl FirstError {
 }
 
 struct Inner {
+    /// Unique for the process's life, never 0 (0: no group).
+    id: u64,
     state: Mutex<GroupState>,
     /// Notified whenever a member leaves.
     left: Event,
@@ -86,10 +89,6 @@ struct GroupState {
 impl Inner {
     fn lock(&self) -> MutexGuard<'_, GroupState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn id(self: &Arc<Self>) -> usize {
-        Arc::as_ptr(self) as *const () as usize
     }
 
     /// Cancels every member (non-blocking).
@@ -125,7 +124,7 @@ impl Inner {
         let greenlet = builder.launch(
             shared,
             InGroup {
-                group: self.id(),
+                group: self.id,
                 future,
             },
         );
@@ -227,14 +226,14 @@ impl Inner {
 
 std::thread_local! {
     /// The group whose member is being polled on this thread (0: none).
-    static CURRENT_GROUP: Cell<usize> = const { Cell::new(0) };
+    static CURRENT_GROUP: Cell<u64> = const { Cell::new(0) };
 }
 
 pin_project_lite::pin_project! {
     /// A member's future: marks the thread as inside the group while it is
     /// polled, so that `Pool::apply` can tell a member from an outsider.
     struct InGroup<F> {
-        group: usize,
+        group: u64,
         #[pin]
         future: F,
     }
@@ -245,10 +244,15 @@ impl<F: Future> Future for InGroup<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let outer = CURRENT_GROUP.with(|c| c.replace(*this.group));
-        let polled = this.future.poll(cx);
-        CURRENT_GROUP.with(|c| c.set(outer));
-        polled
+        /// Puts the outer group back, also when the member panics.
+        struct Restore(u64);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                CURRENT_GROUP.with(|c| c.set(self.0));
+            }
+        }
+        let _restore = Restore(CURRENT_GROUP.with(|c| c.replace(*this.group)));
+        this.future.poll(cx)
     }
 }
 
@@ -308,6 +312,10 @@ impl Group {
     fn build(fail_fast: bool, size: Option<usize>, report_each: bool) -> Self {
         Group {
             inner: Arc::new(Inner {
+                id: {
+                    static NEXT: AtomicU64 = AtomicU64::new(1);
+                    NEXT.fetch_add(1, Ordering::Relaxed)
+                },
                 state: Mutex::new(GroupState::default()),
                 left: Event::new(),
                 fail_fast,
@@ -633,7 +641,7 @@ impl GroupHandle {
         let Some(inner) = self.inner.upgrade() else {
             return gone(future).join().await;
         };
-        if CURRENT_GROUP.with(Cell::get) == inner.id() {
+        if CURRENT_GROUP.with(Cell::get) == inner.id {
             drop(inner);
             return Ok(future.await);
         }

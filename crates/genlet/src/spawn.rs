@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use genlet_reactor::{Handle, Hub, Priority};
-use genlet_ythread::Pool;
+use genlet_ythread::{Apply, Cpu, Pool};
 
 use crate::greenlet::{Greenlet, Name, Shared, body};
 
@@ -99,6 +99,37 @@ pub fn spawn_blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'stati
     task().spawn_blocking(job)
 }
 
+/// Spawns a yieldable-thread body as a greenlet: `body` gets a [`Cpu`] to
+/// yield its CPU-heavy steps with ([`Cpu::run`]), and `apply` runs them
+/// ([`Inline`](genlet_ythread::Inline) on the hub's worker,
+/// [`Exclusive`](genlet_ythread::Exclusive) one at a time, or a
+/// [`Pool`](genlet_ythread::Pool) of threads, so the hub keeps serving
+/// I/O). The body's output is the greenlet's.
+///
+/// # Examples
+///
+/// ```
+/// use genlet::ythread::Pool;
+///
+/// let g = genlet::spawn_yieldable(
+///     |cpu| async move {
+///         let sum = cpu.run(|| (1..=100u64).sum::<u64>()).await.unwrap();
+///         format!("sum {sum}")
+///     },
+///     Pool::new(),
+/// );
+/// assert_eq!(genlet::run(g).unwrap(), "sum 5050");
+/// ```
+pub fn spawn_yieldable<B, Fut, A>(body: B, apply: A) -> Greenlet<Fut::Output>
+where
+    B: FnOnce(Cpu) -> Fut + Send + 'static,
+    Fut: Future + Send + 'static,
+    Fut::Output: Send + 'static,
+    A: Apply + Send + 'static,
+{
+    task().spawn_yieldable(body, apply)
+}
+
 /// A [`GreenletBuilder`] to spawn a greenlet with a name, a priority or on a
 /// given hub.
 ///
@@ -124,7 +155,7 @@ pub fn task() -> GreenletBuilder {
 /// # Examples
 ///
 /// ```
-/// let hub = genlet::Hub::builder().workers(1).build().unwrap();
+/// let hub = genlet::reactor::Hub::builder().workers(1).build().unwrap();
 /// let g = genlet::task().name("on-mine").on(&hub.handle()).spawn(async { 2 });
 /// assert_eq!(hub.block_on(g.join()).unwrap(), 2);
 /// ```
@@ -222,6 +253,29 @@ impl GreenletBuilder {
             genlet_reactor::sleep(delay).await;
             future.await
         })
+    }
+
+    /// Spawns a yieldable-thread body as a greenlet; see [`spawn_yieldable`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use genlet::ythread::Inline;
+    ///
+    /// let g = genlet::task()
+    ///     .name("summer")
+    ///     .spawn_yieldable(|cpu| async move { cpu.run(|| 2 + 2).await.unwrap() }, Inline);
+    /// assert_eq!(g.name(), "summer");
+    /// assert_eq!(genlet::run(g).unwrap(), 4);
+    /// ```
+    pub fn spawn_yieldable<B, Fut, A>(self, body: B, apply: A) -> Greenlet<Fut::Output>
+    where
+        B: FnOnce(Cpu) -> Fut + Send + 'static,
+        Fut: Future + Send + 'static,
+        Fut::Output: Send + 'static,
+        A: Apply + Send + 'static,
+    {
+        self.spawn(genlet_ythread::drive(body, apply))
     }
 
     /// Runs `job` on the shared thread pool as a greenlet.
