@@ -58,34 +58,48 @@ struct State<T> {
     /// Someone listens on `done` (`wait`, `kill`): notifying it is only
     /// worth its cost then (the event allocates on first use).
     listening: bool,
+    /// The task, for `kill`. Dropping it cancels the task.
+    task: Option<Task<()>>,
+}
+
+impl<T> State<T> {
+    /// An unobserved panic that nobody left could observe is due to be
+    /// reported (once).
+    fn report_due(&self, result: &Result<T, TaskError>) -> bool {
+        self.holders == 0
+            && !self.observed
+            && !self.reported
+            && matches!(result, Err(e) if e.is_panic())
+    }
 }
 
 /// A greenlet's name: given, or `greenlet-N`, spelt out only when asked
 /// for (most greenlets never are, and formatting costs an allocation).
+/// The number `N` is taken when the name is first spelt out, so the
+/// numbers count the greenlets whose names were asked for.
 pub(crate) struct Name {
     given: OnceLock<Arc<str>>,
-    number: u64,
 }
 
 impl Name {
     pub(crate) fn given(name: Arc<str>) -> Self {
         Name {
             given: OnceLock::from(name),
-            number: 0,
         }
     }
 
     pub(crate) fn anonymous() -> Self {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
         Name {
             given: OnceLock::new(),
-            number: NEXT.fetch_add(1, Ordering::Relaxed),
         }
     }
 
     pub(crate) fn get(&self) -> &Arc<str> {
-        self.given
-            .get_or_init(|| format!("greenlet-{}", self.number).into())
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        self.given.get_or_init(|| {
+            let number = NEXT.fetch_add(1, Ordering::Relaxed);
+            format!("greenlet-{number}").into()
+        })
     }
 
     /// The name if it was given (the hub's detector shows given names).
@@ -100,8 +114,6 @@ pub(crate) struct Shared<T> {
     /// Notified when the outcome becomes `Done`, for `wait` and `kill`
     /// (`join` keeps its waker in the state: no listener to allocate).
     done: Event,
-    /// The task, for `kill`. Dropping it cancels the task.
-    task: Mutex<Option<Task<()>>>,
     /// The body was polled at least once.
     started: AtomicBool,
 }
@@ -119,9 +131,9 @@ impl<T> Shared<T> {
                 reported: false,
                 joiner: None,
                 listening: false,
+                task: None,
             }),
             done: Event::new(),
-            task: Mutex::new(None),
             started: AtomicBool::new(false),
         })
     }
@@ -132,7 +144,7 @@ impl<T> Shared<T> {
     }
 
     pub(crate) fn set_task(&self, task: Task<()>) {
-        *self.task.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
+        self.lock().task = Some(task);
     }
 
     pub(crate) fn name(&self) -> &str {
@@ -162,58 +174,42 @@ impl<T> Shared<T> {
         self.put_back(result);
     }
 
-    /// Runs pending links with `result`, then stores it as `Done`, wakes the
-    /// waiters and runs the `settled` hook, if it is still there.
+    /// Runs pending links with `result`, reports it if that is due, then
+    /// stores it as `Done`, wakes the waiters and runs the `settled` hook,
+    /// if it is still there.
     fn put_back(&self, result: Result<T, TaskError>) {
         loop {
-            let links = {
-                let mut state = self.lock();
-                if state.links.is_empty() {
-                    let settled = state.settled.take();
-                    let panic = match (&settled, &result) {
-                        (Some(_), Err(e)) if e.is_panic() => Some(e.duplicate()),
-                        _ => None,
-                    };
-                    state.outcome = Outcome::Done(result);
-                    let wake = (state.joiner.take(), state.listening);
-                    drop(state);
-                    self.notify(wake);
-                    if let Some(settled) = settled {
-                        settled(panic);
-                    }
-                    self.report_if_unseen();
-                    return;
-                }
-                core::mem::take(&mut state.links)
-            };
-            for link in links {
-                self.run_link(link, &result);
-            }
-        }
-    }
-
-    /// Reports the panic through the hook if it is unobserved and nobody is
-    /// left who could observe it.
-    fn report_if_unseen(&self) {
-        let result = {
             let mut state = self.lock();
-            let unseen = state.holders == 0
-                && !state.observed
-                && !state.reported
-                && matches!(&state.outcome, Outcome::Done(Err(e)) if e.is_panic());
-            if !unseen {
-                return;
+            if !state.links.is_empty() {
+                let links = core::mem::take(&mut state.links);
+                drop(state);
+                for link in links {
+                    self.run_link(link, &result);
+                }
+                continue;
             }
-            state.reported = true;
-            match core::mem::replace(&mut state.outcome, Outcome::Lent) {
-                Outcome::Done(result) => result,
-                _ => unreachable!("matched Done above"),
+            if state.report_due(&result) {
+                state.reported = true;
+                drop(state);
+                if let Err(e) = &result {
+                    report(e);
+                }
+                continue;
             }
-        };
-        if let Err(e) = &result {
-            report(e);
+            let settled = state.settled.take();
+            let panic = match (&settled, &result) {
+                (Some(_), Err(e)) if e.is_panic() => Some(e.duplicate()),
+                _ => None,
+            };
+            state.outcome = Outcome::Done(result);
+            let wake = (state.joiner.take(), state.listening);
+            drop(state);
+            self.notify(wake);
+            if let Some(settled) = settled {
+                settled(panic);
+            }
+            return;
         }
-        self.put_back(result);
     }
 
     fn notify(&self, (joiner, listening): (Option<Waker>, bool)) {
@@ -313,13 +309,25 @@ impl<T> Shared<T> {
     /// A holder lets go of the result (the handle dropped, or the group is
     /// done with it): report its panic now if nobody saw it.
     pub(crate) fn release(&self) {
-        self.lock().holders -= 1;
-        self.report_if_unseen();
+        let result = {
+            let mut state = self.lock();
+            state.holders -= 1;
+            let due = matches!(&state.outcome, Outcome::Done(result) if state.report_due(result));
+            if !due {
+                return;
+            }
+            match core::mem::replace(&mut state.outcome, Outcome::Lent) {
+                Outcome::Done(result) => result,
+                _ => unreachable!("matched Done above"),
+            }
+        };
+        // Reported by `put_back`, which finds it due.
+        self.put_back(result);
     }
 
     /// Takes the task out, to cancel it by dropping it.
     pub(crate) fn take_task(&self) -> Option<Task<()>> {
-        self.task.lock().unwrap_or_else(|e| e.into_inner()).take()
+        self.lock().task.take()
     }
 
     /// Cancels the task without waiting.

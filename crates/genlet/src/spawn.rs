@@ -1,10 +1,11 @@
 //! Entry points: [`run`] on the default hub, [`spawn`] and its variants, and
 //! the [`GreenletBuilder`] that names a greenlet, sets its priority or its hub.
 
-use core::future::Future;
+use core::future::{Future, IntoFuture};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use genlet_reactor::gen_task::{GenTask, HubDriver};
 use genlet_reactor::{Handle, Hub, Priority};
 use genlet_ythread::{Apply, Cpu, Pool};
 
@@ -35,7 +36,8 @@ pub fn default_hub() -> &'static Hub {
 
 /// Runs `future` to completion on the default hub, the calling thread
 /// helping; the entry point of a genlet program (`genlet.run`-like; gevent
-/// needs none, its hub starts implicitly).
+/// needs none, its hub starts implicitly). A [`Greenlet`] may be passed
+/// directly: `genlet::run(greenlet)` joins it.
 ///
 /// # Panics
 ///
@@ -47,8 +49,8 @@ pub fn default_hub() -> &'static Hub {
 /// let n = genlet::run(async { genlet::spawn(async { 6 * 7 }).join().await.unwrap() });
 /// assert_eq!(n, 42);
 /// ```
-pub fn run<T>(future: impl Future<Output = T>) -> T {
-    default_hub().block_on(future)
+pub fn run<F: IntoFuture>(future: F) -> F::Output {
+    default_hub().block_on(future.into_future())
 }
 
 /// Spawns `future` as a greenlet on the current hub (inside a hub task or
@@ -276,6 +278,33 @@ impl GreenletBuilder {
         A: Apply + Send + 'static,
     {
         self.spawn(genlet_ythread::drive(body, apply))
+    }
+
+    /// Spawns a generator task (a genlet-coro generator that yields I/O
+    /// requests, see [`reactor::gen_task`](genlet_reactor::gen_task)) as a
+    /// greenlet, its requests carried out by `driver`. Killing the greenlet
+    /// drops the generator at its current request.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use genlet::coro::{Co, Gen};
+    /// use genlet::reactor::gen_task::{HubDriver, Reply, Request};
+    ///
+    /// let driver = HubDriver::new(genlet::default_hub().handle());
+    /// let g = genlet::task().name("napper").spawn_gen_task(
+    ///     &driver,
+    ///     Box::pin(Gen::new(|co: Co<Request, Reply>, _: Reply| async move {
+    ///         co.yield_(Request::Sleep(Duration::from_millis(1))).await;
+    ///     })),
+    /// );
+    /// assert_eq!(g.name(), "napper");
+    /// genlet::run(g).unwrap();
+    /// assert_eq!(driver.transcripts()[0].len(), 1);
+    /// ```
+    pub fn spawn_gen_task(self, driver: &HubDriver, task: GenTask) -> Greenlet<()> {
+        self.spawn(driver.drive(task))
     }
 
     /// Runs `job` on the shared thread pool as a greenlet.

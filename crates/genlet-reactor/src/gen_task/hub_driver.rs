@@ -115,10 +115,32 @@ impl HubDriver {
     ///
     /// See [`HubDriver`].
     pub fn spawn(&self, task: GenTask) -> Task<()> {
+        self.inner.hub.spawn(self.drive(task))
+    }
+
+    /// The future that runs a generator task, for the caller to spawn or
+    /// await where it likes (the facade spawns it as a greenlet); it is
+    /// what [`spawn`](HubDriver::spawn) spawns, and the task gets the next
+    /// transcript index when this is called.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use genlet_coro::{Co, Gen};
+    /// use genlet_reactor::Hub;
+    /// use genlet_reactor::gen_task::{HubDriver, Reply, Request};
+    ///
+    /// let hub = Hub::new().unwrap();
+    /// let driver = HubDriver::new(hub.handle());
+    /// hub.block_on(driver.drive(Box::pin(Gen::new(|co: Co<Request, Reply>, _: Reply| async move {
+    ///     co.yield_(Request::Sleep(Duration::from_millis(1))).await;
+    /// }))));
+    /// assert_eq!(driver.transcripts()[0].len(), 1);
+    /// ```
+    pub fn drive(&self, task: GenTask) -> impl Future<Output = ()> + Send + 'static {
         let index = self.inner.next_task.fetch_add(1, Ordering::Relaxed);
-        self.inner
-            .hub
-            .spawn(Inner::run(self.inner.clone(), index, task))
+        Inner::run(self.inner.clone(), index, task)
     }
 
     /// Every task's transcript so far, by task index.
