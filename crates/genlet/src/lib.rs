@@ -91,7 +91,7 @@ pub use server::{DatagramServer, ServerBuilder, StreamServer};
 pub use spawn::{
     GreenletBuilder, default_hub, run, spawn, spawn_blocking, spawn_later, spawn_yieldable, task,
 };
-pub use sync::{AsyncResult, BoundedSemaphore, Event, Lock, Semaphore};
+pub use sync::{AsyncResult, BoundedSemaphore, Event, EventWait, Lock, Semaphore};
 pub use timeout::{Timeout, timeout, with_timeout};
 pub use timethis::{TimeThis, timethis};
 

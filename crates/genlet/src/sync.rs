@@ -6,7 +6,9 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use event_listener::Listener;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, ready};
 
 use crate::err::OverRelease;
 
@@ -134,7 +136,9 @@ impl Event {
         now & 1 == 1 || now >> 1 != start >> 1
     }
 
-    /// Waits until the flag is set (returns at once if it is).
+    /// Waits until the flag is set (returns at once if it is). The wait
+    /// starts when `wait` is called, not when the future is first polled: a
+    /// `set` in between counts, even if a `clear` followed it.
     ///
     /// # Cancel safety
     ///
@@ -143,20 +147,11 @@ impl Event {
     /// # Examples
     ///
     /// See [`Event`].
-    pub async fn wait(&self) {
-        let start = self.state.load(Ordering::SeqCst);
-        if start & 1 == 1 {
-            return;
-        }
-        loop {
-            let listener = self.changed.listen();
-            if self.fired_since(start) {
-                return;
-            }
-            listener.await;
-            if self.fired_since(start) {
-                return;
-            }
+    pub fn wait(&self) -> EventWait<'_> {
+        EventWait {
+            event: self,
+            start: self.state.load(Ordering::SeqCst),
+            listener: None,
         }
     }
 
@@ -171,18 +166,35 @@ impl Event {
     /// e.wait_blocking();
     /// ```
     pub fn wait_blocking(&self) {
-        let start = self.state.load(Ordering::SeqCst);
-        if start & 1 == 1 {
-            return;
-        }
+        futures_lite::future::block_on(self.wait());
+    }
+}
+
+/// The future of [`Event::wait`].
+#[must_use = "futures do nothing unless awaited"]
+#[derive(Debug)]
+pub struct EventWait<'a> {
+    event: &'a Event,
+    /// The event's state when the wait began.
+    start: u64,
+    listener: Option<event_listener::EventListener>,
+}
+
+impl Future for EventWait<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
         loop {
-            let listener = self.changed.listen();
-            if self.fired_since(start) {
-                return;
+            if this.event.fired_since(this.start) {
+                return Poll::Ready(());
             }
-            listener.wait();
-            if self.fired_since(start) {
-                return;
+            match &mut this.listener {
+                None => this.listener = Some(this.event.changed.listen()),
+                Some(listener) => {
+                    ready!(Pin::new(listener).poll(cx));
+                    this.listener = None;
+                }
             }
         }
     }

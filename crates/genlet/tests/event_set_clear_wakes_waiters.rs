@@ -1,6 +1,7 @@
 //! `Event::set` wakes every waiter that was waiting when it was called, even
 //! when `clear` follows at once (gevent's semantics): for tasks on a
-//! one-worker hub and on the default hub, and for OS threads.
+//! one-worker hub and on the default hub, and for OS threads. A wait begins
+//! when `wait()` is called.
 
 mod common;
 
@@ -28,12 +29,10 @@ fn set_then_clear_wakes_waiting_tasks() {
                         })
                     })
                     .collect();
-                // Every waiter has begun to wait (has read the event) once it
-                // counted itself and yielded at its first await.
+                // Every waiter has begun to wait once it counted itself.
                 while waiting.load(Ordering::SeqCst) < WAITERS {
                     genlet::yield_now().await;
                 }
-                genlet::sleep(Duration::from_millis(1)).await;
                 event.set();
                 event.clear();
                 let joined = genlet::timeout(
@@ -56,13 +55,13 @@ fn set_then_clear_wakes_waiting_threads() {
         for _ in 0..WAITERS {
             let (event, waiting, done_tx) = (event.clone(), waiting.clone(), done_tx.clone());
             std::thread::spawn(move || {
+                let wait = event.wait(); // begins waiting here
                 waiting.wait();
-                event.wait_blocking();
+                futures_lite::future::block_on(wait); // what wait_blocking does
                 done_tx.send(()).unwrap();
             });
         }
         waiting.wait();
-        std::thread::sleep(Duration::from_micros(200));
         event.set();
         event.clear();
         for _ in 0..WAITERS {
