@@ -138,13 +138,14 @@ impl Inner {
     /// plain group).
     async fn spawn_in_slot<T: Send + 'static>(
         self: &Arc<Self>,
+        builder: GreenletBuilder,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Greenlet<T> {
         let permit = match &self.slots {
             Some(slots) => Some(slots.acquire_arc().await),
             None => None,
         };
-        self.spawn(crate::task(), future, permit)
+        self.spawn(builder, future, permit)
     }
 
     fn leave(
@@ -529,7 +530,7 @@ impl Group {
     {
         let mut handles = Vec::new();
         for item in items {
-            handles.push(self.inner.spawn_in_slot(f(item)).await);
+            handles.push(self.inner.spawn_in_slot(crate::task(), f(item)).await);
         }
         handles
     }
@@ -608,10 +609,30 @@ impl GroupHandle {
         &self,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Greenlet<T> {
+        self.spawn_with(crate::task(), future).await
+    }
+
+    /// Spawns `future` into the group with a name or priority from
+    /// `builder`, waiting while a pool is full.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let pool = genlet::Pool::new(1);
+    ///     let g = pool.handle().spawn_with(genlet::task().name("one"), async { 1 }).await;
+    ///     assert_eq!(g.name(), "one");
+    /// });
+    /// ```
+    pub async fn spawn_with<T: Send + 'static>(
+        &self,
+        builder: GreenletBuilder,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Greenlet<T> {
         let Some(inner) = self.inner.upgrade() else {
             return gone(future);
         };
-        inner.spawn_in_slot(future).await
+        inner.spawn_in_slot(builder, future).await
     }
 
     /// Runs `future` in the pool and waits for its output (gevent's
@@ -645,7 +666,7 @@ impl GroupHandle {
             drop(inner);
             return Ok(future.await);
         }
-        let greenlet = inner.spawn_in_slot(future).await;
+        let greenlet = inner.spawn_in_slot(crate::task(), future).await;
         drop(inner);
         greenlet.join().await
     }

@@ -69,6 +69,7 @@
 //! with the same `join`, `kill`, links, names, [`Group`]s and panic
 //! reporting.
 
+mod connection;
 mod err;
 mod greenlet;
 mod group;
@@ -76,11 +77,13 @@ mod join;
 mod queue;
 mod report;
 mod server;
+mod signal;
 mod spawn;
 mod sync;
 mod timeout;
 mod timethis;
 
+pub use connection::Connection;
 pub use err::{Closed, Elapsed, ExtraTaskDone, GetError, OverRelease, TaskError};
 pub use greenlet::{Greenlet, Join};
 pub use group::{Group, GroupHandle, Pool};
@@ -88,6 +91,7 @@ pub use join::{Iwait, Joined, iwait, joinall, killall, race, wait};
 pub use queue::{Channel, ChannelGet, ChannelPut, Queue};
 pub use report::{quiet_std_panics, reset_panic_hook, set_panic_hook};
 pub use server::{DatagramServer, ServerBuilder, StreamServer};
+pub use signal::{Signal, Signals};
 pub use spawn::{
     GreenletBuilder, default_hub, run, spawn, spawn_blocking, spawn_later, spawn_yieldable, task,
 };

@@ -24,7 +24,9 @@ static HOOK: RwLock<Option<Hook>> = RwLock::new(None);
 /// Sets what happens to a panic in a greenlet that nobody joins, links or
 /// waits for: called once per such panic, on the thread that noticed (the
 /// one that finished the greenlet, or the one that dropped its handle). The
-/// default prints one line on stderr: `genlet: greenlet 'name' panicked: …`.
+/// default emits a `tracing` error event (target `genlet::panic`) when a
+/// subscriber is installed, and otherwise prints one line on stderr:
+/// `genlet: greenlet 'name' panicked: …`.
 ///
 /// A panic that reaches a `join`, a `get`, a link, or a [`Group`](crate::Group)
 /// is not reported as well: it has been seen.
@@ -87,12 +89,38 @@ pub fn quiet_std_panics() {
     }));
 }
 
+/// True when a `tracing` subscriber is installed: reports go to it then,
+/// and nothing is printed.
+fn traced() -> bool {
+    tracing::dispatcher::has_been_set()
+}
+
+/// What a server does in the normal course (starts, drains, stops): a
+/// `tracing` info event; nothing without a subscriber.
+pub(crate) fn server_event(name: &str, addr: std::net::SocketAddr, what: &str) {
+    if traced() {
+        tracing::info!(target: "genlet::server", server = name, %addr, "{what}");
+    }
+}
+
+/// A server's trouble (an accept that failed): a `tracing` warning, or one
+/// line on stderr without a subscriber.
+pub(crate) fn server_trouble(name: &str, addr: std::net::SocketAddr, what: &str) {
+    if traced() {
+        tracing::warn!(target: "genlet::server", server = name, %addr, "{what}");
+    } else {
+        eprintln!("genlet: server '{name}' on {addr}: {what}");
+    }
+}
+
 /// Reports a link callback's panic (the greenlet's result is unaffected).
 pub(crate) fn link_panicked(name: &str, payload: &(dyn std::any::Any + Send)) {
-    eprintln!(
-        "genlet: a link of greenlet '{name}' panicked: {}",
-        crate::err::panic_message(payload)
-    );
+    let message = crate::err::panic_message(payload);
+    if traced() {
+        tracing::error!(target: "genlet::panic", greenlet = name, "a link panicked: {message}");
+    } else {
+        eprintln!("genlet: a link of greenlet '{name}' panicked: {message}");
+    }
 }
 
 /// Reports an unobserved panic through the hook.
@@ -100,6 +128,9 @@ pub(crate) fn report(error: &TaskError) {
     let hook = HOOK.read().unwrap_or_else(|e| e.into_inner()).clone();
     match hook {
         Some(hook) => hook(error),
+        None if traced() => {
+            tracing::error!(target: "genlet::panic", greenlet = error.name(), "{error}");
+        }
         None => eprintln!("genlet: {error}"),
     }
 }
