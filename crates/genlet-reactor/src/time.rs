@@ -205,6 +205,28 @@ fn count_yield() {
 /// CPU-heavy task that yields every millisecond lets I/O in every
 /// millisecond. A tight yield loop does not pay a system call per yield.
 ///
+/// Awaited by the future given to [`Hub::block_on`](crate::Hub::block_on)
+/// (gevent's `sleep(0)` in the main greenlet), it returns only after every
+/// task that was ready when it was called has run, on whichever thread,
+/// including the `block_on`'s [`spawn_local`](crate::spawn_local) tasks.
+/// Tasks woken meanwhile may run too, or after.
+///
+/// ```
+/// use std::sync::atomic::{AtomicBool, Ordering};
+/// use std::sync::Arc;
+/// use genlet_reactor::{yield_now, Hub};
+///
+/// let hub = Hub::builder().workers(0).build().unwrap();
+/// let ran = Arc::new(AtomicBool::new(false));
+/// let r = ran.clone();
+/// let task = hub.spawn(async move { r.store(true, Ordering::SeqCst) });
+/// hub.block_on(async {
+///     yield_now().await;
+///     assert!(ran.load(Ordering::SeqCst), "the ready task ran");
+///     task.await;
+/// });
+/// ```
+///
 /// # Examples
 ///
 /// ```
@@ -223,6 +245,9 @@ fn count_yield() {
 /// assert_eq!(log.lock().unwrap().len(), 3);
 /// ```
 pub async fn yield_now() {
+    if crate::hub::in_block_on_future() {
+        return crate::hub::let_ready_tasks_run().await;
+    }
     count_yield();
     futures_lite::future::yield_now().await;
 }
