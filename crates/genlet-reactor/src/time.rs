@@ -15,7 +15,9 @@ use futures_lite::{FutureExt, Stream};
 use crate::err::Elapsed;
 pub use crate::timers::Sleep;
 
-/// Waits for `duration`.
+/// Waits for `duration`. A duration that reaches beyond what [`Instant`] can
+/// hold, such as [`Duration::MAX`], means "forever": the sleep never ends
+/// (and never panics).
 ///
 /// # Cancel safety
 ///
@@ -30,9 +32,13 @@ pub use crate::timers::Sleep;
 /// let start = Instant::now();
 /// hub.block_on(genlet_reactor::sleep(Duration::from_millis(5)));
 /// assert!(start.elapsed() >= Duration::from_millis(5));
+///
+/// // Forever: it loses any race.
+/// let never = genlet_reactor::timeout(Duration::from_millis(1), genlet_reactor::sleep(Duration::MAX));
+/// assert!(hub.block_on(never).is_err());
 /// ```
 pub fn sleep(duration: Duration) -> Sleep {
-    Sleep::until(Instant::now() + duration)
+    Sleep::until(Instant::now().checked_add(duration))
 }
 
 /// Waits until `deadline`.
@@ -52,13 +58,14 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// assert!(Instant::now() >= deadline);
 /// ```
 pub fn sleep_until(deadline: Instant) -> Sleep {
-    Sleep::until(deadline)
+    Sleep::until(Some(deadline))
 }
 
 /// A stream that yields the time every `period`, starting one period from now.
 ///
 /// Ticks missed while nobody polled are not made up: the next one is due a
-/// whole period after the late one was taken.
+/// whole period after the late one was taken. A period beyond what
+/// [`Instant`] can reach, such as [`Duration::MAX`], never ticks.
 ///
 /// # Examples
 ///
@@ -103,7 +110,8 @@ impl Stream for Interval {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Instant>> {
         match Pin::new(&mut self.next).poll(cx) {
             Poll::Ready(()) => {
-                let at = self.next.deadline();
+                // Only a sleep with a deadline ends.
+                let at = self.next.deadline().unwrap_or_else(Instant::now);
                 let period = self.period;
                 self.next = sleep(period);
                 Poll::Ready(Some(at))
@@ -120,6 +128,9 @@ impl Stream for Interval {
 /// The error is a distinct type, not a panic or an error of the future's own
 /// kind, so a catch-all on the future's errors cannot swallow a timeout by
 /// accident (gevent's `Timeout` slips past `except Exception`, #838).
+///
+/// A duration beyond what [`Instant`] can reach, such as [`Duration::MAX`],
+/// means no limit: the future is simply awaited.
 ///
 /// # Errors
 ///
@@ -142,6 +153,9 @@ impl Stream for Interval {
 /// assert!(slow.is_err());
 /// ```
 pub async fn timeout<T>(duration: Duration, future: impl Future<Output = T>) -> Result<T, Elapsed> {
+    if Instant::now().checked_add(duration).is_none() {
+        return Ok(future.await);
+    }
     let deadline = async {
         sleep(duration).await;
         Err(Elapsed { after: duration })

@@ -94,8 +94,9 @@ impl Timers {
         since.as_millis() as u64 + u64::from(!since.subsec_nanos().is_multiple_of(1_000_000))
     }
 
-    fn instant_of(&self, tick: u64) -> Instant {
-        self.epoch + Duration::from_millis(tick)
+    /// When `tick` begins; `None` past what `Instant` can hold.
+    fn instant_of(&self, tick: u64) -> Option<Instant> {
+        self.epoch.checked_add(Duration::from_millis(tick))
     }
 
     /// Files a sleep until `deadline`; returns its `(key, generation)`.
@@ -191,8 +192,8 @@ impl Timers {
                 for waker in woken.drain(..) {
                     waker.wake();
                 }
-                match next {
-                    Some(tick) => timer.set_at(self.instant_of(tick)),
+                match next.and_then(|tick| self.instant_of(tick)) {
+                    Some(at) => timer.set_at(at),
                     None => timer = Timer::never(),
                 }
                 // Woken by the timer, or by `register` for an earlier tick.
@@ -209,7 +210,9 @@ impl Timers {
 /// The future of [`sleep`](crate::sleep) and [`sleep_until`](crate::sleep_until).
 ///
 /// Inside a hub it is filed in the hub's own timer table (1 ms resolution,
-/// rounded up); elsewhere it is an async-io timer.
+/// rounded up); elsewhere it is an async-io timer. A sleep without a
+/// deadline (one longer than [`Instant`] can reach) is filed nowhere and
+/// never ends.
 ///
 /// # Cancel safety
 ///
@@ -227,7 +230,8 @@ impl Timers {
 #[must_use = "a sleep does nothing unless awaited"]
 pub struct Sleep {
     // 40 bytes: a sleeping task's whole future.
-    deadline: Instant,
+    /// `None`: never (beyond what `Instant` can hold).
+    deadline: Option<Instant>,
     state: SleepState,
 }
 
@@ -254,14 +258,15 @@ impl std::fmt::Debug for Sleep {
 }
 
 impl Sleep {
-    pub(crate) fn until(deadline: Instant) -> Self {
+    pub(crate) fn until(deadline: Option<Instant>) -> Self {
         Sleep {
             deadline,
             state: SleepState::Start,
         }
     }
 
-    /// When the sleep ends.
+    /// When the sleep ends; `None` when it never does (its duration went
+    /// beyond what [`Instant`] can hold, such as [`Duration::MAX`]).
     ///
     /// # Examples
     ///
@@ -269,17 +274,18 @@ impl Sleep {
     /// use std::time::{Duration, Instant};
     ///
     /// let deadline = Instant::now() + Duration::from_secs(1);
-    /// assert_eq!(genlet_reactor::sleep_until(deadline).deadline(), deadline);
+    /// assert_eq!(genlet_reactor::sleep_until(deadline).deadline(), Some(deadline));
+    /// assert_eq!(genlet_reactor::sleep(Duration::MAX).deadline(), None);
     /// ```
-    pub fn deadline(&self) -> Instant {
+    pub fn deadline(&self) -> Option<Instant> {
         self.deadline
     }
 }
 
 impl Sleep {
     /// Waits on an async-io timer: outside any hub, or after the hub died.
-    fn poll_io(this: &mut Self, cx: &mut Context<'_>) -> Poll<()> {
-        let mut timer = Box::new(Timer::at(this.deadline));
+    fn poll_io(this: &mut Self, deadline: Instant, cx: &mut Context<'_>) -> Poll<()> {
+        let mut timer = Box::new(Timer::at(deadline));
         if Pin::new(&mut *timer).poll(cx).is_ready() {
             this.state = SleepState::Done;
             return Poll::Ready(());
@@ -296,20 +302,24 @@ impl Future for Sleep {
         let this = self.get_mut();
         match &mut this.state {
             SleepState::Start => {
-                if Instant::now() >= this.deadline {
+                let Some(deadline) = this.deadline else {
+                    // Never: nothing to file, nobody to wake.
+                    return Poll::Pending;
+                };
+                if Instant::now() >= deadline {
                     this.state = SleepState::Done;
                     return Poll::Ready(());
                 }
                 this.state = match crate::hub::current_timers() {
                     Some(timers) => {
-                        let (key, generation) = timers.register(this.deadline, cx.waker());
+                        let (key, generation) = timers.register(deadline, cx.waker());
                         SleepState::Filed {
                             timers,
                             key,
                             generation,
                         }
                     }
-                    None => return Self::poll_io(this, cx),
+                    None => return Self::poll_io(this, deadline, cx),
                 };
                 Poll::Pending
             }
@@ -325,7 +335,10 @@ impl Future for Sleep {
                     // The hub that would fire it is gone: wait on async-io.
                     timers.cancel(*key, *generation);
                     this.state = SleepState::Start;
-                    return Self::poll_io(this, cx);
+                    let deadline = this
+                        .deadline
+                        .expect("only a sleep with a deadline is filed");
+                    return Self::poll_io(this, deadline, cx);
                 }
                 polled
             }

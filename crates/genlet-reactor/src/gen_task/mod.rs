@@ -67,7 +67,8 @@ pub type GenTask = Pin<Box<dyn Coroutine<Reply, Yield = Request, Return = ()> + 
 /// let _ = Request::Sleep(Duration::from_millis(10));
 /// ```
 pub enum Request {
-    /// Wait this long: [`Reply::Woke`].
+    /// Wait this long: [`Reply::Woke`]. A duration beyond what the clock can
+    /// reach, such as [`Duration::MAX`], waits forever.
     Sleep(Duration),
     /// Let the other tasks run first: [`Reply::Resumed`].
     Yield,
