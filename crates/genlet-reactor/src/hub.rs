@@ -545,10 +545,11 @@ impl Builder {
         self
     }
 
-    /// Turns on the blocking detector: a task whose single poll keeps a worker
-    /// busy longer than `threshold` is reported (see [`BlockingReport`]). Also
-    /// on when the `GENLET_DETECT_BLOCKING` environment variable is `1` (100 ms)
-    /// or a number of milliseconds.
+    /// Turns on the blocking detector: a task whose single poll keeps a worker,
+    /// or a thread inside [`Hub::block_on`], busy longer than `threshold` is
+    /// reported by the name given to [`TaskBuilder::name`] (see
+    /// [`BlockingReport`]). Also on when the `GENLET_DETECT_BLOCKING`
+    /// environment variable is `1` (100 ms) or a number of milliseconds.
     ///
     /// # Examples
     ///
@@ -797,6 +798,8 @@ impl Hub {
         let _in = InBlockOnFuture::set(false);
         let ticker = Ticker::new();
         let shared = self.shared();
+        // The tasks this thread polls are watched like a worker's.
+        let _guest = shared.detector.as_ref().map(|d| d.enter_guest());
         let _enlisted = shared.enlist(ticker.clone());
         async_io::block_on(local.run(shared.run(&ticker, BlockOnFuture { future })))
     }
@@ -834,6 +837,10 @@ impl Drop for RestoreLocal {
 /// ```
 pub fn spawn_local<T: 'static>(future: impl Future<Output = T> + 'static) -> Task<T> {
     LOCAL.with(|l| match &*l.borrow() {
+        Some(local) if detector::watching() => local.spawn(Watched {
+            name: "<unnamed>".into(),
+            future,
+        }),
         Some(local) => local.spawn(future),
         None => panic!(
             "genlet-reactor: spawn_local called outside Hub::block_on; \
