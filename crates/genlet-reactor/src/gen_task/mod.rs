@@ -10,8 +10,10 @@
 //! * [`SimDriver`]: a virtual clock and scripted connections, no sockets and
 //!   no waiting, deterministic to the byte, for tests.
 //!
-//! Both record each task's transcript (every request and the reply it got),
-//! so a test can check that a generator behaves the same on both.
+//! Both can record each task's transcript (every request and the reply it
+//! got), so a test can check that a generator behaves the same on both:
+//! `SimDriver` always does, `HubDriver` when made by
+//! [`HubDriver::with_transcripts`] (a server keeps no traffic otherwise).
 //!
 //! ```
 //! use genlet_coro::{Co, Gen};
