@@ -105,9 +105,10 @@ impl fmt::Display for BlockingReport {
 /// The callback that receives reports.
 pub(crate) type OnBlocking = Arc<dyn Fn(&BlockingReport) + Send + Sync>;
 
-/// The default callback: one line on stderr.
+/// The default callback: one line on stderr, through the crate's one
+/// reporting function.
 pub(crate) fn print_report() -> OnBlocking {
-    Arc::new(|report| eprintln!("{report}"))
+    Arc::new(|blocking| crate::report::report(crate::report::Event::Blocking(blocking)))
 }
 
 /// The threshold the environment asks for, if any.
