@@ -100,6 +100,10 @@ impl Shared {
     /// does it register to be woken, which costs a lock per executor: a
     /// `block_on` whose future just spawned a task and awaits it goes
     /// round without it.
+    ///
+    /// `ticker` is marked busy for each scheduling point, for the
+    /// `yield_now` of a `block_on` future on another thread (see
+    /// [`let_ready_tasks_run`]).
     async fn run<T>(&self, ticker: &Ticker, stop: impl Future<Output = T>) -> T {
         let work = async {
             let mut turn: u32 = 0;

@@ -223,7 +223,11 @@ fn count_yield() {
 /// (gevent's `sleep(0)` in the main greenlet), it returns only after every
 /// task that was ready when it was called has run, on whichever thread,
 /// including the `block_on`'s [`spawn_local`](crate::spawn_local) tasks.
-/// Tasks woken meanwhile may run too, or after.
+/// Tasks woken meanwhile may run too, or after. A task that is in the middle
+/// of a poll on another thread is waited for until that poll returns: so,
+/// as with gevent's `sleep(0)` beside a greenlet that never yields, a task
+/// that blocks its thread (which the blocking detector reports) holds this
+/// `yield_now` up for as long.
 ///
 /// ```
 /// use std::sync::atomic::{AtomicBool, Ordering};
