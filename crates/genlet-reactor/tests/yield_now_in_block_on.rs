@@ -64,6 +64,46 @@ fn on_a_hub_with_one_worker() {
     every_ready_task_runs(&Hub::builder().workers(1).build().unwrap());
 }
 
+/// Tasks spawned from other OS threads, through a `Handle`, before the
+/// `block_on` future heard of them, have all run when its `yield_now` returns.
+#[test]
+fn tasks_spawned_from_other_threads() {
+    for workers in [0, 1] {
+        let hub = Hub::builder().workers(workers).build().unwrap();
+        for round in 0..ROUNDS {
+            let ran = Arc::new(AtomicUsize::new(0));
+            let (spawned, heard) = std::sync::mpsc::channel();
+            let spawners: Vec<_> = (0..2)
+                .map(|_| {
+                    let (handle, ran, spawned) = (hub.handle(), ran.clone(), spawned.clone());
+                    std::thread::spawn(move || {
+                        for _ in 0..TASKS / 2 {
+                            let ran = ran.clone();
+                            handle
+                                .spawn(async move {
+                                    ran.fetch_add(1, Ordering::SeqCst);
+                                })
+                                .detach();
+                        }
+                        spawned.send(()).unwrap();
+                    })
+                })
+                .collect();
+            for _ in &spawners {
+                heard.recv().unwrap();
+            }
+            let seen = hub.block_on(async {
+                yield_now().await;
+                ran.load(Ordering::SeqCst)
+            });
+            assert_eq!(seen, TASKS / 2 * 2, "{workers} workers, round {round}");
+            for s in spawners {
+                s.join().unwrap();
+            }
+        }
+    }
+}
+
 /// A task that loops on `yield_now` is always ready: it does not keep the
 /// `block_on` future's `yield_now` from returning.
 #[test]
