@@ -98,3 +98,23 @@ fn a_generator_sleeping_forever_is_never_resumed() {
     assert_eq!(sim.now(), Duration::from_millis(3));
     assert_eq!(sim.transcripts()[0].len(), 1);
 }
+
+#[test]
+fn an_endless_blocking_threshold_reports_nothing_and_shuts_down() {
+    let reports = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let r = reports.clone();
+    let hub = Hub::builder()
+        .workers(1)
+        .detect_blocking(Duration::MAX)
+        .on_blocking(move |_| {
+            r.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        })
+        .build()
+        .unwrap();
+    let task = hub.task().name("brief").spawn(async {
+        std::thread::sleep(Duration::from_millis(5));
+    });
+    hub.block_on(task);
+    drop(hub); // stops and joins the monitor
+    assert_eq!(reports.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
