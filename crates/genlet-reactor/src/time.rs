@@ -229,6 +229,12 @@ fn count_yield() {
 /// that blocks its thread (which the blocking detector reports) holds this
 /// `yield_now` up for as long.
 ///
+/// # Cancel safety
+///
+/// Dropping it before it returns is harmless: the tasks keep their turns,
+/// and the marker tasks a `block_on` future's `yield_now` queued still run,
+/// doing nothing.
+///
 /// ```
 /// use std::sync::atomic::{AtomicBool, Ordering};
 /// use std::sync::Arc;
