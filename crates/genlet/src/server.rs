@@ -510,15 +510,17 @@ impl StreamServer {
         self.drain(grace, core::future::pending::<()>()).await
     }
 
-    /// Serves until SIGTERM or SIGINT comes, then stops as
+    /// Serves until `signals` delivers SIGTERM or SIGINT, then stops as
     /// [`stop`](StreamServer::stop) does, within `grace`; a second signal
     /// during the grace period kills the handlers at once. Returns how many
-    /// were killed. Signals are caught only while this waits (see
-    /// [`Signals`]).
+    /// were killed.
+    ///
+    /// Make the [`Signals`] before serving: from then on a signal is caught,
+    /// where one that came before would have ended the process.
     ///
     /// # Errors
     ///
-    /// When the signal handlers cannot be installed.
+    /// When reading the signals fails.
     ///
     /// # Examples
     ///
@@ -526,15 +528,15 @@ impl StreamServer {
     /// use std::time::Duration;
     ///
     /// genlet::run(async {
+    ///     let mut signals = genlet::Signals::new()?;
     ///     let server = genlet::StreamServer::bind("127.0.0.1:8080", |_conn, _peer| async {})?;
-    ///     let killed = server.stop_on_signal(Duration::from_secs(30)).await?;
+    ///     let killed = server.stop_on_signal(&mut signals, Duration::from_secs(30)).await?;
     ///     println!("stopped; {killed} handlers cut short");
     ///     Ok::<(), std::io::Error>(())
     /// })?;
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    pub async fn stop_on_signal(self, grace: Duration) -> io::Result<usize> {
-        let mut signals = Signals::new()?;
+    pub async fn stop_on_signal(self, signals: &mut Signals, grace: Duration) -> io::Result<usize> {
         let first = signals.recv().await?;
         crate::report::server_event(
             &self.name,
@@ -673,19 +675,20 @@ impl DatagramServer {
     ///
     /// # Errors
     ///
-    /// When the signal handlers cannot be installed.
+    /// When reading the signals fails.
     ///
     /// # Examples
     ///
     /// ```no_run
     /// genlet::run(async {
+    ///     let mut signals = genlet::Signals::new()?;
     ///     let server = genlet::DatagramServer::bind("127.0.0.1:9000", |_d, _p, _s| async {})?;
-    ///     server.stop_on_signal(std::time::Duration::from_secs(5)).await?;
+    ///     server.stop_on_signal(&mut signals, std::time::Duration::from_secs(5)).await?;
     ///     Ok::<(), std::io::Error>(())
     /// })?;
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    pub async fn stop_on_signal(self, grace: Duration) -> io::Result<usize> {
-        self.inner.stop_on_signal(grace).await
+    pub async fn stop_on_signal(self, signals: &mut Signals, grace: Duration) -> io::Result<usize> {
+        self.inner.stop_on_signal(signals, grace).await
     }
 }

@@ -6,7 +6,7 @@ use std::io;
 
 use futures_lite::StreamExt;
 
-/// A shutdown signal.
+/// A shutdown signal, as [`Signals::recv`] gives it.
 ///
 /// # Examples
 ///

@@ -292,7 +292,7 @@ impl GreenletBuilder {
     /// use genlet::coro::{Co, Gen};
     /// use genlet::reactor::gen_task::{HubDriver, Reply, Request};
     ///
-    /// let driver = HubDriver::new(genlet::default_hub().handle());
+    /// let driver = HubDriver::with_transcripts(genlet::default_hub().handle());
     /// let g = genlet::task().name("napper").spawn_gen_task(
     ///     &driver,
     ///     Box::pin(Gen::new(|co: Co<Request, Reply>, _: Reply| async move {

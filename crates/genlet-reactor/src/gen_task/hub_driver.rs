@@ -167,7 +167,7 @@ impl HubDriver {
     /// use genlet_reactor::gen_task::{HubDriver, Reply, Request};
     ///
     /// let hub = Hub::new().unwrap();
-    /// let driver = HubDriver::new(hub.handle());
+    /// let driver = HubDriver::with_transcripts(hub.handle());
     /// hub.block_on(driver.drive(Box::pin(Gen::new(|co: Co<Request, Reply>, _: Reply| async move {
     ///     co.yield_(Request::Sleep(Duration::from_millis(1))).await;
     /// }))));
