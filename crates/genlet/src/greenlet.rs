@@ -393,15 +393,22 @@ impl<F: Future> Future for Polled<F> {
     }
 }
 
-/// The future a greenlet's task runs: `future`, its panic caught, its
-/// result stored in `shared`.
-pub(crate) fn body<T, F>(shared: Arc<Shared<T>>, future: F) -> impl Future<Output = ()> + Send
+/// The future a greenlet's task runs: after `delay` (if any), `future`, its
+/// panic caught, its result stored in `shared`.
+pub(crate) fn body<T, F>(
+    shared: Arc<Shared<T>>,
+    delay: Option<Duration>,
+    future: F,
+) -> impl Future<Output = ()> + Send
 where
     T: Send + 'static,
     F: Future<Output = T> + Send + 'static,
 {
     let mut guard = CompleteOnDrop::new(shared);
     async move {
+        if let Some(delay) = delay {
+            genlet_reactor::sleep(delay).await;
+        }
         if let Some(shared) = &guard.0 {
             shared.started.store(true, Ordering::Relaxed);
         }
@@ -487,8 +494,9 @@ impl<T> Greenlet<T> {
         self.shared.is_ready()
     }
 
-    /// True once the greenlet's body began to run (gevent's `started`; a
-    /// greenlet killed before its first poll never starts).
+    /// True once the greenlet's future began to run (gevent's `started`; a
+    /// greenlet killed before its first poll, or before the delay of
+    /// [`spawn_later`](crate::spawn_later) was up, never starts).
     ///
     /// # Examples
     ///

@@ -123,6 +123,7 @@ impl Inner {
         }));
         let greenlet = builder.launch(
             shared,
+            None,
             InGroup {
                 group: self.id,
                 future,

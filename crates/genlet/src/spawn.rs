@@ -217,7 +217,7 @@ impl GreenletBuilder {
         future: impl Future<Output = T> + Send + 'static,
     ) -> Greenlet<T> {
         let shared = self.prepare();
-        self.launch(shared, future)
+        self.launch(shared, None, future)
     }
 
     /// The state of a greenlet about to be spawned with this builder.
@@ -229,6 +229,7 @@ impl GreenletBuilder {
     pub(crate) fn launch<T: Send + 'static>(
         self,
         shared: Arc<Shared<T>>,
+        delay: Option<Duration>,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Greenlet<T> {
         let hub = self.target();
@@ -236,7 +237,7 @@ impl GreenletBuilder {
         if let Some(name) = shared.explicit_name() {
             builder = builder.name(name);
         }
-        let task = builder.spawn(body(shared.clone(), future));
+        let task = builder.spawn(body(shared.clone(), delay, future));
         shared.set_task(task);
         Greenlet::from_shared(shared)
     }
@@ -251,10 +252,8 @@ impl GreenletBuilder {
         delay: Duration,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Greenlet<T> {
-        self.spawn(async move {
-            genlet_reactor::sleep(delay).await;
-            future.await
-        })
+        let shared = self.prepare();
+        self.launch(shared, Some(delay), future)
     }
 
     /// Spawns a yieldable-thread body as a greenlet; see [`spawn_yieldable`].
