@@ -47,6 +47,11 @@
 //!   (`exclusive_apply`: one job at a time across every thread sharing it),
 //!   [`Pool`] (the `blocking` crate's threads, at most `limit` jobs at once),
 //!   or your own.
+//! * A job whose body goes (its future dropped: the client closed, the
+//!   greenlet was killed or timed out) before the job started is dropped
+//!   unrun, under every policy. One already running can stop early: it sees
+//!   [`Cancel::is_cancelled`] (the argument of [`Cpu::run_cancellable`]) or
+//!   [`is_cancelled`] (inside any job) turn true.
 //! * [`YieldableThread::spawn`] runs a body on a thread of its own;
 //!   [`drive`] runs the same kind of body as a future on any executor, such
 //!   as a task on the genlet hub. With [`Pool`], no worker of the hub runs
@@ -86,5 +91,5 @@ mod pool;
 pub use apply::{Apply, Exclusive, Inline};
 pub use drive::{YieldableThread, drive};
 pub use err::JobError;
-pub use job::{Cpu, Job};
+pub use job::{Cancel, Cpu, Job, is_cancelled};
 pub use pool::Pool;

@@ -25,6 +25,10 @@ use crate::job::Job;
 /// share the queue and the limit. The post's `multiprocessing.Pool().apply`,
 /// with threads instead of processes: Rust has no GIL to escape.
 ///
+/// A job whose body stops waiting (its task cancelled, its greenlet killed
+/// or timed out) before a thread takes it never runs: its closure is dropped
+/// at once and the queue skips it.
+///
 /// Under [`drive`](crate::drive), no worker of the executor runs a job: the
 /// hub stays responsive while the jobs run.
 ///
@@ -104,6 +108,20 @@ impl Pool {
     /// See [`Pool::with_limit`].
     pub fn limit(&self) -> usize {
         self.inner.limit
+    }
+
+    /// How many jobs wait for a thread right now (jobs whose bodies have
+    /// gone may be counted until the queue skips them). A gauge for
+    /// metrics: it may change as soon as it is read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pool = genlet_ythread::Pool::new();
+    /// assert_eq!(pool.queued(), 0);
+    /// ```
+    pub fn queued(&self) -> usize {
+        self.inner.lock().jobs.len()
     }
 }
 
