@@ -92,4 +92,4 @@ pub use apply::{Apply, Exclusive, Inline};
 pub use drive::{YieldableThread, drive};
 pub use err::JobError;
 pub use job::{Cancel, Cpu, Job, is_cancelled};
-pub use pool::Pool;
+pub use pool::{Pool, PoolBuilder};
