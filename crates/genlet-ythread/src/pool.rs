@@ -26,6 +26,14 @@ use crate::job::Job;
 /// post's `multiprocessing.Pool().apply`, with threads instead of processes:
 /// Rust has no GIL to escape.
 ///
+/// Two sizes for two kinds of work:
+///
+/// * [`Pool::new`]: CPU work, one job per core; more would only make the
+///   jobs fight over the cores.
+/// * [`Pool::blocking_io`]: blocking calls (a database driver, a file read,
+///   DNS) that mostly wait; [`Pool::BLOCKING_IO_LIMIT`] of them at once, so
+///   a few dozen slow calls wait side by side instead of in line.
+///
 /// [`Pool::builder`] sets the limit and bounds the queue: a full pool
 /// refuses new jobs with [`JobError::is_refused`](crate::JobError::is_refused)
 /// instead of letting the queue grow (load shedding).
@@ -81,6 +89,25 @@ fn cores() -> usize {
 }
 
 impl Pool {
+    /// How many blocking calls a [`Pool::blocking_io`] pool runs at once.
+    ///
+    /// Blocking I/O mostly waits, so its threads cost memory, not cores: the
+    /// limit is there to stop a flood of calls from starting threads without
+    /// end, not to match the cores. gevent's threadpool runs 10, tokio's
+    /// `spawn_blocking` up to 512, `blocking` up to 500; 64 keeps well ahead
+    /// of gevent (ten 100 ms calls take 100 ms, not 500 ms on two cores)
+    /// while a stuck backend can hold at most 64 threads (their stacks are
+    /// reserved, not touched, so about 64 x 2 MiB of address space).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use genlet_ythread::Pool;
+    ///
+    /// assert_eq!(Pool::blocking_io().limit(), Pool::BLOCKING_IO_LIMIT);
+    /// ```
+    pub const BLOCKING_IO_LIMIT: usize = 64;
+
     /// The CPU pool: as many jobs at once as there are available cores, the
     /// queue unbounded.
     ///
@@ -93,6 +120,38 @@ impl Pool {
     /// ```
     pub fn new() -> Self {
         Pool::builder().build()
+    }
+
+    /// A pool for blocking I/O: [`Pool::BLOCKING_IO_LIMIT`] calls at once,
+    /// the queue unbounded. Use it for calls that wait (a database query, a
+    /// file, a lookup), and [`Pool::new`] for work that computes.
+    ///
+    /// # Examples
+    ///
+    /// Ten calls that each block for 50 ms run side by side:
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use genlet_ythread::{Pool, YieldableThread};
+    ///
+    /// let pool = Pool::blocking_io();
+    /// let start = Instant::now();
+    /// let calls: Vec<_> = (0..10)
+    ///     .map(|_| {
+    ///         YieldableThread::spawn(
+    ///             |cpu| async move { cpu.run(|| std::thread::sleep(Duration::from_millis(50))).await },
+    ///             pool.clone(),
+    ///         )
+    ///     })
+    ///     .collect::<Result<_, _>>()?;
+    /// for call in calls {
+    ///     call.join().unwrap().unwrap();
+    /// }
+    /// println!("10 x 50 ms in {:?}", start.elapsed());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn blocking_io() -> Self {
+        Pool::builder().limit(Pool::BLOCKING_IO_LIMIT).build()
     }
 
     /// A pool running at most `limit` jobs at once (at least one), the queue
