@@ -8,14 +8,15 @@
 use core::cell::UnsafeCell;
 use core::fmt;
 use core::future::{Future, poll_fn};
-use core::ptr;
-use core::sync::atomic::{AtomicU8, Ordering};
+use core::ptr::{self, NonNull};
+use core::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use core::task::{Context, Poll, Waker};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use genlet_coro::Co;
 
+use crate::apply::Apply;
 use crate::err::JobError;
 
 /// One piece of CPU work yielded by a body, handed to an
@@ -467,6 +468,84 @@ where
     }
 }
 
+thread_local! {
+    /// The `drive` call whose body this thread is polling, and its policy.
+    static DRIVING: core::cell::Cell<Option<(u64, NonNull<dyn Apply>)>> =
+        const { core::cell::Cell::new(None) };
+}
+
+/// Lets a body's [`Cpu`] reach its policy while [`drive`](crate::drive)
+/// polls the body, so a policy that runs jobs in place
+/// ([`Apply::run_in_place`]) runs them without a yield or an allocation.
+pub(crate) struct Driving(Option<(u64, NonNull<dyn Apply>)>);
+
+impl Driving {
+    /// An id for one `drive` call, unique in the process.
+    pub(crate) fn new_id() -> u64 {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Marks `apply` as the policy of drive `id` until the guard drops (at
+    /// the end of one poll of the body, unwinding included).
+    pub(crate) fn enter(id: u64, apply: &dyn Apply) -> Self {
+        // SAFETY: only the lifetime is erased, the pointer is unchanged. The
+        // pointer is dereferenced only in `run_in_place`, while this guard
+        // lives (it restores the previous value on drop), and `apply` is
+        // borrowed for the guard's whole life.
+        let apply: NonNull<dyn Apply> = unsafe {
+            core::mem::transmute::<NonNull<dyn Apply + '_>, NonNull<dyn Apply + 'static>>(
+                NonNull::from(apply),
+            )
+        };
+        Driving(DRIVING.replace(Some((id, apply))))
+    }
+
+    /// Runs `job` through the policy of drive `driver`, if this thread is
+    /// polling that drive's body and the policy runs jobs in place. `None`
+    /// when the job must be yielded instead (then `job` is still there,
+    /// unless the policy took it and gave no result).
+    #[inline]
+    fn run_in_place<F, T>(driver: u64, job: &mut Option<F>) -> Option<Result<T, JobError>>
+    where
+        F: FnOnce(&Cancel) -> T,
+    {
+        let (id, apply) = DRIVING.get()?;
+        if id != driver {
+            return None;
+        }
+        let mut result = None;
+        let mut run = || {
+            if let Some(job) = job.take() {
+                // The body waits right here: it cannot go while this runs.
+                let cancel = Cancel {
+                    state: AtomicU8::new(RUNNING),
+                };
+                let _current = Current::enter(&cancel);
+                result = Some(
+                    catch_unwind(AssertUnwindSafe(|| job(&cancel)))
+                        .map_err(|p| JobError::panicked(&*p)),
+                );
+            }
+        };
+        // SAFETY: `DRIVING` holds `apply` only while a `Driving` guard of
+        // this thread lives, which borrows it (see `enter`); this call is
+        // synchronous, inside the poll of the body that guard covers.
+        let ran = unsafe { apply.as_ref() }.run_in_place(&mut run);
+        match result {
+            Some(result) => Some(result),
+            None if ran => Some(Err(JobError::lost())),
+            None => None,
+        }
+    }
+}
+
+impl Drop for Driving {
+    fn drop(&mut self) {
+        DRIVING.set(self.0);
+    }
+}
+
 /// Closes the cell if the body stops waiting before it took the result.
 struct CloseOnDrop<'a, F, T>(Option<&'a Cell<F, T>>);
 
@@ -503,6 +582,8 @@ impl<F, T> Drop for CloseOnDrop<'_, F, T> {
 #[derive(Clone, Copy)]
 pub struct Cpu {
     co: Co<Job>,
+    /// The `drive` call this body runs under (see [`Driving`]).
+    driver: u64,
 }
 
 impl fmt::Debug for Cpu {
@@ -512,8 +593,8 @@ impl fmt::Debug for Cpu {
 }
 
 impl Cpu {
-    pub(crate) fn new(co: Co<Job>) -> Self {
-        Cpu { co }
+    pub(crate) fn new(co: Co<Job>, driver: u64) -> Self {
+        Cpu { co, driver }
     }
 
     /// Yields `job` to the apply policy and waits for its result: what
@@ -618,8 +699,16 @@ impl Cpu {
         F: FnOnce(&Cancel) -> T + Send + 'static,
         T: Send + 'static,
     {
-        let co = self.co;
+        let (co, driver) = (self.co, self.driver);
         async move {
+            let mut job = Some(job);
+            if let Some(result) = Driving::run_in_place(driver, &mut job) {
+                return result;
+            }
+            let Some(job) = job else {
+                // The policy took the job in place but gave no result.
+                return Err(JobError::lost());
+            };
             let cell = Arc::new(Cell::new(job));
             let mut close = CloseOnDrop(Some(&cell));
             let untyped: Arc<dyn RunCell> = cell.clone();

@@ -62,10 +62,15 @@
 //!
 //! The body is a genlet-coro [`AsyncGen`](genlet_coro::AsyncGen) whose yields
 //! are [`Job`]s. A job is one allocation: a cell holding the closure and,
-//! later, its result. The policy gets the cell untyped; the body keeps it
-//! typed and waits on it, so results need no boxing or downcasting. If the
-//! body stops waiting (its task was cancelled), a job not yet started is
-//! dropped unrun.
+//! later, its result, behind one atomic state word. The policy gets the cell
+//! untyped; the body keeps it typed and waits on it, so results need no
+//! boxing or downcasting. If the body stops waiting (its task was
+//! cancelled), a job not yet started is dropped unrun.
+//!
+//! A policy that runs jobs on the calling thread anyway ([`Inline`],
+//! [`Exclusive`], or a user's through [`Apply::run_in_place`]) skips all of
+//! that: while [`drive`] polls the body, [`Cpu::run`] finds the policy and
+//! runs the job right there, with no yield and no allocation.
 //!
 //! # Thread growth
 //!
