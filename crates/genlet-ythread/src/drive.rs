@@ -23,7 +23,8 @@ use crate::job::{Cpu, Driving, Job};
 /// # Cancel safety
 ///
 /// Dropping the future drops the body. A job it was waiting for that had not
-/// started never starts; one already running finishes unobserved.
+/// started never starts (its closure is dropped then); one already running
+/// finishes unobserved, with its [`Cancel`](crate::Cancel) flag set.
 ///
 /// # Examples
 ///

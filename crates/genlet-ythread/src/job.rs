@@ -161,7 +161,7 @@ trait RunCell: Send + Sync {
     fn run(&self);
     /// Finishes a job not started with `error` instead of running it.
     fn fail(&self, error: JobError);
-    /// The body stopped waiting.
+    /// The job's cancellation flag: set once its body stopped waiting.
     fn cancel(&self) -> &Cancel;
 }
 
@@ -614,8 +614,11 @@ impl Cpu {
     ///
     /// Dropping the future (the task running the body was cancelled, or a
     /// timeout fired) before the job started means it never starts: its
-    /// closure is dropped. A job already running finishes, and its result is
-    /// dropped.
+    /// closure is dropped, under every policy (one waiting in a
+    /// [`Pool`](crate::Pool)'s queue included). A job already running
+    /// finishes, and its result is dropped; meanwhile
+    /// [`is_cancelled`](crate::is_cancelled) is true inside it, so a long job
+    /// can stop early (see also [`run_cancellable`](Cpu::run_cancellable)).
     ///
     /// # Examples
     ///
