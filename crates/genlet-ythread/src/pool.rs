@@ -331,7 +331,9 @@ impl Inner {
                     }
                 }
             };
-            job.run();
+            // A job catches its own panic; this catches one from dropping an
+            // unobserved result, so the runner, and its count, live on.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job.run()));
         }
     }
 }
