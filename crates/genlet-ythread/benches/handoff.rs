@@ -2,6 +2,12 @@
 //! apply policy, beside `blocking::unblock` alone (the floor for `Pool`,
 //! whose jobs run on blocking's threads).
 //!
+//! `Inline` and `Exclusive` run jobs in place (`Apply::run_in_place`): no
+//! yield, no allocation. "yielded Job, run in apply" is a user policy that
+//! only implements `apply` and runs the job there: the cost of the yielded
+//! path (one allocation for the job's cell, a trip through the generator,
+//! two compare-and-swaps and the reference counts).
+//!
 //! Each row times `iters` hand-offs inside one body, so starting the body is
 //! not measured. `cargo bench -p genlet-ythread --bench handoff`; a table of
 //! medians with ratios to `blocking::unblock` follows criterion's output.
@@ -11,7 +17,16 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
 use futures_lite::future::block_on;
-use genlet_ythread::{Apply, Exclusive, Inline, Pool, drive};
+use genlet_ythread::{Apply, Exclusive, Inline, Job, Pool, drive};
+
+/// A policy that runs each job inside `apply`, through the yielded `Job`.
+struct RunInApply;
+
+impl Apply for RunInApply {
+    fn apply(&self, job: Job) {
+        job.run();
+    }
+}
 
 /// Times `iters` empty jobs yielded by one body under `apply`.
 fn handoffs(apply: impl Apply, iters: u64) -> Duration {
@@ -36,6 +51,9 @@ fn handoff(c: &mut Criterion) {
     let exclusive = Exclusive::new();
     group.bench_function("genlet Exclusive", |b| {
         b.iter_custom(|iters| handoffs(&exclusive, iters))
+    });
+    group.bench_function("yielded Job, run in apply", |b| {
+        b.iter_custom(|iters| handoffs(RunInApply, iters))
     });
     let pool = Pool::new();
     group.bench_function("genlet Pool", |b| {

@@ -2,7 +2,7 @@
 //! of its own. Both resume the body's generator, hand each job it yields to
 //! the policy, and resume it again; the body itself waits for the result.
 
-use core::future::Future;
+use core::future::{Future, poll_fn};
 use core::pin::pin;
 use std::io;
 use std::thread::{self, JoinHandle, Thread};
@@ -10,7 +10,7 @@ use std::thread::{self, JoinHandle, Thread};
 use genlet_coro::{AsyncGen, Co, CoroutineState};
 
 use crate::apply::Apply;
-use crate::job::{Cpu, Job};
+use crate::job::{Cpu, Driving, Job};
 
 /// Runs `body` as a future on any executor (a genlet hub, smol, tokio),
 /// handing each job it yields to `apply`: the async flavour of a yieldable
@@ -23,7 +23,8 @@ use crate::job::{Cpu, Job};
 /// # Cancel safety
 ///
 /// Dropping the future drops the body. A job it was waiting for that had not
-/// started never starts; one already running finishes unobserved.
+/// started never starts (its closure is dropped then); one already running
+/// finishes unobserved, with its [`Cancel`](crate::Cancel) flag set.
 ///
 /// # Examples
 ///
@@ -49,9 +50,22 @@ where
     Fut: Future,
     A: Apply,
 {
-    let mut generator = pin!(AsyncGen::new(move |co: Co<Job>, ()| body(Cpu::new(co))));
+    let driver = Driving::new_id();
+    let mut generator = pin!(AsyncGen::new(move |co: Co<Job>, ()| {
+        body(Cpu::new(co, driver))
+    }));
     loop {
-        match generator.as_mut().resume(()).await {
+        let step = {
+            let mut resume = pin!(generator.as_mut().resume(()));
+            poll_fn(|cx| {
+                // While the body runs, its `Cpu` can find `apply` to run jobs
+                // in place.
+                let _driving = Driving::enter(driver, &apply);
+                resume.as_mut().poll(cx)
+            })
+            .await
+        };
+        match step {
             CoroutineState::Yielded(job) => apply.apply(job),
             CoroutineState::Complete(output) => return output,
         }

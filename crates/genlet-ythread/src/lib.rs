@@ -47,6 +47,11 @@
 //!   (`exclusive_apply`: one job at a time across every thread sharing it),
 //!   [`Pool`] (the `blocking` crate's threads, at most `limit` jobs at once),
 //!   or your own.
+//! * A job whose body goes (its future dropped: the client closed, the
+//!   greenlet was killed or timed out) before the job started is dropped
+//!   unrun, under every policy. One already running can stop early: it sees
+//!   [`Cancel::is_cancelled`] (the argument of [`Cpu::run_cancellable`]) or
+//!   [`is_cancelled`] (inside any job) turn true.
 //! * [`YieldableThread::spawn`] runs a body on a thread of its own;
 //!   [`drive`] runs the same kind of body as a future on any executor, such
 //!   as a task on the genlet hub. With [`Pool`], no worker of the hub runs
@@ -57,10 +62,15 @@
 //!
 //! The body is a genlet-coro [`AsyncGen`](genlet_coro::AsyncGen) whose yields
 //! are [`Job`]s. A job is one allocation: a cell holding the closure and,
-//! later, its result. The policy gets the cell untyped; the body keeps it
-//! typed and waits on it, so results need no boxing or downcasting. If the
-//! body stops waiting (its task was cancelled), a job not yet started is
-//! dropped unrun.
+//! later, its result, behind one atomic state word. The policy gets the cell
+//! untyped; the body keeps it typed and waits on it, so results need no
+//! boxing or downcasting. If the body stops waiting (its task was
+//! cancelled), a job not yet started is dropped unrun.
+//!
+//! A policy that runs jobs on the calling thread anyway ([`Inline`],
+//! [`Exclusive`], or a user's through [`Apply::run_in_place`]) skips all of
+//! that: while [`drive`] polls the body, [`Cpu::run`] finds the policy and
+//! runs the job right there, with no yield and no allocation.
 //!
 //! # Thread growth
 //!
@@ -86,5 +96,5 @@ mod pool;
 pub use apply::{Apply, Exclusive, Inline};
 pub use drive::{YieldableThread, drive};
 pub use err::JobError;
-pub use job::{Cpu, Job};
-pub use pool::Pool;
+pub use job::{Cancel, Cpu, Job, is_cancelled};
+pub use pool::{Pool, PoolBuilder};
