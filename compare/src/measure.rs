@@ -12,9 +12,7 @@ use genlet_coro::Coroutine;
 
 use crate::{Server, json_lines, last_json, output};
 
-#[path = "../../crates/genlet-coro/benches/support/body.rs"]
-#[allow(dead_code)]
-mod body;
+use genlet_bench_support::body;
 
 /// Where the programs are and how much to run.
 pub(crate) struct Context {

@@ -10,9 +10,7 @@ use std::time::Instant;
 use genlet_coro::Coroutine;
 
 // The body and the hand-written machine the benchmarks measure.
-#[path = "../../crates/genlet-coro/benches/support/body.rs"]
-mod body;
-use body::{Machine, genlet as body};
+use genlet_bench_support::body::{Machine, genlet as body};
 
 /// Nanoseconds per resume: the median of `runs` runs of `resumes` each.
 fn time<C: Coroutine<u64, Yield = u64, Return = u64> + ?Sized>(

@@ -45,5 +45,4 @@ fn main() {
     ratios::print(&[("spawn + join, 1 thread", "genlet-reactor Hub::spawn")]);
 }
 
-#[path = "../../genlet-coro/benches/support/ratios.rs"]
-mod ratios;
+use genlet_bench_support::ratios;
