@@ -3,6 +3,7 @@
 //! check their output.
 
 pub mod ccbench;
+pub mod cli;
 pub mod cpu_work;
 pub mod crawl;
 pub mod echo_gen;
