@@ -91,6 +91,10 @@ bench-nightly:
 doc:
     RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 
+# Run the book's code blocks: they are doctests of the root package (mdBook cannot test them).
+book-test:
+    cargo test -p genlet-workspace --doc book::
+
 # Build the book into docs/book (needs mdBook: `just setup`).
 book:
     mdbook build docs
