@@ -64,7 +64,7 @@ echoclient port mb="10":
 ccbench seconds="0.5":
     cargo run --release --example ccbench -- --seconds {{seconds}}
 
-# genlet beside gevent, greenlet, Python threads, OS threads, smol and tokio, in one run, with plots (--quick: under 3 minutes).
+# genlet beside gevent, greenlet, Python threads, OS threads, smol and tokio, in one run, with plots, into target/compare/ (--quick: under 3 minutes; --update-book: refresh the book's page too).
 compare *flags="":
     cargo run --release -p genlet-compare -- {{flags}}
 
