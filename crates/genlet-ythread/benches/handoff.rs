@@ -81,5 +81,4 @@ fn main() {
     ratios::print(&[("empty job hand-off", "blocking::unblock")]);
 }
 
-#[path = "../../genlet-coro/benches/support/ratios.rs"]
-mod ratios;
+use genlet_bench_support::ratios;
