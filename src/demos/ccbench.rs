@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use genlet_reactor::{Hub, Priority};
-use genlet_ythread::{Pool, YieldableThread};
+use genlet_ythread::{ThreadPool, YieldableThread};
 
 use super::cpu_work::{compress_fixture, compress_round, pi_digits, regex_fixture, regex_round};
 use super::iotest::{Mode, spawn_spinners};
@@ -51,7 +51,7 @@ fn worker_job(kind: usize) -> Box<dyn FnMut() + Send> {
 /// When a thread cannot start.
 pub fn throughput(kind: usize, workers: usize, duration: Duration) -> io::Result<f64> {
     const BATCH: Duration = Duration::from_millis(5);
-    let pool = Pool::with_limit(workers);
+    let pool = ThreadPool::with_limit(workers);
     let count = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
     let deadline = start + duration;

@@ -19,7 +19,7 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use genlet_reactor::{Hub, Priority};
-use genlet_ythread::Pool;
+use genlet_ythread::ThreadPool;
 
 use super::cpu_work::spin_for;
 
@@ -150,7 +150,7 @@ impl Server {
 ///
 /// When a spinner does not start within 30 s.
 pub fn spawn_spinners(hub: &Hub, count: usize, mode: Mode) -> io::Result<()> {
-    let pool = Pool::new();
+    let pool = ThreadPool::new();
     let (running, started) = std::sync::mpsc::channel();
     for i in 0..count {
         let name = format!("spinner-{i}");

@@ -1,5 +1,5 @@
 //! Job hand-off: a body yields an empty job and gets its result back, per
-//! apply policy, beside `blocking::unblock` alone (the floor for `Pool`,
+//! apply policy, beside `blocking::unblock` alone (the floor for `ThreadPool`,
 //! whose jobs run on blocking's threads).
 //!
 //! `Inline` and `Exclusive` run jobs in place (`Apply::run_in_place`): no
@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
 use futures_lite::future::block_on;
-use genlet_ythread::{Apply, Exclusive, Inline, Job, Pool, drive};
+use genlet_ythread::{Apply, Exclusive, Inline, Job, ThreadPool, drive};
 
 /// A policy that runs each job inside `apply`, through the yielded `Job`.
 struct RunInApply;
@@ -55,8 +55,8 @@ fn handoff(c: &mut Criterion) {
     group.bench_function("yielded Job, run in apply", |b| {
         b.iter_custom(|iters| handoffs(RunInApply, iters))
     });
-    let pool = Pool::new();
-    group.bench_function("genlet Pool", |b| {
+    let pool = ThreadPool::new();
+    group.bench_function("genlet ThreadPool", |b| {
         b.iter_custom(|iters| handoffs(&pool, iters))
     });
     group.bench_function("blocking::unblock", |b| {

@@ -1,5 +1,5 @@
 //! Apply policies: who runs the jobs a body yields. [`Inline`] and
-//! [`Exclusive`] here, [`Pool`](crate::Pool) in `pool.rs`, and the [`Apply`]
+//! [`Exclusive`] here, [`ThreadPool`](crate::ThreadPool) in `pool.rs`, and the [`Apply`]
 //! trait for the user's own.
 
 use std::sync::{Arc, Mutex};
@@ -170,7 +170,7 @@ impl Apply for Inline {
 /// `exclusive_apply`, which stops CPU-bound threads fighting over cores.
 ///
 /// Under [`drive`](crate::drive) a job waiting its turn blocks its worker;
-/// on a hub use [`Pool`](crate::Pool).
+/// on a hub use [`ThreadPool`](crate::ThreadPool).
 ///
 /// # Examples
 ///

@@ -16,7 +16,7 @@ use crate::job::{Cpu, Driving, Job};
 /// handing each job it yields to `apply`: the async flavour of a yieldable
 /// thread. Its output is the body's.
 ///
-/// With [`Pool`](crate::Pool) the jobs run on blocking's threads and no worker
+/// With [`ThreadPool`](crate::ThreadPool) the jobs run on blocking's threads and no worker
 /// of the executor runs them, so other tasks keep being served. With
 /// [`Inline`](crate::Inline) they run on the worker, as in seed 004's convoy.
 ///
@@ -30,10 +30,10 @@ use crate::job::{Cpu, Driving, Job};
 ///
 /// ```
 /// use genlet_reactor::Hub;
-/// use genlet_ythread::{drive, Pool};
+/// use genlet_ythread::{drive, ThreadPool};
 ///
 /// let hub = Hub::new()?;
-/// let pool = Pool::new();
+/// let pool = ThreadPool::new();
 /// let task = hub.spawn(drive(
 ///     |cpu| async move {
 ///         let squares = cpu.run(|| (1..=10u64).map(|i| i * i).sum::<u64>()).await;
@@ -84,7 +84,7 @@ where
 /// ```
 /// use std::io::{Read, Write};
 /// use std::net::{TcpListener, TcpStream};
-/// use genlet_ythread::{Pool, YieldableThread};
+/// use genlet_ythread::{ThreadPool, YieldableThread};
 ///
 /// let listener = TcpListener::bind("127.0.0.1:0")?;
 /// let addr = listener.local_addr()?;
@@ -104,7 +104,7 @@ where
 ///         let total = cpu.run(move || (1..=n).sum::<u64>()).await.unwrap(); // CPU work yielded
 ///         conn.write_all(total.to_string().as_bytes())
 ///     },
-///     Pool::new(),
+///     ThreadPool::new(),
 /// )?;
 /// server.join().unwrap()?;
 /// assert_eq!(client.join().unwrap()?, "5050");

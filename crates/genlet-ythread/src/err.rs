@@ -4,7 +4,7 @@ use core::fmt;
 use std::any::Any;
 
 /// Why a job yielded with [`Cpu::run`](crate::Cpu::run) gave no value: it
-/// panicked, the apply policy refused it (a full [`Pool`](crate::Pool)
+/// panicked, the apply policy refused it (a full [`ThreadPool`](crate::ThreadPool)
 /// queue), or the policy dropped it without running it.
 ///
 /// # Examples
@@ -92,7 +92,7 @@ impl JobError {
     }
 
     /// True when the apply policy refused the job without running it, to
-    /// shed load: a [`Pool`](crate::Pool) whose queue was full, or a policy
+    /// shed load: a [`ThreadPool`](crate::ThreadPool) whose queue was full, or a policy
     /// calling [`Job::refuse`](crate::Job::refuse). The job never ran; the
     /// caller may answer "busy" or try again later.
     ///

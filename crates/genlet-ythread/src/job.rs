@@ -76,7 +76,7 @@ impl Job {
 
     /// Refuses the job without running it (load shedding): its closure is
     /// dropped and the body's [`Cpu::run`] returns an error for which
-    /// [`JobError::is_refused`] is true. [`Pool`](crate::Pool) does this when
+    /// [`JobError::is_refused`] is true. [`ThreadPool`](crate::ThreadPool) does this when
     /// its queue is full.
     ///
     /// # Examples
@@ -253,7 +253,7 @@ thread_local! {
 ///
 /// ```
 /// use genlet_reactor::Hub;
-/// use genlet_ythread::{drive, Pool};
+/// use genlet_ythread::{drive, ThreadPool};
 /// use std::sync::mpsc;
 /// use std::time::Duration;
 ///
@@ -272,7 +272,7 @@ thread_local! {
 ///         })
 ///         .await
 ///     },
-///     Pool::new(),
+///     ThreadPool::new(),
 /// ));
 /// wait_started.recv().unwrap();
 /// hub.block_on(task.cancel()); // the job's waiting body goes
@@ -566,7 +566,7 @@ impl<F, T> Drop for CloseOnDrop<'_, F, T> {
 /// # Examples
 ///
 /// ```
-/// use genlet_ythread::{Pool, YieldableThread};
+/// use genlet_ythread::{ThreadPool, YieldableThread};
 ///
 /// fn sumn(n: u64) -> u64 {
 ///     (1..=n).sum()
@@ -574,7 +574,7 @@ impl<F, T> Drop for CloseOnDrop<'_, F, T> {
 ///
 /// let thread = YieldableThread::spawn(
 ///     |cpu| async move { cpu.run(move || sumn(1000)).await },
-///     Pool::new(),
+///     ThreadPool::new(),
 /// )?;
 /// assert_eq!(thread.join().unwrap(), Ok(500_500));
 /// # Ok::<(), std::io::Error>(())
@@ -615,7 +615,7 @@ impl Cpu {
     /// Dropping the future (the task running the body was cancelled, or a
     /// timeout fired) before the job started means it never starts: its
     /// closure is dropped, under every policy (one waiting in a
-    /// [`Pool`](crate::Pool)'s queue included). A job already running
+    /// [`ThreadPool`](crate::ThreadPool)'s queue included). A job already running
     /// finishes, and its result is dropped; meanwhile
     /// [`is_cancelled`](crate::is_cancelled) is true inside it, so a long job
     /// can stop early (see also [`run_cancellable`](Cpu::run_cancellable)).
@@ -669,7 +669,7 @@ impl Cpu {
     /// ```
     /// use std::time::Duration;
     /// use genlet_reactor::{Hub, timeout};
-    /// use genlet_ythread::{drive, Pool};
+    /// use genlet_ythread::{drive, ThreadPool};
     ///
     /// let hub = Hub::builder().workers(1).build()?;
     /// let (report, stopped) = std::sync::mpsc::channel();
@@ -686,7 +686,7 @@ impl Cpu {
     ///             })
     ///             .await
     ///         },
-    ///         Pool::new(),
+    ///         ThreadPool::new(),
     ///     );
     ///     timeout(Duration::from_millis(20), search).await
     /// });

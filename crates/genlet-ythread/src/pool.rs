@@ -1,4 +1,4 @@
-//! [`Pool`]: jobs run on the `blocking` crate's threads, a bounded number at
+//! [`ThreadPool`]: jobs run on the `blocking` crate's threads, a bounded number at
 //! once.
 //!
 //! The pool keeps its own queue and hands `blocking` at most `limit`
@@ -9,7 +9,7 @@
 //!
 //! Thread growth: blocking 1.7 keeps idle threads alive unless its pool is
 //! over its own limit (500 by default, `BLOCKING_MAX_THREADS`). The threads a
-//! `Pool` ever occupies are bounded by `limit` (plus whatever other users of
+//! `ThreadPool` ever occupies are bounded by `limit` (plus whatever other users of
 //! blocking start), so the idle ones that linger are bounded the same way;
 //! they are reused by the next burst rather than started again.
 
@@ -23,18 +23,18 @@ use crate::job::Job;
 /// Runs jobs on the `blocking` crate's thread pool, at most `limit` at once
 /// (default: the number of available cores); the rest wait in order, in a
 /// queue that may be bounded. Clones share the queue and the limit. The
-/// post's `multiprocessing.Pool().apply`, with threads instead of processes:
+/// post's `multiprocessing.ThreadPool().apply`, with threads instead of processes:
 /// Rust has no GIL to escape.
 ///
 /// Two sizes for two kinds of work:
 ///
-/// * [`Pool::new`]: CPU work, one job per core; more would only make the
+/// * [`ThreadPool::new`]: CPU work, one job per core; more would only make the
 ///   jobs fight over the cores.
-/// * [`Pool::blocking_io`]: blocking calls (a database driver, a file read,
-///   DNS) that mostly wait; [`Pool::BLOCKING_IO_LIMIT`] of them at once, so
+/// * [`ThreadPool::blocking_io`]: blocking calls (a database driver, a file read,
+///   DNS) that mostly wait; [`ThreadPool::BLOCKING_IO_LIMIT`] of them at once, so
 ///   a few dozen slow calls wait side by side instead of in line.
 ///
-/// [`Pool::builder`] sets the limit and bounds the queue: a full pool
+/// [`ThreadPool::builder`] sets the limit and bounds the queue: a full pool
 /// refuses new jobs with [`JobError::is_refused`](crate::JobError::is_refused)
 /// instead of letting the queue grow (load shedding).
 ///
@@ -48,9 +48,9 @@ use crate::job::Job;
 /// # Examples
 ///
 /// ```
-/// use genlet_ythread::{Pool, YieldableThread};
+/// use genlet_ythread::{ThreadPool, YieldableThread};
 ///
-/// let pool = Pool::with_limit(2);
+/// let pool = ThreadPool::with_limit(2);
 /// let threads: Vec<_> = (1..=4u64)
 ///     .map(|n| YieldableThread::spawn(move |cpu| async move { cpu.run(move || (1..=n).sum::<u64>()).await }, pool.clone()))
 ///     .collect::<Result<_, _>>()?;
@@ -59,7 +59,7 @@ use crate::job::Job;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Clone, Debug)]
-pub struct Pool {
+pub struct ThreadPool {
     inner: Arc<Inner>,
 }
 
@@ -78,9 +78,9 @@ struct Queue {
     runners: usize,
 }
 
-impl Default for Pool {
+impl Default for ThreadPool {
     fn default() -> Self {
-        Pool::new()
+        ThreadPool::new()
     }
 }
 
@@ -88,8 +88,8 @@ fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
 
-impl Pool {
-    /// How many blocking calls a [`Pool::blocking_io`] pool runs at once.
+impl ThreadPool {
+    /// How many blocking calls a [`ThreadPool::blocking_io`] pool runs at once.
     ///
     /// Blocking I/O mostly waits, so its threads cost memory, not cores: the
     /// limit is there to stop a flood of calls from starting threads without
@@ -102,9 +102,9 @@ impl Pool {
     /// # Examples
     ///
     /// ```
-    /// use genlet_ythread::Pool;
+    /// use genlet_ythread::ThreadPool;
     ///
-    /// assert_eq!(Pool::blocking_io().limit(), Pool::BLOCKING_IO_LIMIT);
+    /// assert_eq!(ThreadPool::blocking_io().limit(), ThreadPool::BLOCKING_IO_LIMIT);
     /// ```
     pub const BLOCKING_IO_LIMIT: usize = 64;
 
@@ -114,17 +114,17 @@ impl Pool {
     /// # Examples
     ///
     /// ```
-    /// let pool = genlet_ythread::Pool::new();
+    /// let pool = genlet_ythread::ThreadPool::new();
     /// assert!(pool.limit() >= 1);
     /// assert_eq!(pool.max_queued(), None);
     /// ```
     pub fn new() -> Self {
-        Pool::builder().build()
+        ThreadPool::builder().build()
     }
 
-    /// A pool for blocking I/O: [`Pool::BLOCKING_IO_LIMIT`] calls at once,
+    /// A pool for blocking I/O: [`ThreadPool::BLOCKING_IO_LIMIT`] calls at once,
     /// the queue unbounded. Use it for calls that wait (a database query, a
-    /// file, a lookup), and [`Pool::new`] for work that computes.
+    /// file, a lookup), and [`ThreadPool::new`] for work that computes.
     ///
     /// # Examples
     ///
@@ -132,9 +132,9 @@ impl Pool {
     ///
     /// ```
     /// use std::time::{Duration, Instant};
-    /// use genlet_ythread::{Pool, YieldableThread};
+    /// use genlet_ythread::{ThreadPool, YieldableThread};
     ///
-    /// let pool = Pool::blocking_io();
+    /// let pool = ThreadPool::blocking_io();
     /// let start = Instant::now();
     /// let calls: Vec<_> = (0..10)
     ///     .map(|_| {
@@ -151,7 +151,9 @@ impl Pool {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn blocking_io() -> Self {
-        Pool::builder().limit(Pool::BLOCKING_IO_LIMIT).build()
+        ThreadPool::builder()
+            .limit(ThreadPool::BLOCKING_IO_LIMIT)
+            .build()
     }
 
     /// A pool running at most `limit` jobs at once (at least one), the queue
@@ -160,22 +162,22 @@ impl Pool {
     /// # Examples
     ///
     /// ```
-    /// let pool = genlet_ythread::Pool::with_limit(3);
+    /// let pool = genlet_ythread::ThreadPool::with_limit(3);
     /// assert_eq!(pool.limit(), 3);
-    /// assert_eq!(genlet_ythread::Pool::with_limit(0).limit(), 1);
+    /// assert_eq!(genlet_ythread::ThreadPool::with_limit(0).limit(), 1);
     /// ```
     pub fn with_limit(limit: usize) -> Self {
-        Pool::builder().limit(limit).build()
+        ThreadPool::builder().limit(limit).build()
     }
 
-    /// A [`PoolBuilder`] to set the limit and bound the queue; it starts
-    /// from [`Pool::new`]'s settings.
+    /// A [`ThreadPoolBuilder`] to set the limit and bound the queue; it starts
+    /// from [`ThreadPool::new`]'s settings.
     ///
     /// # Examples
     ///
-    /// See [`PoolBuilder`].
-    pub fn builder() -> PoolBuilder {
-        PoolBuilder {
+    /// See [`ThreadPoolBuilder`].
+    pub fn builder() -> ThreadPoolBuilder {
+        ThreadPoolBuilder {
             limit: cores(),
             max_queued: None,
         }
@@ -185,7 +187,7 @@ impl Pool {
     ///
     /// # Examples
     ///
-    /// See [`Pool::with_limit`].
+    /// See [`ThreadPool::with_limit`].
     pub fn limit(&self) -> usize {
         self.inner.limit
     }
@@ -195,7 +197,7 @@ impl Pool {
     ///
     /// # Examples
     ///
-    /// See [`PoolBuilder::queue`].
+    /// See [`ThreadPoolBuilder::queue`].
     pub fn max_queued(&self) -> Option<usize> {
         (self.inner.max_queued != usize::MAX).then_some(self.inner.max_queued)
     }
@@ -207,7 +209,7 @@ impl Pool {
     /// # Examples
     ///
     /// ```
-    /// let pool = genlet_ythread::Pool::new();
+    /// let pool = genlet_ythread::ThreadPool::new();
     /// assert_eq!(pool.queued(), 0);
     /// ```
     pub fn queued(&self) -> usize {
@@ -215,8 +217,8 @@ impl Pool {
     }
 }
 
-/// Builds a [`Pool`]: how many jobs run at once, and how many may wait.
-/// Made by [`Pool::builder`].
+/// Builds a [`ThreadPool`]: how many jobs run at once, and how many may wait.
+/// Made by [`ThreadPool::builder`].
 ///
 /// # Examples
 ///
@@ -224,27 +226,27 @@ impl Pool {
 /// refused:
 ///
 /// ```
-/// use genlet_ythread::Pool;
+/// use genlet_ythread::ThreadPool;
 ///
-/// let pool = Pool::builder().limit(2).queue(8).build();
+/// let pool = ThreadPool::builder().limit(2).queue(8).build();
 /// assert_eq!(pool.limit(), 2);
 /// assert_eq!(pool.max_queued(), Some(8));
 /// ```
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `build`"]
-pub struct PoolBuilder {
+pub struct ThreadPoolBuilder {
     limit: usize,
     max_queued: Option<usize>,
 }
 
-impl PoolBuilder {
+impl ThreadPoolBuilder {
     /// Runs at most `limit` jobs at once (at least one). The default is the
     /// number of available cores.
     ///
     /// # Examples
     ///
     /// ```
-    /// let pool = genlet_ythread::Pool::builder().limit(16).build();
+    /// let pool = genlet_ythread::ThreadPool::builder().limit(16).build();
     /// assert_eq!(pool.limit(), 16);
     /// ```
     pub fn limit(mut self, limit: usize) -> Self {
@@ -267,9 +269,9 @@ impl PoolBuilder {
     ///
     /// ```
     /// use std::sync::mpsc;
-    /// use genlet_ythread::{Pool, YieldableThread};
+    /// use genlet_ythread::{ThreadPool, YieldableThread};
     ///
-    /// let pool = Pool::builder().limit(1).queue(0).build();
+    /// let pool = ThreadPool::builder().limit(1).queue(0).build();
     /// let (started, wait_started) = mpsc::channel();
     /// let (release, wait_release) = mpsc::channel::<()>();
     /// let busy = YieldableThread::spawn(
@@ -300,9 +302,9 @@ impl PoolBuilder {
     ///
     /// # Examples
     ///
-    /// See [`PoolBuilder`].
-    pub fn build(self) -> Pool {
-        Pool {
+    /// See [`ThreadPoolBuilder`].
+    pub fn build(self) -> ThreadPool {
+        ThreadPool {
             inner: Arc::new(Inner {
                 limit: self.limit,
                 max_queued: self.max_queued.unwrap_or(usize::MAX),
@@ -338,7 +340,7 @@ impl Inner {
     }
 }
 
-impl Apply for Pool {
+impl Apply for ThreadPool {
     fn apply(&self, job: Job) {
         let start_runner = {
             let mut queue = self.inner.lock();

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use genlet_reactor::Hub;
-use genlet_ythread::{Apply, Job, Pool, drive, is_cancelled};
+use genlet_ythread::{Apply, Job, ThreadPool, drive, is_cancelled};
 
 /// Runs each job on a fresh thread.
 #[derive(Clone, Copy)]
@@ -69,7 +69,7 @@ fn running_jobs_stop_when_their_body_goes(apply: impl Apply + Clone + 'static) {
 
 #[test]
 fn pool_jobs_stop_when_their_body_goes() {
-    running_jobs_stop_when_their_body_goes(Pool::with_limit(2));
+    running_jobs_stop_when_their_body_goes(ThreadPool::with_limit(2));
 }
 
 #[test]
@@ -86,7 +86,7 @@ fn a_finished_job_was_never_cancelled() {
             let ambient = cpu.run(is_cancelled).await;
             (flag, ambient)
         },
-        Pool::new(),
+        ThreadPool::new(),
     ));
     assert_eq!(hub.block_on(task), (Ok(false), Ok(false)));
 }

@@ -1,4 +1,4 @@
-//! A job waiting in `Pool`'s internal queue whose body goes (its future is
+//! A job waiting in `ThreadPool`'s internal queue whose body goes (its future is
 //! dropped) is dropped unrun at once, never runs later, and the pool runs the
 //! other queued jobs and gives each its own result. Hundreds of rounds, with
 //! a different queue depth and set of dropped bodies each round.
@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use futures_lite::future::{block_on, poll_once};
-use genlet_ythread::{JobError, Pool, drive};
+use genlet_ythread::{JobError, ThreadPool, drive};
 
 type Body = Pin<Box<dyn Future<Output = Result<usize, JobError>> + Send>>;
 
@@ -26,7 +26,7 @@ impl Drop for Guard {
 
 #[test]
 fn dropped_bodies_queued_jobs_are_dropped_unrun_and_the_rest_run() {
-    let pool = Pool::with_limit(1);
+    let pool = ThreadPool::with_limit(1);
     for round in 0..300usize {
         // Hold the pool's only thread until released.
         let (started_tx, started) = mpsc::channel();

@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use genlet_reactor::{Hub, yield_now};
-use genlet_ythread::{Apply, Exclusive, Inline, Job, Pool, drive};
+use genlet_ythread::{Apply, Exclusive, Inline, Job, ThreadPool, drive};
 
 /// A policy that defers every job to a thread of its own: the job waits in a
 /// channel, as in any queueing policy a user might write.
@@ -150,7 +150,7 @@ fn exclusive_jobs_run_once_or_never() {
 #[test]
 fn pool_jobs_run_once_or_never() {
     let hub = Hub::builder().workers(1).build().unwrap();
-    cancel_at_every_point("Pool", false, &hub, Pool::with_limit(1));
+    cancel_at_every_point("ThreadPool", false, &hub, ThreadPool::with_limit(1));
 }
 
 #[test]

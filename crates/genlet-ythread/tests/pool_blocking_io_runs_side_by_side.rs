@@ -1,14 +1,14 @@
-//! `Pool::blocking_io` runs many blocking calls at once (more than there are
-//! cores); `Pool::new` stays bounded by the cores.
+//! `ThreadPool::blocking_io` runs many blocking calls at once (more than there are
+//! cores); `ThreadPool::new` stays bounded by the cores.
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use genlet_ythread::{Pool, YieldableThread};
+use genlet_ythread::{ThreadPool, YieldableThread};
 
 /// Every call waits until all `n` are inside at once (or gives up after 30 s):
 /// true for each call only if they all ran side by side.
-fn all_at_once(pool: &Pool, n: usize) -> bool {
+fn all_at_once(pool: &ThreadPool, n: usize) -> bool {
     let met = Arc::new((Mutex::new(0usize), Condvar::new()));
     let threads: Vec<_> = (0..n)
         .map(|_| {
@@ -38,9 +38,9 @@ fn all_at_once(pool: &Pool, n: usize) -> bool {
 
 #[test]
 fn ten_blocking_calls_run_side_by_side() {
-    let pool = Pool::blocking_io();
-    assert_eq!(pool.limit(), Pool::BLOCKING_IO_LIMIT);
-    const { assert!(Pool::BLOCKING_IO_LIMIT >= 10) };
+    let pool = ThreadPool::blocking_io();
+    assert_eq!(pool.limit(), ThreadPool::BLOCKING_IO_LIMIT);
+    const { assert!(ThreadPool::BLOCKING_IO_LIMIT >= 10) };
     for _ in 0..20 {
         assert!(all_at_once(&pool, 10));
     }
@@ -49,7 +49,7 @@ fn ten_blocking_calls_run_side_by_side() {
 #[test]
 fn the_cpu_pool_is_bounded_by_the_cores() {
     let cores = std::thread::available_parallelism().unwrap().get();
-    assert_eq!(Pool::new().limit(), cores);
-    assert_eq!(Pool::default().limit(), cores);
-    assert_eq!(Pool::builder().build().limit(), cores);
+    assert_eq!(ThreadPool::new().limit(), cores);
+    assert_eq!(ThreadPool::default().limit(), cores);
+    assert_eq!(ThreadPool::builder().build().limit(), cores);
 }

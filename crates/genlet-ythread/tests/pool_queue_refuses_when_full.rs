@@ -1,4 +1,4 @@
-//! A `Pool` with a bounded queue refuses jobs beyond its threads and its
+//! A `ThreadPool` with a bounded queue refuses jobs beyond its threads and its
 //! queue with `JobError::is_refused`, at once; every job it accepted runs
 //! and its result reaches its own body. A waiting job whose body went frees
 //! its room in the queue.
@@ -9,11 +9,11 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use futures_lite::future::{block_on, poll_once};
-use genlet_ythread::{JobError, Pool, YieldableThread, drive};
+use genlet_ythread::{JobError, ThreadPool, YieldableThread, drive};
 
 type Body = Pin<Box<dyn Future<Output = Result<u32, JobError>> + Send>>;
 
-fn body(pool: &Pool, value: u32) -> Body {
+fn body(pool: &ThreadPool, value: u32) -> Body {
     Box::pin(drive(
         move |cpu| async move { cpu.run(move || value).await },
         pool.clone(),
@@ -21,7 +21,7 @@ fn body(pool: &Pool, value: u32) -> Body {
 }
 
 /// Occupies one of `pool`'s threads until the sender is dropped or sent to.
-fn occupy(pool: &Pool) -> (Body, mpsc::Sender<()>) {
+fn occupy(pool: &ThreadPool) -> (Body, mpsc::Sender<()>) {
     let (started_tx, started) = mpsc::channel();
     let (release, released) = mpsc::channel::<()>();
     let mut blocker: Body = Box::pin(drive(
@@ -42,7 +42,7 @@ fn occupy(pool: &Pool) -> (Body, mpsc::Sender<()>) {
 
 #[test]
 fn a_full_pool_refuses_and_runs_everything_it_accepted() {
-    let pool = Pool::builder().limit(1).queue(2).build();
+    let pool = ThreadPool::builder().limit(1).queue(2).build();
     let (blocker, release) = occupy(&pool);
 
     let mut accepted: Vec<(u32, Body)> = Vec::new();
@@ -76,7 +76,7 @@ fn a_full_pool_refuses_and_runs_everything_it_accepted() {
 
 #[test]
 fn a_waiting_job_whose_body_went_frees_its_room() {
-    let pool = Pool::builder().limit(1).queue(1).build();
+    let pool = ThreadPool::builder().limit(1).queue(1).build();
     let (blocker, release) = occupy(&pool);
     let mut waiting = body(&pool, 1);
     assert!(block_on(poll_once(waiting.as_mut())).is_none());
@@ -100,7 +100,7 @@ fn a_waiting_job_whose_body_went_frees_its_room() {
 
 #[test]
 fn under_contention_every_job_is_answered_or_refused() {
-    let pool = Pool::builder().limit(2).queue(3).build();
+    let pool = ThreadPool::builder().limit(2).queue(3).build();
     for round in 0..200u32 {
         let threads: Vec<_> = (0..8u32)
             .map(|t| {

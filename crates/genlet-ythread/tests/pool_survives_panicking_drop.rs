@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use futures_lite::future::{block_on, poll_once};
-use genlet_ythread::{Pool, drive};
+use genlet_ythread::{ThreadPool, drive};
 
 struct PanicOnDrop;
 
@@ -18,7 +18,7 @@ impl Drop for PanicOnDrop {
 
 #[test]
 fn a_panicking_unobserved_result_leaves_the_pool_serving() {
-    let pool = Pool::with_limit(1);
+    let pool = ThreadPool::with_limit(1);
     for _ in 0..20 {
         let (started_tx, started) = mpsc::channel();
         let (release, released) = mpsc::channel::<()>();

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use genlet_reactor::gen_task::{GenTask, HubDriver};
 use genlet_reactor::{Handle, Hub, Priority};
-use genlet_ythread::{Apply, Cpu, Pool};
+use genlet_ythread::{Apply, Cpu, ThreadPool};
 
 use crate::greenlet::{Greenlet, Name, Shared, body};
 
@@ -86,10 +86,14 @@ pub fn spawn_later<T: Send + 'static>(
     task().spawn_later(delay, future)
 }
 
-/// Runs the blocking or CPU-heavy `job` on a thread pool (genlet-ythread's
-/// [`Pool`], one job per core at once), as a greenlet: join it, kill it
-/// (a job not started yet never runs), link to it. Usable from any thread,
-/// unlike gevent's threadpool.
+/// Runs the blocking `job` (a database call, a file read, a DNS lookup) on a
+/// thread pool sized for blocking I/O ([`ThreadPool::blocking_io`]: up to
+/// [`ThreadPool::BLOCKING_IO_LIMIT`] at once, where gevent's hub threadpool
+/// runs 10), as a greenlet: join it, kill it (a job not started yet never
+/// runs; a running one sees [`ythread::is_cancelled`](genlet_ythread::is_cancelled)
+/// turn true), link to it. Usable from any thread, unlike gevent's
+/// threadpool. For CPU-heavy work, which gains nothing from more threads
+/// than cores, use [`spawn_yieldable`] with [`ThreadPool::new`].
 ///
 /// # Examples
 ///
@@ -111,14 +115,14 @@ pub fn spawn_blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'stati
 /// # Examples
 ///
 /// ```
-/// use genlet::ythread::Pool;
+/// use genlet::ythread::ThreadPool;
 ///
 /// let g = genlet::spawn_yieldable(
 ///     |cpu| async move {
 ///         let sum = cpu.run(|| (1..=100u64).sum::<u64>()).await.unwrap();
 ///         format!("sum {sum}")
 ///     },
-///     Pool::new(),
+///     ThreadPool::new(),
 /// );
 /// assert_eq!(genlet::run(g).unwrap(), "sum 5050");
 /// ```
@@ -306,7 +310,8 @@ impl GreenletBuilder {
         self.spawn(driver.drive(task))
     }
 
-    /// Runs `job` on the shared thread pool as a greenlet.
+    /// Runs the blocking `job` on the shared blocking-I/O pool as a
+    /// greenlet; see [`spawn_blocking`].
     ///
     /// # Examples
     ///
@@ -315,8 +320,8 @@ impl GreenletBuilder {
         self,
         job: impl FnOnce() -> T + Send + 'static,
     ) -> Greenlet<T> {
-        static POOL: OnceLock<Pool> = OnceLock::new();
-        let pool = POOL.get_or_init(Pool::new).clone();
+        static POOL: OnceLock<ThreadPool> = OnceLock::new();
+        let pool = POOL.get_or_init(ThreadPool::blocking_io).clone();
         self.spawn(async move {
             let result = genlet_ythread::drive(|cpu| async move { cpu.run(job).await }, pool).await;
             match result {

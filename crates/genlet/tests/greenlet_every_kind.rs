@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use genlet::coro::{Co, Gen};
 use genlet::reactor::gen_task::{GenTask, HubDriver, Reply, Request};
-use genlet::ythread::{Inline, Pool};
+use genlet::ythread::{Inline, ThreadPool};
 
 fn napper(naps: u32) -> GenTask {
     Box::pin(Gen::new(
@@ -65,7 +65,7 @@ fn yieldable_bodies_join_panic_and_die_as_greenlets() {
     genlet::run(async {
         let summed = genlet::spawn_yieldable(
             |cpu| async move { cpu.run(|| (1..=10u64).sum::<u64>()).await.unwrap() },
-            Pool::new(),
+            ThreadPool::new(),
         );
         assert_eq!(summed.await.unwrap(), 55);
 
@@ -100,7 +100,7 @@ fn every_kind_mixes_in_one_group_and_one_iwait() {
         let b = group.spawn(async { 2 });
         let c = genlet::spawn_yieldable(
             |cpu| async move { cpu.run(|| 3).await.unwrap() },
-            Pool::new(),
+            ThreadPool::new(),
         );
         let d = genlet::task().spawn_gen_task(&driver, napper(1));
         let e = genlet::spawn_blocking(|| 5);
