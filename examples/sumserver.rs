@@ -5,14 +5,16 @@
 //! cargo run --release --example sumserver -- [--port P] [--apply inline|exclusive|pool] [--async] [--inline-below N]
 //! ```
 //!
-//! Prints the bound address first, then serves until interrupted. Talk to it
+//! Prints the bound address first, then serves until SIGTERM or SIGINT:
+//! then it stops accepting, answers the requests in flight and exits 0; a
+//! second signal exits at once. Talk to it
 //! with `examples/sumclient.rs --port P`, or from any language: send the
-//! digits of `n` (at most 16 bytes), read one line back (the sum, or
-//! `error: …`). From Python:
+//! digits of `n` and a newline (at most 16 bytes), read one line back (the
+//! sum, or `error: …`). From Python:
 //!
 //! ```text
 //! import socket
-//! s = socket.create_connection(("127.0.0.1", P)); s.sendall(b"25000"); print(s.recv(128))
+//! s = socket.create_connection(("127.0.0.1", P)); s.sendall(b"25000\n"); print(s.recv(128))
 //! ```
 //!
 //! The code is in `src/demos/sumserver.rs`, shared with the tour and the tests.
@@ -23,10 +25,11 @@ use genlet_workspace::demos::sumserver::{Config, DEFAULT_INLINE_BELOW, MAX_N, Po
 
 /// Seed 003's sum server: each connection's handler yields its CPU work (a
 /// dumb sum of 1..=n) to an apply policy. Prints its port, then serves until
-/// interrupted.
+/// SIGTERM or SIGINT, drains the requests in flight and exits 0 (a second
+/// signal: at once).
 #[derive(Parser)]
 #[command(name = "sumserver", after_help = format!(
-    "Protocol: send the digits of n (at most 16 bytes, n <= {MAX_N}); \
+    "Protocol: send the digits of n and a newline (at most 16 bytes, n <= {MAX_N}); \
      the reply is one line, the sum or `error: ...`."
 ))]
 struct Args {
@@ -56,15 +59,37 @@ fn main() {
         "a yieldable thread per connection"
     };
     let policy = config.policy;
-    match Server::start(args.port, config) {
-        Ok(server) => {
-            println!("{}", server.addr().port());
-            eprintln!("sumserver on {} (apply {policy}, {mode})", server.addr());
-            server.wait();
+    // Caught from before the first connection: a signal never kills it
+    // mid-request.
+    let mut signals = match genlet::Signals::new() {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("sumserver: cannot catch signals: {e}");
+            std::process::exit(1);
         }
+    };
+    let server = match Server::start(args.port, config) {
+        Ok(server) => server,
         Err(e) => {
             eprintln!("sumserver: cannot start: {e}");
             std::process::exit(1);
         }
-    }
+    };
+    println!("{}", server.addr().port());
+    eprintln!("sumserver on {} (apply {policy}, {mode})", server.addr());
+    genlet::run(async {
+        if let Ok(signal) = signals.recv().await {
+            eprintln!(
+                "sumserver: {signal}: answering {} requests in flight",
+                server.active()
+            );
+        }
+        let cut = async {
+            let _ = signals.recv().await;
+        };
+        match server.drain(cut).await {
+            0 => eprintln!("sumserver: drained"),
+            left => eprintln!("sumserver: second signal: {left} requests cut"),
+        }
+    });
 }

@@ -71,7 +71,7 @@ pub fn load(
             let mut latencies = Vec::new();
             while !stop.load(Ordering::SeqCst) {
                 let start = Instant::now();
-                let reply = request(addr, b"1")?;
+                let reply = request(addr, b"1\n")?;
                 latencies.push(start.elapsed().as_secs_f64() * 1e3);
                 if reply != "1" {
                     return Err(io::Error::other(format!("probe got {reply:?}")));
@@ -86,7 +86,7 @@ pub fn load(
         .map(|c| {
             // Spread the remainder: every request is sent.
             let share = requests / clients + usize::from(c < requests % clients);
-            let (expected, payload) = (expected.clone(), n.to_string());
+            let (expected, payload) = (expected.clone(), format!("{n}\n"));
             std::thread::spawn(move || -> io::Result<()> {
                 for _ in 0..share {
                     let reply = request(addr, payload.as_bytes())?;

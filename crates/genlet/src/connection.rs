@@ -14,7 +14,8 @@ use genlet_reactor::net::TcpStream;
 use genlet_reactor::{Sleep, sleep_until};
 
 /// A served TCP connection: reads fail with [`io::ErrorKind::TimedOut`] when
-/// the peer sends nothing for the server's idle timeout, and writes when the
+/// the peer sends nothing for the server's first-byte timeout (before its
+/// first byte) or idle timeout (after it), and writes when the
 /// peer takes nothing for its write timeout (see
 /// [`ServerBuilder`](crate::ServerBuilder)). Read and write it with
 /// `futures_lite`'s (or `futures`') `AsyncReadExt` / `AsyncWriteExt`; the
@@ -49,6 +50,9 @@ use genlet_reactor::{Sleep, sleep_until};
 #[derive(Debug)]
 pub struct Connection {
     stream: TcpStream,
+    /// The limit of the reads until the first byte came (then `idle`).
+    first_byte: Option<Duration>,
+    got_a_byte: bool,
     idle: Option<Duration>,
     write: Option<Duration>,
     /// Armed while a read waits.
@@ -83,9 +87,16 @@ fn poll_limit(
 }
 
 impl Connection {
-    pub(crate) fn new(stream: TcpStream, idle: Option<Duration>, write: Option<Duration>) -> Self {
+    pub(crate) fn new(
+        stream: TcpStream,
+        first_byte: Option<Duration>,
+        idle: Option<Duration>,
+        write: Option<Duration>,
+    ) -> Self {
         Connection {
             stream,
+            first_byte,
+            got_a_byte: false,
             idle,
             write,
             read_timer: None,
@@ -146,9 +157,15 @@ impl AsyncRead for Connection {
         let this = self.get_mut();
         if let Poll::Ready(read) = Pin::new(&mut this.stream).poll_read(cx, buf) {
             this.read_timer = None;
+            this.got_a_byte |= matches!(read, Ok(1..));
             return Poll::Ready(read);
         }
-        poll_limit(&mut this.read_timer, this.idle, "sent", cx).map(Err)
+        let limit = if this.got_a_byte {
+            this.idle
+        } else {
+            this.first_byte
+        };
+        poll_limit(&mut this.read_timer, limit, "sent", cx).map(Err)
     }
 }
 

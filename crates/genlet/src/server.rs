@@ -12,13 +12,17 @@
 //!
 //! # Timeouts, and why these defaults
 //!
-//! A connection waits for its first byte **outside** the pool: a pool of
-//! 50 held by 50 silent connections would otherwise serve nobody. The
-//! defaults, each set on the [`ServerBuilder`] (`Duration::MAX`: no limit):
+//! The handler starts at once, as in gevent, so a server that speaks first
+//! works; a read that waits for the client's first byte fails after the
+//! first-byte timeout. A pool of 50 held by 50 silent connections is free
+//! again after that much, never stuck. For protocols where the client speaks
+//! first (HTTP, the sum server), [`ServerBuilder::await_first_byte`] keeps
+//! silent connections out of the pool altogether. The defaults, each set on
+//! the [`ServerBuilder`] (`Duration::MAX`: no limit):
 //!
 //! | limit | default | why |
 //! |---|---|---|
-//! | first byte | 10 s | a client that connects has its request ready; 10 s covers a slow mobile link, and no silent connection takes a handler slot |
+//! | first byte | 10 s | a client that connects has its request ready; 10 s covers a slow mobile link, and bounds how long a silent connection holds a slot |
 //! | idle (between reads) | 60 s | the keep-alive idle limit of nginx (75 s) and of most load balancers (60 s): an idle keep-alive connection holds a slot this long at most |
 //! | write (a write that makes no progress) | 30 s | a peer that stops reading cannot hold a handler forever |
 //! | lifetime | none | a long download or a websocket is legitimate; set it to bound every connection |
@@ -70,6 +74,7 @@ pub struct ServerBuilder {
     lifetime: Duration,
     keepalive: Option<Duration>,
     nodelay: bool,
+    await_first_byte: bool,
 }
 
 impl Default for ServerBuilder {
@@ -83,6 +88,7 @@ impl Default for ServerBuilder {
             lifetime: Duration::MAX,
             keepalive: Some(Duration::from_secs(15)),
             nodelay: true,
+            await_first_byte: false,
         }
     }
 }
@@ -125,14 +131,31 @@ impl ServerBuilder {
         self
     }
 
-    /// How long a new connection may stay silent before it is closed
-    /// (default 10 s). It waits outside the pool, holding no handler slot.
+    /// How long a new connection may stay silent: a read before its first
+    /// byte fails with [`io::ErrorKind::TimedOut`] after this long (default
+    /// 10 s); with [`await_first_byte`](Self::await_first_byte), the
+    /// connection is closed without a handler.
     ///
     /// # Examples
     ///
     /// See [`ServerBuilder`].
     pub fn first_byte_timeout(mut self, timeout: Duration) -> Self {
         self.first_byte = timeout;
+        self
+    }
+
+    /// For protocols where the client speaks first: start a connection's
+    /// handler only once its first byte came, waiting for it outside the
+    /// pool, so silent connections hold no handler slot at all (default
+    /// off: the handler starts at once, and may speak first).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let _ = genlet::StreamServer::builder().pool_size(50).await_first_byte(true);
+    /// ```
+    pub fn await_first_byte(mut self, on: bool) -> Self {
+        self.await_first_byte = on;
         self
     }
 
@@ -252,26 +275,35 @@ impl ServerBuilder {
                     );
                 }
                 let conn_name: Arc<str> = format!("{acceptor_name} {peer}").into();
+                let awaits_first_byte = settings.await_first_byte;
                 let (handler, spawner, settings) =
                     (handler.clone(), spawner.clone(), settings.clone());
-                let serve = async move {
-                    if !first_byte(&stream, limit(settings.first_byte)).await {
+                // Boxed: a connection's futures nest the handler's several
+                // times over, and unboxed they are copied through the stack
+                // (in debug builds, deep enough to overflow it).
+                let serve = Box::pin(async move {
+                    if awaits_first_byte && !first_byte(&stream, limit(settings.first_byte)).await {
                         return; // silent, or gone: closed without a handler
                     }
-                    let conn = Connection::new(stream, limit(settings.idle), limit(settings.write));
+                    let conn = Connection::new(
+                        stream,
+                        limit(settings.first_byte),
+                        limit(settings.idle),
+                        limit(settings.write),
+                    );
                     let lifetime = limit(settings.lifetime);
-                    let run = async move {
+                    let run = Box::pin(async move {
                         within(lifetime, handler(conn, peer)).await;
-                    };
+                    });
                     drop(spawner.spawn_with(crate::task().name(conn_name), run).await);
-                };
-                drop(
-                    gate.spawn_with(
-                        crate::task().name(format!("{acceptor_name} {peer} (first byte)")),
-                        serve,
-                    )
-                    .await,
-                );
+                });
+                if awaits_first_byte {
+                    let named = crate::task().name(format!("{acceptor_name} {peer} (first byte)"));
+                    drop(gate.spawn_with(named, serve).await);
+                } else {
+                    // Waits for a pool slot: accepting waits while it is full.
+                    serve.await;
+                }
             }
         });
         crate::report::server_event(&name, addr, "serving");

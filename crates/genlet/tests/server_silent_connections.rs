@@ -1,6 +1,6 @@
-//! Connections that never send a byte take no handler slot and are closed
-//! after the first-byte timeout: a pool of 2 held by 2 silent connections
-//! still serves a normal client at once.
+//! Silent connections cannot starve a pool: by default their handlers' first
+//! read fails after the first-byte timeout, which frees the slot; with
+//! `await_first_byte` they take no slot at all and are closed after it.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -8,11 +8,77 @@ use std::time::Duration;
 
 use futures_lite::{AsyncReadExt, AsyncWriteExt};
 
+/// Echoes one read; a read that fails closes the connection.
+fn echo_once(builder: genlet::ServerBuilder) -> genlet::StreamServer {
+    genlet::run(async {
+        builder.bind("127.0.0.1:0", |mut conn, _peer| async move {
+            let mut buf = [0; 16];
+            if let Ok(n @ 1..) = conn.read(&mut buf).await {
+                let _ = conn.write_all(&buf[..n]).await;
+            }
+        })
+    })
+    .unwrap()
+}
+
+fn ask(addr: std::net::SocketAddr) -> [u8; 5] {
+    let mut client = TcpStream::connect(addr).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    client.write_all(b"hello").unwrap();
+    let mut reply = [0; 5];
+    client.read_exact(&mut reply).unwrap();
+    reply
+}
+
+fn closed_unanswered(silent: Vec<TcpStream>) {
+    for mut s in silent {
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut buf = [0; 1];
+        let read = s.read(&mut buf);
+        assert!(matches!(read, Ok(0)) || read.is_err(), "closed: {read:?}");
+    }
+}
+
 #[test]
-fn silent_connections_do_not_starve_the_pool() {
+fn by_default_silent_connections_free_their_slots_after_the_first_byte_timeout() {
+    let server = echo_once(
+        genlet::StreamServer::builder()
+            .pool_size(2)
+            .first_byte_timeout(Duration::from_millis(200)),
+    );
+    let addr = server.local_addr();
+    let silent: Vec<_> = (0..2).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    // Served once a silent one's handler gave up (the client's read timeout
+    // of 30 s is the bound).
+    assert_eq!(&ask(addr), b"hello");
+    closed_unanswered(silent);
+    assert_eq!(genlet::run(server.stop(Duration::from_secs(5))), 0);
+}
+
+#[test]
+fn awaiting_the_first_byte_keeps_silent_connections_out_of_the_pool() {
+    let server = echo_once(
+        genlet::StreamServer::builder()
+            .pool_size(2)
+            .await_first_byte(true)
+            .first_byte_timeout(Duration::from_secs(3600)),
+    );
+    let addr = server.local_addr();
+    let silent: Vec<_> = (0..2).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    // Served while both silent connections are held, for an hour at most.
+    assert_eq!(&ask(addr), b"hello");
+    drop(silent);
+    assert_eq!(genlet::run(server.stop(Duration::from_secs(5))), 0);
+}
+
+#[test]
+fn awaiting_the_first_byte_closes_silent_connections_after_the_timeout() {
     let server = genlet::run(async {
         genlet::StreamServer::builder()
             .pool_size(2)
+            .await_first_byte(true)
             .first_byte_timeout(Duration::from_millis(300))
             .bind("127.0.0.1:0", |mut conn, _peer| async move {
                 let mut buf = [0; 16];

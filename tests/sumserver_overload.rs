@@ -1,0 +1,125 @@
+//! The sum server under abuse, both ways of serving: a request split over
+//! two writes is read whole; sums of clients that hung up are not computed,
+//! so the next client is served; a full pool refuses with `error: busy`; a
+//! drain answers every request in flight.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+use genlet_workspace::demos::sumclient::request;
+use genlet_workspace::demos::sumserver::{Config, Policy, Server};
+
+fn configs() -> Vec<Config> {
+    let mut configs = Vec::new();
+    for policy in Policy::ALL {
+        for hub_tasks in [false, true] {
+            let mut config = Config::new(policy);
+            config.hub_tasks = hub_tasks;
+            configs.push(config);
+        }
+    }
+    configs
+}
+
+fn connect(addr: SocketAddr) -> TcpStream {
+    let conn = TcpStream::connect(addr).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    conn
+}
+
+#[test]
+fn a_request_split_over_two_writes_is_read_whole() {
+    for config in configs() {
+        let server = Server::start(0, config.clone()).unwrap();
+        let mut conn = connect(server.addr());
+        conn.write_all(b"2").unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        conn.write_all(b"5000\n").unwrap();
+        let mut reply = String::new();
+        conn.read_to_string(&mut reply).unwrap();
+        assert_eq!(reply, "312512500\n", "{config:?}");
+        // Without a newline, a request is complete once the client is quiet.
+        assert_eq!(request(server.addr(), b"100").unwrap(), "5050");
+    }
+}
+
+/// 40 clients ask for the largest sum (about 2 s each) and hang up. Had
+/// their sums run, the next request would wait 40 s behind them on 2 cores;
+/// its read timeout (20 s) fails the test then.
+#[test]
+fn sums_of_clients_that_hung_up_do_not_hold_up_the_next() {
+    for config in configs() {
+        let server = Server::start(0, config.clone()).unwrap();
+        for _ in 0..40 {
+            let mut hung = connect(server.addr());
+            hung.write_all(b"1000000000\n").unwrap();
+        }
+        let mut conn = connect(server.addr());
+        conn.set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        conn.write_all(b"25000\n").unwrap();
+        let mut reply = String::new();
+        conn.read_to_string(&mut reply).unwrap();
+        assert_eq!(reply, "312512500\n", "{config:?}");
+    }
+}
+
+#[test]
+fn a_full_pool_refuses_with_busy_and_serves_again_after() {
+    for hub_tasks in [false, true] {
+        let mut config = Config::new(Policy::Pool);
+        config.hub_tasks = hub_tasks;
+        config.max_queued = 0;
+        let server = Server::start(0, config).unwrap();
+        // Keep every pool thread busy with clients that stay.
+        let busy: Vec<_> = (0..8)
+            .map(|_| {
+                let mut c = connect(server.addr());
+                c.write_all(b"1000000000\n").unwrap();
+                c
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(100));
+        let reply = request(server.addr(), b"25000\n").unwrap();
+        assert_eq!(
+            reply, "error: busy, try again later",
+            "hub_tasks {hub_tasks}"
+        );
+        drop(busy); // hung up: their sums stop
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let reply = request(server.addr(), b"25000\n").unwrap();
+            if reply == "312512500" {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "still {reply:?}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+#[test]
+fn a_drain_answers_every_request_in_flight() {
+    for config in configs() {
+        let server = Server::start(0, config.clone()).unwrap();
+        let clients: Vec<_> = (0..4)
+            .map(|_| {
+                let mut c = connect(server.addr());
+                c.write_all(b"50000000\n").unwrap();
+                c
+            })
+            .collect();
+        while server.active() < 4 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let left = genlet::run(server.drain(core::future::pending()));
+        assert_eq!(left, 0);
+        for mut c in clients {
+            let mut reply = String::new();
+            c.read_to_string(&mut reply).unwrap();
+            assert_eq!(reply, "1250000025000000\n", "{config:?}");
+        }
+    }
+}
