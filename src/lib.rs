@@ -22,6 +22,8 @@ pub mod book {
     pub mod gevent_to_genlet {}
     #[doc = include_str!("../docs/src/structured-concurrency.md")]
     pub mod structured_concurrency {}
+    #[doc = include_str!("../docs/src/production.md")]
+    pub mod production {}
     #[doc = include_str!("../docs/src/seeds/README.md")]
     pub mod seeds {}
     #[doc = include_str!("../docs/src/seeds/000-matrix.md")]

@@ -41,6 +41,8 @@
 //! Tasks are async-executor's [`Task`]: awaiting one gives its output,
 //! dropping it cancels the task, [`Task::detach`] lets it run on.
 
+#![forbid(unsafe_code)]
+
 mod detector;
 mod err;
 pub mod gen_task;

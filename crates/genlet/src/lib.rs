@@ -69,6 +69,8 @@
 //! with the same `join`, `kill`, links, names, [`Group`]s and panic
 //! reporting.
 
+#![forbid(unsafe_code)]
+
 mod connection;
 mod err;
 mod greenlet;
