@@ -27,6 +27,9 @@ enum State<F, Fut> {
     Run(Fut),
     /// Returned, or finished by an unhandled interrupt.
     Done,
+    /// Finished by a panic: in the body, in its closure, or a misuse reported
+    /// by `resume`. Like `Done`, except that resuming says so.
+    Panicked,
 }
 
 /// A generator body. Structurally pinned: `Fut` is pinned, `F` is not.
@@ -47,7 +50,7 @@ impl<F, Fut: Future> Body<F, Fut> {
 
     #[inline]
     pub(crate) fn is_finished(&self) -> bool {
-        matches!(self.state, State::Done)
+        matches!(self.state, State::Done | State::Panicked)
     }
 
     #[inline]
@@ -55,11 +58,11 @@ impl<F, Fut: Future> Body<F, Fut> {
         !matches!(self.state, State::Start(_))
     }
 
-    /// Drops the body in place (running its live destructors), e.g. before
-    /// reporting a misuse.
+    /// Drops the body in place (running its live destructors) before `resume`
+    /// reports a misuse with a panic: the generator counts as panicked.
     pub(crate) fn abandon(self: Pin<&mut Self>) {
-        // SAFETY: `finish` drops `Fut` in place; nothing is moved.
-        unsafe { self.get_unchecked_mut() }.finish();
+        // SAFETY: the assignment drops `Fut` in place; nothing is moved.
+        unsafe { self.get_unchecked_mut() }.state = State::Panicked;
     }
 
     /// Drops the body in place (running its live destructors).
@@ -86,7 +89,9 @@ impl<F, Fut: Future> Body<F, Fut> {
     {
         match (&self.state, mem::replace(transfer, Transfer::Empty)) {
             (State::Start(_), Transfer::Send(first)) => {
-                let State::Start(f) = mem::replace(&mut self.state, State::Done) else {
+                // `Panicked` while the closure runs: should it panic, the
+                // generator is finished.
+                let State::Start(f) = mem::replace(&mut self.state, State::Panicked) else {
                     unreachable!()
                 };
                 self.id = crate::id::next();
@@ -101,6 +106,11 @@ impl<F, Fut: Future> Body<F, Fut> {
                 self.finish();
                 Some(Outcome::Unhandled(Interrupt::Close))
             }
+            // A panicked body keeps its state, so that resuming it keeps saying
+            // why it is finished.
+            (State::Panicked, Transfer::Throw(e)) => Some(Outcome::Unhandled(Interrupt::Throw(e))),
+            (State::Panicked, Transfer::Close) => Some(Outcome::Unhandled(Interrupt::Close)),
+            (State::Panicked, _) => resumed_after_panic(),
             (State::Done, _) => resumed_after_completion(),
             // Unreachable: a step cannot be in progress before the start, and
             // a running body is never handed here.
@@ -136,13 +146,18 @@ impl<F, Fut: Future> Body<F, Fut> {
         {
             return Some(outcome);
         }
-        let State::Run(fut) = &mut this.state else {
+        let mut slot = Slot::new(this.id, mem::replace(transfer, Transfer::Empty), outer);
+        // Should the body panic, the guard marks it panicked as the panic
+        // unwinds through here (dropping the future in place), so that it is
+        // finished: `close` and `throw` run no code, `resume` says why.
+        let guard = PoisonOnUnwind(&mut this.state);
+        let State::Run(fut) = &mut *guard.0 else {
             unreachable!()
         };
         // SAFETY: see above: `fut` stays where it is until dropped in place.
         let fut = unsafe { Pin::new_unchecked(fut) };
-        let mut slot = Slot::new(this.id, mem::replace(transfer, Transfer::Empty), outer);
         let polled = slot::with_waker(&mut slot, |cx| fut.poll(cx));
+        mem::forget(guard);
         match polled {
             Poll::Ready(value) => {
                 this.finish();
@@ -161,6 +176,23 @@ impl<F, Fut: Future> Body<F, Fut> {
             },
         }
     }
+}
+
+/// Marks a body panicked when dropped; forgotten when the poll returns.
+struct PoisonOnUnwind<'a, F, Fut>(&'a mut State<F, Fut>);
+
+impl<F, Fut> Drop for PoisonOnUnwind<'_, F, Fut> {
+    #[cold]
+    fn drop(&mut self) {
+        // Drops the (poisoned) future in place, as pinning requires.
+        *self.0 = State::Panicked;
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn resumed_after_panic() -> ! {
+    panic!("genlet-coro: generator resumed after it panicked (a panic finishes a generator)")
 }
 
 #[cold]

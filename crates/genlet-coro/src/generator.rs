@@ -33,8 +33,14 @@ use crate::slot::Transfer;
 ///
 /// Resuming panics after the generator completed, and when the body awaits a
 /// future that is not pending on its own yield (it needs
-/// [`AsyncGen`](crate::AsyncGen)); the body is dropped first. A panic in the
-/// body unwinds through `resume`.
+/// [`AsyncGen`](crate::AsyncGen)); the body is dropped first.
+///
+/// A panic in the body (or in the closure) unwinds through the `resume`,
+/// `throw` or `close` that ran it, and finishes the generator, as an exception
+/// finishes a Python generator: the body's live destructors have run,
+/// [`is_finished`](Gen::is_finished) is true, `close` is a no-op returning
+/// `Ok(None)`, `throw(e)` hands `e` back without running code, and `resume`
+/// panics with "generator resumed after it panicked".
 ///
 /// # Examples
 ///
@@ -92,7 +98,8 @@ where
 }
 
 impl<F, Fut: Future, Y, R, E> Gen<F, Fut, Y, R, E> {
-    /// True once the body returned or was finished by `throw` or `close`.
+    /// True once the body returned, was finished by `throw` or `close`, or
+    /// panicked.
     ///
     /// # Examples
     ///

@@ -68,6 +68,11 @@
 //!   when the body lets it through, `Ok(Some(value))` when it catches it and
 //!   returns (Python 3.13), `Err(IgnoredClose(y))` when it yields instead.
 //!   Idempotent; a no-op when never started or finished.
+//! * An exception in the body: a panic unwinds through the call that ran the
+//!   body and finishes the generator. As in Python, `close()` is then a no-op
+//!   (`Ok(None)`), `throw(e)` hands `e` back without running code and
+//!   `is_finished()` is true; resuming panics ("generator resumed after it
+//!   panicked").
 //! * Finalisation: dropping a suspended generator drops its body, running the
 //!   destructors of everything alive at the yield.
 //! * `yield from sub`: [`co.yield_from(sub, first)`](Co::yield_from) starts

@@ -63,6 +63,34 @@ fn line_3_return_value_then_exhausted() {
     assert_eq!(it.into_return(), Some(5));
 }
 
+/// Line 3, after a raise: a generator whose body raised (here: panicked) is
+/// finished: `close()` is a no-op, `throw(e)` re-raises `e` without running
+/// code, and resuming reports it (Python: `StopIteration`; here a panic with
+/// genlet-coro's own message, as after completion).
+#[test]
+fn line_3_after_a_panic_the_generator_is_finished() {
+    let ran = &Cell::new(0);
+    let mut g = pin!(Gen::new(|co: Co<u8, (), &str>, ()| async move {
+        loop {
+            match co.yield_(1).catch().await {
+                Ok(()) => panic!("raised"),
+                Err(_) => ran.set(ran.get() + 1),
+            }
+        }
+    }));
+    g.as_mut().resume(());
+    assert!(catch_unwind(AssertUnwindSafe(|| g.as_mut().resume(()))).is_err());
+    assert!(g.is_finished());
+    assert_eq!(g.as_mut().close(), Ok(None));
+    assert_eq!(g.as_mut().throw("e"), Err("e"));
+    assert_eq!(ran.get(), 0);
+    let err = catch_unwind(AssertUnwindSafe(|| g.as_mut().resume(()))).unwrap_err();
+    assert_eq!(
+        err.downcast_ref::<&str>().copied(),
+        Some("genlet-coro: generator resumed after it panicked (a panic finishes a generator)")
+    );
+}
+
 /// Line 4: Resuming a generator from inside itself is refused ("generator already
 /// executing"): `resume` takes `Pin<&mut Self>`, so only shared ownership can
 /// even attempt it, and `RefCell` refuses it (the compile-time side is in
