@@ -47,6 +47,7 @@ use crate::slot::Transfer;
 /// let all: Vec<u32> = future::block_on(ticks.collect());
 /// assert_eq!(all, [0, 1, 2]);
 /// ```
+#[must_use = "coroutines are lazy and do nothing unless resumed"]
 pub struct AsyncGen<F, Fut, Y, R = (), E = core::convert::Infallible> {
     body: Body<F, Fut>,
     /// The body is between yields, awaiting some other future.

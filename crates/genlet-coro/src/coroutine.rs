@@ -34,6 +34,11 @@ pub enum CoroutineState<Y, R> {
 ///
 /// Implemented by [`Gen`](crate::Gen) and by hand-written state machines.
 ///
+/// As on nightly, the trait is `#[must_use]` ("coroutines are lazy and do
+/// nothing unless resumed"): an `impl Coroutine` or `Box<dyn Coroutine>` left
+/// unused is linted, and so are unused [`Gen`](crate::Gen) and
+/// [`AsyncGen`](crate::AsyncGen) values.
+///
 /// # Examples
 ///
 /// A hand-written coroutine that counts the values it is resumed with:
@@ -57,6 +62,7 @@ pub enum CoroutineState<Y, R> {
 /// assert_eq!(Pin::new(&mut sum).resume(2), CoroutineState::Yielded(2));
 /// assert_eq!(Pin::new(&mut sum).resume(3), CoroutineState::Yielded(5));
 /// ```
+#[must_use = "coroutines are lazy and do nothing unless resumed"]
 pub trait Coroutine<R = ()> {
     /// The type of value this coroutine yields.
     type Yield;

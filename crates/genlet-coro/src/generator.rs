@@ -62,6 +62,7 @@ use crate::slot::Transfer;
 /// assert_eq!(total.as_mut().resume(0), CoroutineState::Complete(7));
 /// assert!(total.is_finished());
 /// ```
+#[must_use = "coroutines are lazy and do nothing unless resumed"]
 pub struct Gen<F, Fut, Y, R = (), E = core::convert::Infallible> {
     body: Body<F, Fut>,
     _types: PhantomData<fn(R, E) -> Y>,
