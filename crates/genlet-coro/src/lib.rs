@@ -133,6 +133,14 @@
 //!   atomic add, and each yield claims its slot with an atomic flag instead (a
 //!   little slower, same guarantees).
 //! * `alloc` (implied by `std`): the `Box<G>` and `Pin<Box<G>>` impls.
+//!
+//! It builds on every target with atomic compare-and-swap, including those
+//! whose widest atomic is 32 bits (Cortex-M such as `thumbv7em-none-eabihf`).
+//! There ids are counted in 32-bit blocks: without `std` a process can then
+//! make 2^32 - 2 (about 4.3 billion) generators, after which the first resume
+//! of a new one panics ("generator ids exhausted") rather than reuse an id;
+//! with `std` the limit is 2^48. Targets without compare-and-swap
+//! (`thumbv6m-none-eabi`) get a compile error saying so.
 #![no_std]
 #![doc(test(attr(deny(warnings))))]
 
