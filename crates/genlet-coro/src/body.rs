@@ -164,6 +164,11 @@ impl<F, Fut: Future> Body<F, Fut> {
                 Some(Outcome::Complete(value))
             }
             Poll::Pending => match mem::replace(&mut slot.transfer, Transfer::Empty) {
+                // Synchronous flavour: a yield parked its value, but the body
+                // went on past it (the yield lost a race) and now waits on some
+                // other future. That value was never yielded: report the
+                // foreign future instead (the caller drops the body).
+                Transfer::Yielded(_) if outer.is_none() && slot.yield_was_lost() => None,
                 Transfer::Yielded(value) => Some(Outcome::Yielded(value)),
                 Transfer::Unhandled(interrupt) => {
                     this.finish();

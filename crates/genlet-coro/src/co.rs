@@ -308,7 +308,7 @@ impl<Y, R, E> Suspend<Y, R, E> for Yield<Y, R, E> {
             if !matches!(*transfer, Transfer::Empty) {
                 two_yields_at_once();
             }
-            *transfer = Transfer::Yielded(value);
+            transfer.park(value);
             return Poll::Pending;
         }
         match mem::replace(&mut *transfer, Transfer::Empty) {
@@ -442,7 +442,7 @@ where
         };
         match state {
             CoroutineState::Yielded(value) => {
-                *Slot::<Y, R, E>::claim(cx.waker(), this.id) = Transfer::Yielded(value);
+                Slot::<Y, R, E>::claim(cx.waker(), this.id).park(value);
                 Poll::Pending
             }
             CoroutineState::Complete(value) => Poll::Ready(Ok(value)),

@@ -33,7 +33,13 @@ use crate::slot::Transfer;
 ///
 /// Resuming panics after the generator completed, and when the body awaits a
 /// future that is not pending on its own yield (it needs
-/// [`AsyncGen`](crate::AsyncGen)); the body is dropped first.
+/// [`AsyncGen`](crate::AsyncGen)); the body is dropped first. That includes a
+/// body whose yield lost a race (inside `future::or` or `select!`) and which
+/// went on to await a foreign future: the resume panics, instead of reporting
+/// the value of the yield that lost as if it had been yielded. (Detected when
+/// the foreign future clones or wakes the waker, as any future that can ever
+/// become ready does; a future that is pending without touching the waker,
+/// like `future::pending()`, cannot be told apart from the yield.)
 ///
 /// A panic in the body (or in the closure) unwinds through the `resume`,
 /// `throw` or `close` that ran it, and finishes the generator, as an exception
