@@ -49,6 +49,7 @@
 //! | [`Iter`] | a coroutine resumed with `()` as an [`Iterator`] | `for x in g` |
 //! | [`AsyncGen`] | a body that may also await real futures; a [`Stream`](futures_core::Stream) | an async generator |
 //! | [`FromCoroutine`] | any [`Coroutine`] as a [`Generator`], to delegate to it | an iterator without `throw` |
+//! | [`Co::yield_from_iter`], [`FromIter`] | delegate to any [`IntoIterator`] | `yield from range(3)` |
 //!
 //! # Python semantics, and how they map
 //!
@@ -155,6 +156,7 @@ mod co;
 mod coroutine;
 mod err;
 mod from_coroutine;
+mod from_iter;
 mod generator;
 mod id;
 mod iter;
@@ -165,5 +167,6 @@ pub use co::{Catch, Co, Interrupt, Yield, YieldFrom};
 pub use coroutine::{Coroutine, CoroutineState, Generator};
 pub use err::IgnoredClose;
 pub use from_coroutine::FromCoroutine;
+pub use from_iter::FromIter;
 pub use generator::Gen;
 pub use iter::Iter;

@@ -298,3 +298,24 @@ fn line_8_yield_from() {
     assert_eq!(outer.as_mut().close(), Ok(Some(())));
     assert_eq!(*log.borrow(), ["sub closed", "outer closed"]);
 }
+
+/// Line 8, any iterable: `yield from range(3)` delegates to a plain iterator;
+/// a throw goes through it (an iterator has no `throw`) and it is dropped.
+#[test]
+fn line_8_yield_from_any_iterable() {
+    let g = pin!(Gen::new(|co: Co<u32>, ()| async move {
+        co.yield_from_iter(0..3).await;
+        co.yield_from_iter(vec![10, 20]).await;
+    }));
+    assert_eq!(Iter::new(g).collect::<Vec<_>>(), [0, 1, 2, 10, 20]);
+
+    let mut g = pin!(Gen::new(|co: Co<u32, (), &str>, ()| async move {
+        match co.yield_from_iter(0..).catch().await {
+            Err(Interrupt::Throw(e)) => e.len(),
+            _ => 0,
+        }
+    }));
+    assert_eq!(g.as_mut().resume(()), CoroutineState::Yielded(0));
+    assert_eq!(g.as_mut().resume(()), CoroutineState::Yielded(1));
+    assert_eq!(g.as_mut().throw("four"), Ok(CoroutineState::Complete(4)));
+}
