@@ -48,6 +48,7 @@
 //! | [`Co::yield_from`] | delegate to a sub-generator (PEP 380) | `yield from sub` |
 //! | [`Iter`] | a coroutine resumed with `()` as an [`Iterator`] | `for x in g` |
 //! | [`AsyncGen`] | a body that may also await real futures; a [`Stream`](futures_core::Stream) | an async generator |
+//! | [`Closing`] | a generator closed when dropped | finalisation (PEP 342) |
 //! | [`FromCoroutine`] | any [`Coroutine`] as a [`Generator`], to delegate to it | an iterator without `throw` |
 //! | [`Co::yield_from_iter`], [`FromIter`] | delegate to any [`IntoIterator`] | `yield from range(3)` |
 //!
@@ -75,7 +76,11 @@
 //!   `is_finished()` is true; resuming panics ("generator resumed after it
 //!   panicked").
 //! * Finalisation: dropping a suspended generator drops its body, running the
-//!   destructors of everything alive at the yield.
+//!   destructors of everything alive at the yield. For Python's full
+//!   behaviour, where a collected generator is closed and its `except
+//!   GeneratorExit` code runs, wrap it in [`Closing`]: dropped, it delivers a
+//!   close to the suspended yield first. (An [`AsyncGen`] cannot be closed by
+//!   a drop, which cannot await: `close().await` it first.)
 //! * `yield from sub`: [`co.yield_from(sub, first)`](Co::yield_from) starts
 //!   `sub` with `first` (Python starts it with `None`; Rust has no `None` of
 //!   every type), forwards resumes, throws and closes, and evaluates to
@@ -152,6 +157,7 @@ extern crate std;
 
 mod async_gen;
 mod body;
+mod closing;
 mod co;
 mod coroutine;
 mod err;
@@ -163,6 +169,7 @@ mod iter;
 mod slot;
 
 pub use async_gen::AsyncGen;
+pub use closing::Closing;
 pub use co::{Catch, Co, Interrupt, Yield, YieldFrom};
 pub use coroutine::{Coroutine, CoroutineState, Generator};
 pub use err::IgnoredClose;

@@ -6,7 +6,9 @@ use core::pin::pin;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
-use genlet_coro::{Co, Coroutine, CoroutineState, Gen, Generator, IgnoredClose, Interrupt, Iter};
+use genlet_coro::{
+    Closing, Co, Coroutine, CoroutineState, Gen, Generator, IgnoredClose, Interrupt, Iter,
+};
 
 /// Counts its drops: stands for a `finally` block.
 struct Finally(Rc<Cell<u32>>);
@@ -228,6 +230,37 @@ fn line_7_drop_runs_live_destructors() {
         assert_eq!(finally.get(), 0);
     }
     assert_eq!(finally.get(), 2);
+}
+
+/// Line 7, Python's finalisation (PEP 342): a collected suspended generator is
+/// closed, so its `except GeneratorExit` / `finally` code runs. Opt in with
+/// `Closing`; a body that ignores that close is dropped where it stands.
+#[test]
+fn line_7_closing_runs_close_handlers_on_drop() {
+    let log = &std::cell::RefCell::new(Vec::new());
+    {
+        let mut g = pin!(Closing::new(Gen::new(|co: Co<u8>, ()| async move {
+            match co.yield_(1).catch().await {
+                Err(Interrupt::Close) => log.borrow_mut().push("except GeneratorExit"),
+                _ => log.borrow_mut().push("not closed"),
+            }
+        })));
+        g.as_mut().resume(());
+    }
+    assert_eq!(*log.borrow(), ["except GeneratorExit"]);
+
+    let finally = Rc::new(Cell::new(0));
+    let f = finally.clone();
+    {
+        let mut g = pin!(Closing::new(Gen::new(move |co: Co<u8>, ()| async move {
+            let _finally = Finally(f);
+            loop {
+                let _ = co.yield_(1).catch().await; // ignores GeneratorExit
+            }
+        })));
+        g.as_mut().resume(());
+    }
+    assert_eq!(finally.get(), 1);
 }
 
 /// Line 8: `yield from sub` (PEP 380): values pass through, sends go to `sub`,
