@@ -48,6 +48,7 @@
 //! | [`Co::yield_from`] | delegate to a sub-generator (PEP 380) | `yield from sub` |
 //! | [`Iter`] | a coroutine resumed with `()` as an [`Iterator`] | `for x in g` |
 //! | [`AsyncGen`] | a body that may also await real futures; a [`Stream`](futures_core::Stream) | an async generator |
+//! | `generator!` (feature `macros`) | a generator function with `yield_!(v)` | a `def` with `yield` |
 //! | [`Closing`] | a generator closed when dropped | finalisation (PEP 342) |
 //! | [`FromCoroutine`] | any [`Coroutine`] as a [`Generator`], to delegate to it | an iterator without `throw` |
 //! | [`Co::yield_from_iter`], [`FromIter`] | delegate to any [`IntoIterator`] | `yield from range(3)` |
@@ -139,6 +140,9 @@
 //!   atomic add, and each yield claims its slot with an atomic flag instead (a
 //!   little slower, same guarantees).
 //! * `alloc` (implied by `std`): the `Box<G>` and `Pin<Box<G>>` impls.
+//! * `macros` (default): the `generator!` macro, a generator function with
+//!   its yield, resume, error and return types in one signature and
+//!   `yield_!(v)` in its body. A `macro_rules!` macro: no dependencies.
 //!
 //! It builds on every target with atomic compare-and-swap, including those
 //! whose widest atomic is 32 bits (Cortex-M such as `thumbv7em-none-eabihf`).
@@ -166,6 +170,8 @@ mod from_iter;
 mod generator;
 mod id;
 mod iter;
+#[cfg(feature = "macros")]
+mod macros;
 mod slot;
 
 pub use async_gen::AsyncGen;

@@ -8,3 +8,11 @@
 fn compile_fail() {
     trybuild::TestCases::new().compile_fail("tests/ui/*.rs");
 }
+
+/// The `generator!` macro keeps the body's spans: a type error in a
+/// `yield_!` points at the user's expression.
+#[cfg(all(feature = "macros", not(miri)))]
+#[test]
+fn compile_fail_macros() {
+    trybuild::TestCases::new().compile_fail("tests/ui-macros/*.rs");
+}
