@@ -101,12 +101,13 @@ pub trait Coroutine<R = ()> {
 ///   body handles it (a yield awaited with [`.catch()`](crate::Yield::catch)) the
 ///   generator goes on and `throw` returns what it yields or returns next; if
 ///   not, the body is finished (its live destructors run) and the error comes
-///   back as `Err`. On a finished or never-started generator no code runs and
-///   the error comes straight back.
+///   back as `Err`. On a finished (including panicked) or never-started
+///   generator no code runs and the error comes straight back.
 /// * [`close`](Generator::close) asks the body to finish. It returns `Ok` when
 ///   the body finishes (with `Some(value)` when it returned one, as Python 3.13
-///   does) and `Err(IgnoredClose)` when it yields instead. Closing a finished or
-///   never-started generator does nothing and returns `Ok(None)`.
+///   does) and `Err(IgnoredClose)` when it yields instead. Closing a finished
+///   (including panicked) or never-started generator does nothing and returns
+///   `Ok(None)`. [`Closing`](crate::Closing) closes a generator when dropped.
 ///
 /// [`yield_from`](crate::Co::yield_from) delegates to any `Generator` and
 /// forwards both. [`FromCoroutine`](crate::FromCoroutine) makes any plain
