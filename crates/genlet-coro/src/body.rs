@@ -36,6 +36,12 @@ enum State<F, Fut> {
 pub(crate) struct Body<F, Fut> {
     /// Zero until started.
     id: u64,
+    /// Set while the body is polled: still set afterwards only if that poll
+    /// panicked, and then the body counts as [`State::Panicked`] (its future,
+    /// poisoned, is dropped by the next call or with the generator). Two plain
+    /// stores per step: cheaper than a drop guard, whose landing pad would
+    /// keep the body's poll from being optimised as well.
+    in_poll: bool,
     state: State<F, Fut>,
 }
 
@@ -44,13 +50,14 @@ impl<F, Fut: Future> Body<F, Fut> {
     pub(crate) const fn new(f: F) -> Self {
         Body {
             id: 0,
+            in_poll: false,
             state: State::Start(f),
         }
     }
 
     #[inline]
     pub(crate) fn is_finished(&self) -> bool {
-        matches!(self.state, State::Done | State::Panicked)
+        self.in_poll || matches!(self.state, State::Done | State::Panicked)
     }
 
     #[inline]
@@ -87,6 +94,11 @@ impl<F, Fut: Future> Body<F, Fut> {
     where
         F: FnOnce(Co<Y, R, E>, R) -> Fut,
     {
+        if self.in_poll {
+            // The last poll panicked: drop the poisoned future in place.
+            self.in_poll = false;
+            self.state = State::Panicked;
+        }
         match (&self.state, mem::replace(transfer, Transfer::Empty)) {
             (State::Start(_), Transfer::Send(first)) => {
                 // `Panicked` while the closure runs: should it panic, the
@@ -141,23 +153,22 @@ impl<F, Fut: Future> Body<F, Fut> {
         // body's own drop). `F` is not structurally pinned, so moving it out of
         // `State::Start` is fine.
         let this = unsafe { self.get_unchecked_mut() };
-        if !matches!(this.state, State::Run(_))
+        if (this.in_poll || !matches!(this.state, State::Run(_)))
             && let Some(outcome) = this.start_or_refuse(transfer)
         {
             return Some(outcome);
         }
-        let mut slot = Slot::new(this.id, mem::replace(transfer, Transfer::Empty), outer);
-        // Should the body panic, the guard marks it panicked as the panic
-        // unwinds through here (dropping the future in place), so that it is
-        // finished: `close` and `throw` run no code, `resume` says why.
-        let guard = PoisonOnUnwind(&mut this.state);
-        let State::Run(fut) = &mut *guard.0 else {
+        let State::Run(fut) = &mut this.state else {
             unreachable!()
         };
         // SAFETY: see above: `fut` stays where it is until dropped in place.
         let fut = unsafe { Pin::new_unchecked(fut) };
+        let mut slot = Slot::new(this.id, mem::replace(transfer, Transfer::Empty), outer);
+        // Should the body panic, `in_poll` stays set: the body is finished
+        // (`close` and `throw` run no code, `resume` says why).
+        this.in_poll = true;
         let polled = slot::with_waker(&mut slot, |cx| fut.poll(cx));
-        mem::forget(guard);
+        this.in_poll = false;
         match polled {
             Poll::Ready(value) => {
                 this.finish();
@@ -180,17 +191,6 @@ impl<F, Fut: Future> Body<F, Fut> {
                 }
             },
         }
-    }
-}
-
-/// Marks a body panicked when dropped; forgotten when the poll returns.
-struct PoisonOnUnwind<'a, F, Fut>(&'a mut State<F, Fut>);
-
-impl<F, Fut> Drop for PoisonOnUnwind<'_, F, Fut> {
-    #[cold]
-    fn drop(&mut self) {
-        // Drops the (poisoned) future in place, as pinning requires.
-        *self.0 = State::Panicked;
     }
 }
 

@@ -24,8 +24,8 @@
 //! is alive. Cloning it never copies the slot pointer: the clone is the outer
 //! task's waker (async flavour) or a no-op waker (sync flavour).
 
+use core::cell::Cell;
 use core::ptr;
-use core::sync::atomic::{AtomicU8, Ordering};
 use core::task::{RawWaker, RawWakerVTable, Waker};
 
 use crate::co::Interrupt;
@@ -58,9 +58,11 @@ pub(crate) struct Header {
     /// Whether a yield parked its value in this step ([`PARKED`]), and whether
     /// the waker was used after that ([`LOST`]): by some other future, which
     /// the body went on to await although the yield had suspended it (the
-    /// yield lost a `select`/`or` race, say). An atomic because a live waker
-    /// is `Sync`; only ever accessed `Relaxed`, it orders nothing.
-    after_yield: AtomicU8,
+    /// yield lost a `select`/`or` race, say). Not an atomic, which would keep
+    /// the slot from living in registers: a live waker is `Sync`, so it is
+    /// only touched under the owner check (by a claim, or by `clone` and
+    /// `wake_by_ref` once they passed it), and by the driver after the poll.
+    after_yield: Cell<u8>,
 }
 
 /// No yield parked a value in this step.
@@ -87,7 +89,7 @@ impl<Y, R, E> Slot<Y, R, E> {
                 id,
                 owner: owner::Owner::current(),
                 outer: outer.map_or(ptr::null(), |w| w as *const Waker),
-                after_yield: AtomicU8::new(NONE),
+                after_yield: Cell::new(NONE),
             },
             transfer,
         }
@@ -98,7 +100,7 @@ impl<Y, R, E> Slot<Y, R, E> {
     /// on that future, so the parked value does not stand for a suspension.
     #[inline]
     pub(crate) fn yield_was_lost(&self) -> bool {
-        self.header.after_yield.load(Ordering::Relaxed) == LOST
+        self.header.after_yield.get() == LOST
     }
 
     /// Claims the transfer of generator `id`'s slot, found behind `waker`.
@@ -150,7 +152,8 @@ impl<Y, R, E> Claim<'_, Y, R, E> {
     #[inline]
     pub(crate) fn park(&mut self, value: Y) {
         *self.transfer = Transfer::Yielded(value);
-        self.header.after_yield.store(PARKED, Ordering::Relaxed);
+        // The claim passed the owner check: no other thread is here.
+        self.header.after_yield.set(PARKED);
     }
 }
 
@@ -184,10 +187,11 @@ pub(crate) fn with_waker<Y, R, E, T>(
     f: impl FnOnce(&mut core::task::Context<'_>) -> T,
 ) -> T {
     let data = slot as *mut Slot<Y, R, E> as *const ();
-    // SAFETY: `VTABLE`'s functions uphold the `RawWaker` contract: they only
-    // read the header's `outer` pointer (set before the poll, unchanged during
-    // it) and forward to that waker, which is `Send + Sync`; `drop` and `wake`
-    // do nothing. The waker is only lent out for the duration of `f`, while
+    // SAFETY: `VTABLE`'s functions uphold the `RawWaker` contract: they read
+    // the header's `outer` pointer (set before the poll, unchanged during it)
+    // and forward to that waker, which is `Send + Sync`; they touch the
+    // `after_yield` cell only after the owner check, which no two threads pass
+    // at once; `drop` and `wake` do nothing. The waker is only lent out for the duration of `f`, while
     // `slot` is alive.
     let waker = unsafe { Waker::from_raw(RawWaker::new(data, &VTABLE)) };
     let mut cx = core::task::Context::from_waker(&waker);
@@ -202,8 +206,14 @@ static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, dr
 /// parked a value earlier in this step, that yield was lost.
 #[inline]
 fn used_after_yield(header: &Header) {
-    if header.after_yield.load(Ordering::Relaxed) == PARKED {
-        header.after_yield.store(LOST, Ordering::Relaxed);
+    // Off the owner thread (or while another thread holds the slot, without
+    // `std`) the mark is skipped: a waker used from elsewhere is not the body
+    // awaiting a future, and the cell must not be raced on.
+    if header.owner.enter() {
+        if header.after_yield.get() == PARKED {
+            header.after_yield.set(LOST);
+        }
+        header.owner.leave();
     }
 }
 
