@@ -1,9 +1,8 @@
 //! Resume round trip and create + drop cost: genlet-coro beside a hand-written
 //! state machine and genawaiter's three flavours, in one run.
 //!
-//! Every implementation runs the same body (`support/body.rs`; the
-//! `generator!` macro form is written out here): it adds each resume value
-//! into an accumulator and yields a counter.
+//! Every implementation runs the same body (`support/body.rs`): it adds each
+//! resume value into an accumulator and yields a counter.
 //!
 //! Run with `cargo bench -p genlet-coro --bench resume`; after criterion's own
 //! output it prints a table of medians with ratios to genlet-coro. Native
@@ -32,20 +31,6 @@ fn genlet_local() -> impl Coroutine<u64, Yield = u64, Return = u64> {
             }
         }
     })
-}
-
-genlet_coro::generator! {
-    /// The same body as `genlet()`, written with the `generator!` macro.
-    fn genlet_macro() -> yield u64, resume(first: u64), return u64 {
-        let (mut acc, mut n) = (first, 0u64);
-        loop {
-            n += 1;
-            acc = acc.wrapping_add(yield_!(n));
-            if acc == u64::MAX {
-                return acc;
-            }
-        }
-    }
 }
 
 mod ga {
@@ -97,10 +82,6 @@ fn resume(c: &mut Criterion) {
         let mut g = pin!(genlet());
         b.iter(|| g.as_mut().resume(black_box(1)));
     });
-    group.bench_function("genlet-coro generator! macro", |b| {
-        let mut g = pin!(genlet_macro());
-        b.iter(|| g.as_mut().resume(black_box(1)));
-    });
     group.bench_function("genlet-coro stack-pinned !Send", |b| {
         let mut g = pin!(genlet_local());
         b.iter(|| g.as_mut().resume(black_box(1)));
@@ -141,12 +122,6 @@ fn create(c: &mut Criterion) {
     group.bench_function("genlet-coro stack-pinned", |b| {
         b.iter(|| {
             let mut g = pin!(genlet());
-            g.as_mut().resume(black_box(1))
-        });
-    });
-    group.bench_function("genlet-coro generator! macro", |b| {
-        b.iter(|| {
-            let mut g = pin!(genlet_macro());
             g.as_mut().resume(black_box(1))
         });
     });
