@@ -64,7 +64,7 @@ echoclient port mb="10":
 ccbench seconds="0.5":
     cargo run --release --example ccbench -- --seconds {{seconds}}
 
-# genlet beside gevent, greenlet, Python threads, OS threads, smol and tokio, in one run, with plots (--quick: under 3 minutes).
+# genlet beside gevent, greenlet, Python threads, OS threads, smol and tokio, in one run, with plots, into target/compare/ (--quick: under 3 minutes; --update-book: refresh the book's page too).
 compare *flags="":
     cargo run --release -p genlet-compare -- {{flags}}
 
@@ -90,6 +90,10 @@ bench-nightly:
 # Build the API docs of every crate, warnings as errors.
 doc:
     RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+
+# Run the book's code blocks: they are doctests of the root package (mdBook cannot test them).
+book-test:
+    cargo test -p genlet-workspace --doc book::
 
 # Build the book into docs/book (needs mdBook: `just setup`).
 book:

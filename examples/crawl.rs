@@ -10,40 +10,32 @@
 
 use std::time::Duration;
 
-use genlet_workspace::demos::crawl;
+use clap::Parser;
+use genlet_workspace::demos::{cli, crawl};
+
+/// Seed 002's crawler: N pages fetched through a pool of greenlets from a
+/// local HTTP server.
+#[derive(Parser)]
+#[command(name = "crawl")]
+struct Args {
+    /// Pages to fetch.
+    #[arg(long, value_name = "N", value_parser = cli::number::<u64>, default_value = "20")]
+    urls: u64,
+    /// Greenlets in the pool (at most this many fetches at once).
+    #[arg(long, value_name = "N", value_parser = cli::at_least_one, default_value = "5")]
+    pool: usize,
+    /// The server's latency per page, in milliseconds.
+    #[arg(long = "latency-ms", value_name = "MS", value_parser = cli::millis, default_value = "50")]
+    latency: Duration,
+    /// JSON instead of the table.
+    #[arg(long)]
+    json: bool,
+}
 
 fn main() {
-    let (mut urls, mut pool, mut latency, mut json) = (20u64, 5usize, 50u64, false);
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut number = |what: &str| -> u64 {
-            match args.next().and_then(|v| v.parse().ok()) {
-                Some(n) => n,
-                None => {
-                    eprintln!("{what} needs a number");
-                    std::process::exit(2);
-                }
-            }
-        };
-        match flag.as_str() {
-            "--urls" => urls = number("--urls"),
-            "--pool" => pool = number("--pool").max(1) as usize,
-            "--latency-ms" => latency = number("--latency-ms"),
-            "--json" => json = true,
-            "--help" | "-h" => {
-                println!(
-                    "usage: crawl [--urls N (20)] [--pool N (5)] [--latency-ms MS (50)] [--json]"
-                );
-                return;
-            }
-            other => {
-                eprintln!("unknown flag {other}; try --help");
-                std::process::exit(2);
-            }
-        }
-    }
-    let latency = Duration::from_millis(latency);
-    if let Err(e) = crawl::run(&mut std::io::stdout().lock(), urls, pool, latency, json) {
+    let args = Args::parse();
+    let out = &mut std::io::stdout().lock();
+    if let Err(e) = crawl::run(out, args.urls, args.pool, args.latency, args.json) {
         eprintln!("crawl: {e}");
         std::process::exit(1);
     }

@@ -8,35 +8,22 @@
 //!
 //! The code is in `src/demos/echo_gen.rs`, shared with the tour and the tests.
 
+use clap::Parser;
+
+/// An echo server written as generator tasks, on the hub and on the
+/// deterministic driver; checks that both transcripts are identical.
+#[derive(Parser)]
+#[command(name = "echo_gen")]
+struct Args {
+    /// The hub server's port (0: any free one).
+    #[arg(long, value_name = "P", default_value_t = 0)]
+    port: u16,
+    /// Scripted clients.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    clients: usize,
+}
+
 fn main() -> std::io::Result<()> {
-    let mut port = 0;
-    let mut clients = 3;
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = |what: &str| {
-            args.next()
-                .ok_or_else(|| std::io::Error::other(format!("{flag} needs a {what}")))
-        };
-        let bad = |v: String| std::io::Error::other(format!("not a number: {v:?}"));
-        match flag.as_str() {
-            "--port" => {
-                let v = value("port number")?;
-                port = v.parse().map_err(|_| bad(v))?;
-            }
-            "--clients" => {
-                let v = value("number of clients")?;
-                clients = v.parse().map_err(|_| bad(v))?;
-            }
-            "--help" | "-h" => {
-                println!("usage: echo_gen [--port P (default 0: any)] [--clients N (default 3)]");
-                return Ok(());
-            }
-            other => {
-                return Err(std::io::Error::other(format!(
-                    "unknown flag {other}; try --help"
-                )));
-            }
-        }
-    }
-    genlet_workspace::demos::echo_gen::run(&mut std::io::stdout().lock(), port, clients)
+    let args = Args::parse();
+    genlet_workspace::demos::echo_gen::run(&mut std::io::stdout().lock(), args.port, args.clients)
 }

@@ -8,38 +8,33 @@
 
 use std::net::SocketAddr;
 
+use clap::Parser;
+use genlet_workspace::demos::cli;
+
+/// Seed 004's echo client: echoes data through a UDP echo server in 8 KB
+/// datagrams and prints the time and the rate.
+#[derive(Parser)]
+#[command(name = "echoclient")]
+struct Args {
+    /// The server's port on 127.0.0.1 (`iotest --serve` prints it).
+    #[arg(long, value_name = "P", value_parser = clap::value_parser!(u16).range(1..))]
+    port: u16,
+    /// Megabytes to echo.
+    #[arg(long = "mb", value_name = "MB", value_parser = cli::megabytes, default_value = "10")]
+    bytes: usize,
+    /// JSON instead of the line of text.
+    #[arg(long)]
+    json: bool,
+}
+
 fn main() {
-    let (mut port, mut mb, mut json) = (None::<u16>, 10.0f64, false);
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        if flag == "--json" {
-            json = true;
-            continue;
-        }
-        let value = args.next();
-        match (flag.as_str(), value.as_deref().map(str::parse::<f64>)) {
-            ("--port", Some(Ok(p))) if (1.0..=65535.0).contains(&p) => port = Some(p as u16),
-            ("--mb", Some(Ok(m))) if m > 0.0 => mb = m,
-            ("--help" | "-h", _) => {
-                println!("usage: echoclient --port P [--mb 10] [--json]");
-                return;
-            }
-            _ => {
-                eprintln!("bad or unknown flag {flag}; try --help");
-                std::process::exit(2);
-            }
-        }
-    }
-    let Some(port) = port else {
-        eprintln!("echoclient needs --port (start `iotest --serve` first)");
-        std::process::exit(2);
-    };
-    let bytes = (mb * 1e6) as usize;
+    let args = Args::parse();
+    let bytes = args.bytes;
     match genlet_workspace::demos::iotest::echo_client(
-        SocketAddr::from(([127, 0, 0, 1], port)),
+        SocketAddr::from(([127, 0, 0, 1], args.port)),
         bytes,
     ) {
-        Ok(took) if json => println!(
+        Ok(took) if args.json => println!(
             "{{\"bytes\":{bytes},\"seconds\":{:.4},\"bytes_per_sec\":{:.0}}}",
             took.as_secs_f64(),
             bytes as f64 / took.as_secs_f64()

@@ -10,33 +10,26 @@
 //! printed at the join, with the greenlet's name. The code is in
 //! `src/demos/fanout.rs`.
 
+use clap::Parser;
 use genlet_workspace::demos::fanout;
 
+/// Seed 001: seven lookups behind one request, made one after another, then
+/// spawned and joined.
+#[derive(Parser)]
+#[command(name = "fanout")]
+struct Args {
+    /// Make lookup N (1 to 7) fail; its error is printed at the join.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=7))]
+    fail: Option<u8>,
+    /// JSON instead of the tables.
+    #[arg(long)]
+    json: bool,
+}
+
 fn main() {
-    let mut fail = None;
-    let mut json = false;
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        match flag.as_str() {
-            "--fail" => match args.next().and_then(|v| v.parse::<usize>().ok()) {
-                Some(n @ 1..=7) => fail = Some(n),
-                _ => {
-                    eprintln!("--fail needs a lookup number from 1 to 7");
-                    std::process::exit(2);
-                }
-            },
-            "--json" => json = true,
-            "--help" | "-h" => {
-                println!("usage: fanout [--fail N (1-7)] [--json]");
-                return;
-            }
-            other => {
-                eprintln!("unknown flag {other}; try --help");
-                std::process::exit(2);
-            }
-        }
-    }
-    if let Err(e) = fanout::run(&mut std::io::stdout().lock(), fail, json) {
+    let args = Args::parse();
+    let fail = args.fail.map(usize::from);
+    if let Err(e) = fanout::run(&mut std::io::stdout().lock(), fail, args.json) {
         eprintln!("fanout: {e}");
         std::process::exit(1);
     }

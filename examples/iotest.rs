@@ -12,59 +12,44 @@
 //! spinners' work on genlet-ythread's pool). The code is in
 //! `src/demos/iotest.rs`.
 
+use clap::Parser;
+use genlet_workspace::demos::cli;
 use genlet_workspace::demos::iotest::{self, Mode, Server};
 
+/// Seed 004's convoy experiment: a UDP echo server on the hub beside K
+/// CPU-spinning tasks. Without --spinners or --cpu: the whole table, K = 0..4
+/// and every mode. Modes: inline (the spinners beside the echo task: the
+/// convoy), priority (the echo task at high priority), offload (the
+/// spinners' work on genlet-ythread's pool).
+#[derive(Parser)]
+#[command(name = "iotest")]
+struct Args {
+    /// Only run the server (printing its port first), for `echoclient`.
+    #[arg(long)]
+    serve: bool,
+    /// The server's port with --serve (0: any free one).
+    #[arg(long, value_name = "P", default_value_t = 0, requires = "serve")]
+    port: u16,
+    /// CPU-spinning tasks: one table row (2 with --serve).
+    #[arg(long, value_name = "K")]
+    spinners: Option<usize>,
+    /// Where the spinners' work runs: one table column (inline with --serve).
+    #[arg(long, value_name = "MODE")]
+    cpu: Option<Mode>,
+    /// Megabytes echoed per table cell.
+    #[arg(long = "mb", value_name = "MB", value_parser = cli::megabytes, default_value = "10",
+          conflicts_with = "serve")]
+    bytes: usize,
+    /// JSON instead of the table.
+    #[arg(long, conflicts_with = "serve")]
+    json: bool,
+}
+
 fn main() {
-    let (mut serve, mut port, mut spinners, mut mode, mut mb, mut json) =
-        (false, 0u16, 2usize, Mode::Inline, 10.0f64, false);
-    let mut ks: Vec<usize> = (0..=4).collect();
-    let mut modes = Mode::ALL.to_vec();
-    let mut args = std::env::args().skip(1);
-    let fail = |message: String| -> ! {
-        eprintln!("{message}");
-        std::process::exit(2)
-    };
-    while let Some(flag) = args.next() {
-        let mut value = || {
-            args.next()
-                .unwrap_or_else(|| fail(format!("{flag} needs a value")))
-        };
-        match flag.as_str() {
-            "--serve" => serve = true,
-            "--port" => {
-                port = value()
-                    .parse()
-                    .unwrap_or_else(|e| fail(format!("--port: {e}")))
-            }
-            "--spinners" => {
-                let v = value();
-                spinners = v
-                    .parse()
-                    .unwrap_or_else(|e| fail(format!("--spinners: {e}")));
-                ks = vec![spinners];
-            }
-            "--cpu" => {
-                mode = value().parse().unwrap_or_else(|e: String| fail(e));
-                modes = vec![mode];
-            }
-            "--mb" => {
-                mb = value()
-                    .parse()
-                    .unwrap_or_else(|e| fail(format!("--mb: {e}")))
-            }
-            "--json" => json = true,
-            "--help" | "-h" => {
-                println!(
-                    "usage: iotest [--spinners K] [--cpu inline|priority|offload] [--mb 10] [--json]\n       \
-                     iotest --serve [--spinners K (2)] [--cpu MODE (inline)] [--port P]"
-                );
-                return;
-            }
-            other => fail(format!("unknown flag {other}; try --help")),
-        }
-    }
-    if serve {
-        match Server::start(port, spinners, mode) {
+    let args = Args::parse();
+    if args.serve {
+        let (spinners, mode) = (args.spinners.unwrap_or(2), args.cpu.unwrap_or(Mode::Inline));
+        match Server::start(args.port, spinners, mode) {
             Ok(server) => {
                 println!("{}", server.addr().port());
                 eprintln!(
@@ -73,12 +58,17 @@ fn main() {
                 );
                 server.wait();
             }
-            Err(e) => fail(format!("iotest: {e}")),
+            Err(e) => {
+                eprintln!("iotest: {e}");
+                std::process::exit(1);
+            }
         }
         return;
     }
-    let bytes = (mb * 1e6) as usize;
-    if let Err(e) = iotest::run(&mut std::io::stdout().lock(), &ks, &modes, bytes, json) {
+    let ks: Vec<usize> = args.spinners.map_or_else(|| (0..=4).collect(), |k| vec![k]);
+    let modes = args.cpu.map_or_else(|| Mode::ALL.to_vec(), |m| vec![m]);
+    let out = &mut std::io::stdout().lock();
+    if let Err(e) = iotest::run(out, &ks, &modes, args.bytes, args.json) {
         eprintln!("iotest: {e}");
         std::process::exit(1);
     }

@@ -9,40 +9,27 @@
 //!
 //! The code is in `src/demos/matrix.rs`.
 
+use clap::Parser;
+use genlet_workspace::demos::cli;
+
+/// Seed 000: the sum of i*i for i < N as a loop, one generator per element
+/// and one hub task per element, with the nanoseconds per element of each.
+#[derive(Parser)]
+#[command(name = "matrix")]
+struct Args {
+    /// The sizes N, comma-separated.
+    #[arg(long = "n", value_name = "N1,N2,...", value_delimiter = ',', value_parser = cli::number::<u64>,
+          default_value = "10,100,1000,10000,100000")]
+    sizes: Vec<u64>,
+    /// One JSON object per row instead of the table.
+    #[arg(long)]
+    json: bool,
+}
+
 fn main() {
-    let mut sizes = vec![10, 100, 1000, 10_000, 100_000];
-    let mut json = false;
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        match flag.as_str() {
-            "--n" => {
-                let parsed: Result<Vec<u64>, _> = args
-                    .next()
-                    .unwrap_or_default()
-                    .split(',')
-                    .map(|v| v.trim().replace('_', "").parse())
-                    .collect();
-                match parsed {
-                    Ok(v) if !v.is_empty() => sizes = v,
-                    _ => {
-                        eprintln!("--n needs comma-separated sizes, e.g. --n 10,1000");
-                        std::process::exit(2);
-                    }
-                }
-            }
-            "--json" => json = true,
-            "--help" | "-h" => {
-                println!("usage: matrix [--n N1,N2,... (10,100,1000,10000,100000)] [--json]");
-                return;
-            }
-            other => {
-                eprintln!("unknown flag {other}; try --help");
-                std::process::exit(2);
-            }
-        }
-    }
+    let args = Args::parse();
     if let Err(e) =
-        genlet_workspace::demos::matrix::run(&mut std::io::stdout().lock(), &sizes, json)
+        genlet_workspace::demos::matrix::run(&mut std::io::stdout().lock(), &args.sizes, args.json)
     {
         eprintln!("matrix: {e}");
         std::process::exit(1);

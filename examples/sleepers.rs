@@ -15,65 +15,34 @@
 
 use std::time::Duration;
 
-use genlet_workspace::demos::sleepers;
+use clap::Parser;
+use genlet_workspace::demos::{cli, sleepers};
 
+/// Seed 002, Prog 1 and 2: N tasks that each sleep, on one runtime; the wall
+/// time and the memory each sleeping task cost. Run one runtime per process.
+#[derive(Parser)]
+#[command(name = "sleepers")]
 struct Args {
-    /// Worker threads for genlet's hub (default: one per core).
-    workers: Option<usize>,
+    /// Tasks to spawn (`threads`: at most 10,000).
+    #[arg(long, value_name = "N", value_parser = cli::number::<usize>, default_value = "100000")]
     tasks: usize,
+    /// How long each task sleeps, in milliseconds.
+    #[arg(long = "sleep-ms", value_name = "MS", value_parser = cli::millis, default_value = "200")]
     sleep: Duration,
+    /// The runtime.
+    #[arg(long, value_name = "RUNTIME", default_value = "genlet",
+          value_parser = ["genlet", "smol", "tokio", "tokio-mt", "threads"])]
     runtime: String,
+    /// Worker threads of genlet's hub (default: one per core; 0: the calling thread only).
+    #[arg(long, value_name = "N")]
+    workers: Option<usize>,
+    /// One JSON object instead of the table.
+    #[arg(long)]
     json: bool,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        workers: None,
-        tasks: 100_000,
-        sleep: Duration::from_millis(200),
-        runtime: "genlet".into(),
-        json: false,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--tasks" => {
-                args.tasks = value()?
-                    .replace('_', "")
-                    .parse()
-                    .map_err(|e| format!("--tasks: {e}"))?
-            }
-            "--sleep-ms" => {
-                args.sleep =
-                    Duration::from_millis(value()?.parse().map_err(|e| format!("--sleep-ms: {e}"))?)
-            }
-            "--runtime" => args.runtime = value()?,
-            "--workers" => {
-                args.workers = Some(value()?.parse().map_err(|e| format!("--workers: {e}"))?)
-            }
-            "--json" => args.json = true,
-            "--help" | "-h" => {
-                return Err(
-                    "usage: sleepers [--tasks N (100000)] [--sleep-ms MS (200)] \
-                            [--runtime genlet|smol|tokio|tokio-mt|threads] [--workers N (genlet)] [--json]"
-                        .into(),
-                );
-            }
-            other => return Err(format!("unknown flag {other}; try --help")),
-        }
-    }
-    Ok(args)
-}
-
 fn main() {
-    let args = match parse_args() {
-        Ok(args) => args,
-        Err(message) => {
-            eprintln!("{message}");
-            std::process::exit(2);
-        }
-    };
+    let args = Args::parse();
     let m = match sleepers::measure(&args.runtime, args.tasks, args.sleep, args.workers) {
         Ok(m) => m,
         Err(message) => {

@@ -16,77 +16,60 @@
 //!
 //! The code is in `src/demos/sumclient.rs`.
 
+use clap::Parser;
+use genlet_workspace::demos::cli;
 use genlet_workspace::demos::sumclient::{self, Options};
 use genlet_workspace::demos::sumserver::{DEFAULT_INLINE_BELOW, DEFAULT_N, Policy};
 
-fn parse_args() -> Result<Options, String> {
-    let mut options = Options {
-        requests: 1000,
-        clients: vec![1, 2, 4, 8],
-        n: DEFAULT_N,
-        port: None,
-        policy: Policy::Pool,
-        hub_tasks: false,
-        inline_below: DEFAULT_INLINE_BELOW,
-        probe: false,
-        json: false,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--requests" => {
-                options.requests = value()?.parse().map_err(|e| format!("--requests: {e}"))?
-            }
-            "--clients" => {
-                options.clients = value()?
-                    .split(',')
-                    .map(|c| {
-                        c.trim()
-                            .parse()
-                            .map_err(|e| format!("--clients {c:?}: {e}"))
-                    })
-                    .collect::<Result<_, _>>()?
-            }
-            "--n" => {
-                options.n = value()?
-                    .replace('_', "")
-                    .parse()
-                    .map_err(|e| format!("--n: {e}"))?
-            }
-            "--port" => options.port = Some(value()?.parse().map_err(|e| format!("--port: {e}"))?),
-            "--apply" => options.policy = Policy::parse(&value()?)?,
-            "--async" => options.hub_tasks = true,
-            "--inline-below" => {
-                options.inline_below = value()?
-                    .parse()
-                    .map_err(|e| format!("--inline-below: {e}"))?
-            }
-            "--probe" => options.probe = true,
-            "--json" => options.json = true,
-            "--help" | "-h" => {
-                return Err(format!(
-                    "usage: sumclient [--requests N (1000)] [--clients 1,2,4,8] [--n N ({DEFAULT_N})] \
-                     [--port P | --apply inline|exclusive|pool [--async] [--inline-below N ({DEFAULT_INLINE_BELOW})]] \
-                     [--probe] [--json]"
-                ));
-            }
-            other => return Err(format!("unknown flag {other}; try --help")),
-        }
-    }
-    if options.clients.contains(&0) {
-        return Err("--clients: each count must be at least 1".into());
-    }
-    Ok(options)
+/// Seed 003's client: requests from 1, 2, 4 and 8 client threads, timed; the
+/// post's table (client threads -> seconds). Without --port it starts a sum
+/// server in-process.
+#[derive(Parser)]
+#[command(name = "sumclient")]
+struct Args {
+    /// Requests per row.
+    #[arg(long, value_name = "N", value_parser = cli::number::<usize>, default_value = "1000")]
+    requests: usize,
+    /// Client thread counts, one row each.
+    #[arg(long, value_name = "C1,C2,...", value_delimiter = ',', value_parser = cli::at_least_one,
+          default_value = "1,2,4,8")]
+    clients: Vec<usize>,
+    /// The n each request sends (the sum of 1..=n is its work).
+    #[arg(long = "n", value_name = "N", value_parser = cli::number::<u64>, default_value_t = DEFAULT_N)]
+    n: u64,
+    /// A running sum server to talk to, instead of one in-process.
+    #[arg(long, value_name = "P", conflicts_with_all = ["apply", "hub_tasks", "inline_below"])]
+    port: Option<u16>,
+    /// The in-process server's policy: inline, exclusive or pool.
+    #[arg(long, value_name = "POLICY", value_parser = Policy::parse, default_value = "pool")]
+    apply: Policy,
+    /// The in-process server serves on the hub's tasks.
+    #[arg(long = "async")]
+    hub_tasks: bool,
+    /// The in-process server runs sums of at most N steps in the handler (0: yield every sum).
+    #[arg(long = "inline-below", value_name = "N", value_parser = cli::number::<u64>,
+          default_value_t = DEFAULT_INLINE_BELOW)]
+    inline_below: u64,
+    /// Add a client sending n = 1 every 10 ms and report its latency.
+    #[arg(long)]
+    probe: bool,
+    /// One JSON object per row instead of the table.
+    #[arg(long)]
+    json: bool,
 }
 
 fn main() {
-    let options = match parse_args() {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("{message}");
-            std::process::exit(2);
-        }
+    let args = Args::parse();
+    let options = Options {
+        requests: args.requests,
+        clients: args.clients,
+        n: args.n,
+        port: args.port,
+        policy: args.apply,
+        hub_tasks: args.hub_tasks,
+        inline_below: args.inline_below,
+        probe: args.probe,
+        json: args.json,
     };
     if let Err(e) = sumclient::run(&mut std::io::stdout().lock(), &options) {
         eprintln!("sumclient: {e}");

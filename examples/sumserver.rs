@@ -17,52 +17,46 @@
 //!
 //! The code is in `src/demos/sumserver.rs`, shared with the tour and the tests.
 
+use clap::Parser;
+use genlet_workspace::demos::cli;
 use genlet_workspace::demos::sumserver::{Config, DEFAULT_INLINE_BELOW, MAX_N, Policy, Server};
 
-fn parse_args() -> Result<(u16, Config), String> {
-    let mut port = 0;
-    let mut config = Config::new(Policy::Pool);
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--port" => port = value()?.parse().map_err(|e| format!("--port: {e}"))?,
-            "--apply" => config.policy = Policy::parse(&value()?)?,
-            "--async" => config.hub_tasks = true,
-            "--inline-below" => {
-                config.inline_below = value()?
-                    .parse()
-                    .map_err(|e| format!("--inline-below: {e}"))?
-            }
-            "--help" | "-h" => {
-                return Err(format!(
-                    "usage: sumserver [--port P (0: any)] [--apply inline|exclusive|pool (pool)] [--async] \
-                     [--inline-below N ({DEFAULT_INLINE_BELOW}; 0: yield every sum)]\n\
-                     protocol: send the digits of n (at most 16 bytes, n <= {MAX_N}); \
-                     the reply is one line, the sum or `error: ...`"
-                ));
-            }
-            other => return Err(format!("unknown flag {other}; try --help")),
-        }
-    }
-    Ok((port, config))
+/// Seed 003's sum server: each connection's handler yields its CPU work (a
+/// dumb sum of 1..=n) to an apply policy. Prints its port, then serves until
+/// interrupted.
+#[derive(Parser)]
+#[command(name = "sumserver", after_help = format!(
+    "Protocol: send the digits of n (at most 16 bytes, n <= {MAX_N}); \
+     the reply is one line, the sum or `error: ...`."
+))]
+struct Args {
+    /// The port (0: any free one).
+    #[arg(long, value_name = "P", default_value_t = 0)]
+    port: u16,
+    /// The apply policy: inline, exclusive or pool.
+    #[arg(long, value_name = "POLICY", value_parser = Policy::parse, default_value = "pool")]
+    apply: Policy,
+    /// Serve on the hub's tasks instead of a yieldable thread per connection.
+    #[arg(long = "async")]
+    hub_tasks: bool,
+    /// Sums of at most N steps run in the handler (0: yield every sum).
+    #[arg(long = "inline-below", value_name = "N", value_parser = cli::number::<u64>,
+          default_value_t = DEFAULT_INLINE_BELOW)]
+    inline_below: u64,
 }
 
 fn main() {
-    let (port, config) = match parse_args() {
-        Ok(parsed) => parsed,
-        Err(message) => {
-            eprintln!("{message}");
-            std::process::exit(2);
-        }
-    };
+    let args = Args::parse();
+    let mut config = Config::new(args.apply);
+    config.hub_tasks = args.hub_tasks;
+    config.inline_below = args.inline_below;
     let mode = if config.hub_tasks {
         "hub tasks"
     } else {
         "a yieldable thread per connection"
     };
     let policy = config.policy;
-    match Server::start(port, config) {
+    match Server::start(args.port, config) {
         Ok(server) => {
             println!("{}", server.addr().port());
             eprintln!("sumserver on {} (apply {policy}, {mode})", server.addr());

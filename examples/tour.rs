@@ -14,7 +14,17 @@
 use std::io::Write;
 use std::time::Instant;
 
+use clap::Parser;
+
+/// The tour: a short run of every genlet demo, each printing its table (under
+/// a minute). Each demo has its own example with the full-size run. Takes no
+/// flags.
+#[derive(Parser)]
+#[command(name = "tour")]
+struct Args {}
+
 fn main() -> std::io::Result<()> {
+    Args::parse();
     let start = Instant::now();
     let mut out = std::io::stdout().lock();
     writeln!(out, "genlet tour: generator-style coroutines for Rust\n")?;

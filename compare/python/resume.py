@@ -1,6 +1,6 @@
 """One resume round trip in Python: a generator's send, and a greenlet
-switch, with the body of benches/support/body.rs (add the value into an
-accumulator, yield a counter). Prints JSON lines of ns per round trip."""
+switch, with the body of crates/genlet-bench-support/src/body.rs (add the
+value into an accumulator, yield a counter). Prints JSON lines of ns per round trip."""
 
 import json
 import time

@@ -8,12 +8,14 @@
 //! experiments, run in a virtualenv with gevent and greenlet from PyPI
 //! (`target/compare/venv`, made on first use and kept).
 //!
-//! Output: a table per experiment on stdout, `target/compare/results.json`,
-//! and, in `docs/src/performance/`, SVG plots and `results.md`, which the
-//! book's Performance chapter includes.
+//! Output: a table per experiment on stdout, progress with an estimate of
+//! the time left on stderr, and in `target/compare/` (`--out`):
+//! `results.json`, SVG plots and `results.md`. With `--update-book` the plots
+//! and `results.md` also go to `docs/src/performance/`, which the book's
+//! Performance chapter includes; without it no tracked file changes.
 //!
 //! ```text
-//! cargo run --release -p genlet-compare -- [--quick] [--reps N] [--no-python]
+//! cargo run --release -p genlet-compare -- [--quick] [--reps N] [--no-python] [--out DIR] [--update-book]
 //! ```
 
 use std::fmt::Write as _;
@@ -24,55 +26,32 @@ use std::time::Instant;
 
 mod measure;
 mod plot;
+mod progress;
 
+use clap::Parser;
 use measure::Results;
 
-/// What to run.
+/// genlet beside gevent, greenlet, Python threads, OS threads, smol and
+/// tokio, interleaved, with tables, results.json and SVG plots. A full run
+/// takes over 12 minutes; --quick under 3.
+#[derive(Parser)]
+#[command(name = "genlet-compare")]
 struct Options {
+    /// Fewer settings and repetitions.
+    #[arg(long)]
     quick: bool,
-    reps: usize,
+    /// Repetitions of each setting [default: 3; 2 with --quick].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    reps: Option<u16>,
+    /// Run the Rust systems only.
+    #[arg(long = "no-python", action = clap::ArgAction::SetFalse)]
     python: bool,
-    root: PathBuf,
-}
-
-fn parse_args() -> Result<Options, String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .ok_or("no workspace root")?
-        .to_path_buf();
-    let mut options = Options {
-        quick: false,
-        reps: 3,
-        python: true,
-        root,
-    };
-    let mut args = std::env::args().skip(1);
-    let mut reps_given = false;
-    while let Some(flag) = args.next() {
-        match flag.as_str() {
-            "--quick" => options.quick = true,
-            "--reps" => {
-                options.reps = args
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .filter(|&n| n >= 1)
-                    .ok_or("--reps needs a number of repetitions, at least 1")?;
-                reps_given = true;
-            }
-            "--no-python" => options.python = false,
-            "--help" | "-h" => {
-                return Err(
-                    "usage: genlet-compare [--quick] [--reps N (3; 2 with --quick)] [--no-python]"
-                        .into(),
-                );
-            }
-            other => return Err(format!("unknown flag {other}; try --help")),
-        }
-    }
-    if options.quick && !reps_given {
-        options.reps = 2;
-    }
-    Ok(options)
+    /// Where results.json, the plots and results.md go [default: target/compare].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Also write the plots and results.md into the book (docs/src/performance/).
+    #[arg(long = "update-book")]
+    update_book: bool,
 }
 
 /// Runs `program args` and returns its standard output.
@@ -197,13 +176,7 @@ fn today() -> String {
 }
 
 fn main() -> ExitCode {
-    let options = match parse_args() {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
-    };
+    let options = Options::parse();
     match run(&options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -215,16 +188,22 @@ fn main() -> ExitCode {
 
 fn run(options: &Options) -> io::Result<()> {
     let start = Instant::now();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .ok_or_else(|| io::Error::other("no workspace root"))?;
+    let reps = options
+        .reps
+        .map_or(if options.quick { 2 } else { 3 }, usize::from);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let built = Command::new(cargo)
         .args(["build", "--release", "--examples", "--quiet"])
-        .current_dir(&options.root)
+        .current_dir(root)
         .status()?;
     if !built.success() {
         return Err(io::Error::other("cargo build --release --examples failed"));
     }
     let python = if options.python {
-        match python(&options.root) {
+        match python(root) {
             Ok(p) => Some(p),
             Err(e) => {
                 eprintln!("compare: no Python side ({e}); running the Rust systems only");
@@ -235,13 +214,13 @@ fn run(options: &Options) -> io::Result<()> {
         None
     };
     let ctx = measure::Context {
-        examples: options.root.join("target/release/examples"),
-        scripts: options.root.join("compare/python"),
+        examples: root.join("target/release/examples"),
+        scripts: root.join("compare/python"),
         python,
-        reps: options.reps,
+        reps,
         quick: options.quick,
     };
-    let mut results = Results::new(machine(), today(), options.quick, options.reps);
+    let mut results = Results::new(machine(), today(), options.quick, reps);
     measure::sleepers(&ctx, &mut results)?;
     measure::resume(&ctx, &mut results)?;
     measure::matrix(&ctx, &mut results)?;
@@ -253,19 +232,25 @@ fn run(options: &Options) -> io::Result<()> {
     let goals = results.goals();
     print!("{goals}");
 
-    let out = options.root.join("target/compare");
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| root.join("target/compare"));
     std::fs::create_dir_all(&out)?;
     std::fs::write(out.join("results.json"), results.to_json())?;
-    let docs = options.root.join("docs/src/performance");
-    std::fs::create_dir_all(&docs)?;
-    let plots = plot::all(&results, &docs)?;
+    let plots = plot::all(&results, &out)?;
     let mut page = String::new();
     let _ = writeln!(
         page,
         "# Measured side by side\n\n\
-         Generated by `just compare{}` on {} ({}; {} repetitions, interleaved;\n\
-         medians, with min to max). Do not edit: rerun the command.\n",
+         Generated by `just compare{}{}` on {} ({}; {} repetitions,\n\
+         interleaved; medians, with min to max). Do not edit: rerun the command.\n",
         if options.quick { " --quick" } else { "" },
+        if options.update_book {
+            " --update-book"
+        } else {
+            ""
+        },
         results.date,
         results.machine,
         results.reps
@@ -277,12 +262,25 @@ fn run(options: &Options) -> io::Result<()> {
     page.push_str(&tables);
     page.push_str(&goals);
     page.push_str("```\n");
-    std::fs::write(docs.join("results.md"), page)?;
+    std::fs::write(out.join("results.md"), &page)?;
+    let mut wrote = out.display().to_string();
+    if options.update_book {
+        let docs = root.join("docs/src/performance");
+        std::fs::create_dir_all(&docs)?;
+        for file in &plots {
+            std::fs::copy(out.join(file), docs.join(file))?;
+        }
+        std::fs::write(docs.join("results.md"), &page)?;
+        wrote = format!("{wrote} and {}", docs.display());
+    }
     eprintln!(
-        "compare: done in {:.0} s; wrote {} and {}",
+        "compare: done in {:.0} s; wrote {wrote}{}",
         start.elapsed().as_secs_f64(),
-        out.join("results.json").display(),
-        docs.display()
+        if options.update_book {
+            ""
+        } else {
+            " (the book's page is unchanged: --update-book refreshes it)"
+        }
     );
     Ok(())
 }

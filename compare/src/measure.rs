@@ -12,9 +12,9 @@ use genlet_coro::Coroutine;
 
 use crate::{Server, json_lines, last_json, output};
 
-#[path = "../../crates/genlet-coro/benches/support/body.rs"]
-#[allow(dead_code)]
-mod body;
+use genlet_bench_support::body;
+
+use crate::progress::Progress;
 
 /// Where the programs are and how much to run.
 pub(crate) struct Context {
@@ -326,6 +326,14 @@ pub(crate) fn sleepers(ctx: &Context, results: &mut Results) -> io::Result<()> {
         &[100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000]
     };
     eprintln!("compare: sleepers (seed 002, Prog 1 and 2)");
+    // A run sleeps 200 ms and then takes time in proportion to N: 100k tasks
+    // take about as long again.
+    let weight = |n: u64| 1.0 + n as f64 / 100_000.0;
+    let mut progress = Progress::new(
+        "sleepers",
+        sizes.len() * ctx.reps,
+        sizes.iter().map(|&n| weight(n)).sum::<f64>() * ctx.reps as f64,
+    );
     for &n in sizes {
         let setting = format!("N={n}");
         for _ in 0..ctx.reps {
@@ -406,6 +414,7 @@ pub(crate) fn sleepers(ctx: &Context, results: &mut Results) -> io::Result<()> {
                     number(&line, "bytes_per_task")?,
                 );
             }
+            progress.step(&setting, weight(n));
         }
     }
     Ok(())
@@ -439,7 +448,8 @@ async fn genawaiter_body(co: genawaiter::rc::Co<u64, u64>) -> u64 {
 pub(crate) fn resume(ctx: &Context, results: &mut Results) -> io::Result<()> {
     eprintln!("compare: resume round trip");
     let n = 10_000_000;
-    for _ in 0..ctx.reps {
+    let mut progress = Progress::even("resume", ctx.reps);
+    for rep in 1..=ctx.reps {
         let stack = time_resumes(pin!(body::genlet()), n);
         results.add(
             "resume",
@@ -491,6 +501,7 @@ pub(crate) fn resume(ctx: &Context, results: &mut Results) -> io::Result<()> {
                 );
             }
         }
+        progress.step(&format!("repetition {rep}"), 1.0);
     }
     Ok(())
 }
@@ -504,6 +515,11 @@ pub(crate) fn matrix(ctx: &Context, results: &mut Results) -> io::Result<()> {
     } else {
         &[100_000, 1_000_000]
     };
+    let mut progress = Progress::new(
+        "matrix",
+        sizes.len() * ctx.reps,
+        sizes.iter().map(|&n| n as f64).sum::<f64>() * ctx.reps as f64,
+    );
     for &n in sizes {
         let setting = format!("N={n}");
         for _ in 0..ctx.reps {
@@ -538,6 +554,7 @@ pub(crate) fn matrix(ctx: &Context, results: &mut Results) -> io::Result<()> {
                     );
                 }
             }
+            progress.step(&setting, n as f64);
         }
     }
     Ok(())
@@ -570,7 +587,9 @@ pub(crate) fn sumserver(ctx: &Context, results: &mut Results) -> io::Result<()> 
     } else {
         (1000, &[1, 2, 4, 8])
     };
-    for policy in ["inline", "exclusive", "pool"] {
+    let policies = ["inline", "exclusive", "pool"];
+    let mut progress = Progress::even("sum server", policies.len() * clients.len() * ctx.reps);
+    for policy in policies {
         for &c in clients {
             let setting = format!("{policy}, {c} clients");
             for _ in 0..ctx.reps {
@@ -615,6 +634,7 @@ pub(crate) fn sumserver(ctx: &Context, results: &mut Results) -> io::Result<()> 
                         ms * 1000.0 / requests as f64,
                     );
                 }
+                progress.step(&setting, 1.0);
             }
         }
     }
@@ -630,6 +650,7 @@ pub(crate) fn udp_echo(ctx: &Context, results: &mut Results) -> io::Result<()> {
     } else {
         ("10", &[0, 1, 2, 3, 4])
     };
+    let mut progress = Progress::even("UDP echo", ks.len() * ctx.reps);
     for &k in ks {
         let setting = format!("K={k}");
         for _ in 0..ctx.reps {
@@ -676,6 +697,7 @@ pub(crate) fn udp_echo(ctx: &Context, results: &mut Results) -> io::Result<()> {
                     number(&line, "bytes_per_sec")? / 1e6,
                 );
             }
+            progress.step(&setting, 1.0);
         }
     }
     Ok(())

@@ -92,7 +92,7 @@ pub fn serve_on_hub(
     clients: usize,
 ) -> io::Result<(SocketAddr, Transcripts, Vec<usize>)> {
     let hub = Hub::new()?;
-    let driver = HubDriver::new(hub.handle());
+    let driver = HubDriver::with_transcripts(hub.handle());
     let listener = TcpListener::bind(addr)?;
     let bound = listener.local_addr()?;
     let server = driver.spawn(echo_server(driver.add_listener(listener)?));

@@ -19,7 +19,7 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use genlet_reactor::{Hub, Priority};
-use genlet_ythread::Pool;
+use genlet_ythread::ThreadPool;
 
 use super::cpu_work::spin_for;
 
@@ -43,6 +43,11 @@ pub enum Mode {
 impl Mode {
     /// Every mode, in the table's order.
     pub const ALL: [Mode; 3] = [Mode::Inline, Mode::Priority, Mode::Offload];
+
+    /// What the modes mean, for the tables' headers.
+    pub const LEGEND: &str = "  inline: the CPU tasks on the hub beside the I/O task, at its priority (the convoy)\n  \
+        priority: the same, with the I/O task at high priority\n  \
+        offload: the CPU tasks' work on genlet-ythread's pool, off the hub";
 }
 
 impl FromStr for Mode {
@@ -145,7 +150,7 @@ impl Server {
 ///
 /// When a spinner does not start within 30 s.
 pub fn spawn_spinners(hub: &Hub, count: usize, mode: Mode) -> io::Result<()> {
-    let pool = Pool::new();
+    let pool = ThreadPool::new();
     let (running, started) = std::sync::mpsc::channel();
     for i in 0..count {
         let name = format!("spinner-{i}");
@@ -242,6 +247,7 @@ pub fn run(
             "== iotest (seed 004): UDP echo of {:.1} MB in {CHUNK}-byte datagrams beside K spinners (1 ms slices, a one-worker hub)",
             bytes as f64 / 1e6
         )?;
+        writeln!(out, "{}", Mode::LEGEND)?;
         write!(out, "{:>3}", "K")?;
         for mode in modes {
             write!(out, " {:>22}", format!("{mode}"))?;

@@ -10,16 +10,19 @@ use std::time::Instant;
 use genlet_coro::Coroutine;
 
 // The body and the hand-written machine the benchmarks measure.
-#[path = "../../crates/genlet-coro/benches/support/body.rs"]
-mod body;
-use body::{Machine, genlet as body};
+use genlet_bench_support::body::{Machine, genlet as body};
 
-/// Nanoseconds per resume: the median of `runs` runs of `resumes` each.
+/// Nanoseconds per resume: the median of `runs` runs of `resumes` each,
+/// after one untimed run of as many resumes (the warm-up: caches, branch
+/// predictors and the CPU's clock settle).
 fn time<C: Coroutine<u64, Yield = u64, Return = u64> + ?Sized>(
     mut c: Pin<&mut C>,
     resumes: u32,
     runs: usize,
 ) -> f64 {
+    for _ in 0..resumes {
+        black_box(c.as_mut().resume(black_box(1)));
+    }
     let mut samples: Vec<f64> = (0..runs)
         .map(|_| {
             let start = Instant::now();
@@ -33,7 +36,8 @@ fn time<C: Coroutine<u64, Yield = u64, Return = u64> + ?Sized>(
     samples[samples.len() / 2]
 }
 
-/// Times `resumes` resumes per run, five runs per row, and prints the table.
+/// Times `resumes` resumes per run, five runs per row after a warm-up run,
+/// and prints the table.
 ///
 /// # Errors
 ///
@@ -47,7 +51,7 @@ pub fn run(out: &mut impl Write, resumes: u32) -> io::Result<()> {
     let boxed = time(boxed.as_mut(), resumes, runs);
     writeln!(
         out,
-        "== resume cost ({resumes} resumes, median of {runs} runs)"
+        "== resume cost ({resumes} resumes, median of {runs} runs after a warm-up run)"
     )?;
     writeln!(out, "{:<34} {:>9} {:>8}", "implementation", "ns", "ratio")?;
     for (name, ns) in [
@@ -57,5 +61,11 @@ pub fn run(out: &mut impl Write, resumes: u32) -> io::Result<()> {
     ] {
         writeln!(out, "{name:<34} {ns:>9.2} {:>7.2}x", ns / machine)?;
     }
+    writeln!(
+        out,
+        "(the bodies `cargo bench -p genlet-coro --bench resume` measures, in a plain\n \
+         timed loop: one short run, no statistics, so the figures move with the machine's\n \
+         load and clock; criterion's medians from the bench are the ones to quote)"
+    )?;
     Ok(())
 }

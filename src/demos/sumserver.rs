@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use futures_lite::{AsyncReadExt, AsyncWriteExt};
 use genlet_reactor::Hub;
-use genlet_ythread::{Apply, Cpu, Exclusive, Inline, Pool, YieldableThread, drive};
+use genlet_ythread::{Apply, Cpu, Exclusive, Inline, ThreadPool, YieldableThread, drive};
 
 /// The largest `n` served: about two seconds of the dumb loop here.
 pub const MAX_N: u64 = 1_000_000_000;
@@ -149,7 +149,7 @@ impl Policy {
         match self {
             Policy::Inline => Arc::new(Inline),
             Policy::Exclusive => Arc::new(Exclusive::new()),
-            Policy::Pool => Arc::new(Pool::new()),
+            Policy::Pool => Arc::new(ThreadPool::new()),
         }
     }
 }

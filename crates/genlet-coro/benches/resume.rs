@@ -1,7 +1,7 @@
 //! Resume round trip and create + drop cost: genlet-coro beside a hand-written
 //! state machine and genawaiter's three flavours, in one run.
 //!
-//! Every implementation runs the same body (`support/body.rs`): it adds each
+//! Every implementation runs the same body (`genlet_bench_support::body`): it adds each
 //! resume value into an accumulator and yields a counter.
 //!
 //! Run with `cargo bench -p genlet-coro --bench resume`; after criterion's own
@@ -166,9 +166,5 @@ fn main() {
     ]);
 }
 
-#[path = "support/ratios.rs"]
-mod ratios;
-
-#[path = "support/body.rs"]
-mod body;
-use body::{Machine, genlet};
+use genlet_bench_support::body::{Machine, genlet};
+use genlet_bench_support::ratios;

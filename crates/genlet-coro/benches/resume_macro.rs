@@ -1,5 +1,5 @@
 //! The `generator!` macro form beside the plain `Gen::new` form of the same
-//! body (`support/body.rs`), in one run: resume round trip, and create +
+//! body (`genlet_bench_support::body`), in one run: resume round trip, and create +
 //! first resume + drop. The macro expands to the plain form, so the two should
 //! measure the same; a gap is code layout, not the macro.
 //!
@@ -71,10 +71,5 @@ fn main() {
     ]);
 }
 
-#[path = "support/ratios.rs"]
-mod ratios;
-
-#[path = "support/body.rs"]
-#[allow(dead_code)]
-mod body;
-use body::genlet;
+use genlet_bench_support::body::genlet;
+use genlet_bench_support::ratios;

@@ -291,5 +291,4 @@ fn main() {
     ]);
 }
 
-#[path = "../../genlet-coro/benches/support/ratios.rs"]
-mod ratios;
+use genlet_bench_support::ratios;

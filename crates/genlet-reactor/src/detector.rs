@@ -8,8 +8,10 @@
 //! the task, through a callback whose default prints one line to stderr.
 //!
 //! Only polls count: a task that is merely waiting (on a timer, a socket, a
-//! channel) holds no worker and is never reported. Tasks polled by a thread
-//! inside `Hub::block_on` rather than by a worker are not watched.
+//! channel) holds no worker and is never reported. The tasks a thread inside
+//! `Hub::block_on` polls (the hub's and its `spawn_local` ones) are watched
+//! as well as the workers': such a thread has its own slot, named after the
+//! thread, for as long as its `block_on` lasts.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -67,7 +69,9 @@ impl BlockingReport {
         &self.task
     }
 
-    /// The worker thread's name.
+    /// The name of the thread it kept busy: a worker's (`genlet-hub-0`, …),
+    /// or that of a thread inside [`Hub::block_on`](crate::Hub::block_on)
+    /// (`"<unnamed>"` for a thread without a name).
     ///
     /// # Examples
     ///
@@ -101,9 +105,10 @@ impl fmt::Display for BlockingReport {
 /// The callback that receives reports.
 pub(crate) type OnBlocking = Arc<dyn Fn(&BlockingReport) + Send + Sync>;
 
-/// The default callback: one line on stderr.
+/// The default callback: one line on stderr, through the crate's one
+/// reporting function.
 pub(crate) fn print_report() -> OnBlocking {
-    Arc::new(|report| eprintln!("{report}"))
+    Arc::new(|blocking| crate::report::report(crate::report::Event::Blocking(blocking)))
 }
 
 /// The threshold the environment asks for, if any.
@@ -124,23 +129,64 @@ fn parse_threshold(value: &str) -> Option<Duration> {
     }
 }
 
-/// One worker's current poll, as the monitor sees it.
+/// One thread's current poll, as the monitor sees it.
 pub(crate) struct WorkerSlot {
     name: Arc<str>,
     /// Nanoseconds since `epoch` when the current poll started; 0 when idle.
     started: AtomicU64,
     /// Bumped at each poll, so a long poll is reported once.
     polls: AtomicU64,
+    /// The poll last reported (only the monitor writes it).
+    reported: AtomicU64,
     task: Mutex<Arc<str>>,
 }
 
-/// The detector's shared state: one slot per worker, and the stop flag.
+impl WorkerSlot {
+    fn new(name: Arc<str>) -> Arc<Self> {
+        Arc::new(WorkerSlot {
+            name,
+            started: AtomicU64::new(0),
+            polls: AtomicU64::new(0),
+            reported: AtomicU64::new(u64::MAX),
+            task: Mutex::new("<idle>".into()),
+        })
+    }
+}
+
+/// The detector's shared state: one slot per worker and per thread inside
+/// `block_on`, and the stop flag.
 pub(crate) struct Detector {
     epoch: Instant,
     threshold: Duration,
-    slots: Vec<Arc<WorkerSlot>>,
+    workers: Vec<Arc<WorkerSlot>>,
+    /// The threads inside `block_on` right now.
+    guests: Mutex<Vec<Arc<WorkerSlot>>>,
     stopped: AtomicBool,
     on_blocking: OnBlocking,
+}
+
+/// Watches the calling thread, inside `block_on`, until dropped; then puts
+/// back what the thread had before.
+pub(crate) struct Guest {
+    detector: Arc<Detector>,
+    slot: Arc<WorkerSlot>,
+    previous: Option<(Arc<Detector>, Arc<WorkerSlot>)>,
+}
+
+impl Drop for Guest {
+    fn drop(&mut self) {
+        let previous = self.previous.take();
+        SLOT.with(|s| *s.borrow_mut() = previous);
+        let mut guests = self.detector.guests();
+        if let Some(i) = guests.iter().position(|g| Arc::ptr_eq(g, &self.slot)) {
+            guests.swap_remove(i);
+        }
+    }
+}
+
+/// True when the calling thread's polls are watched.
+pub(crate) fn watching() -> bool {
+    SLOT.with(|s| s.borrow().is_some())
 }
 
 std::thread_local! {
@@ -153,17 +199,11 @@ impl Detector {
         Detector {
             epoch: Instant::now(),
             threshold,
-            slots: workers
+            workers: workers
                 .iter()
-                .map(|name| {
-                    Arc::new(WorkerSlot {
-                        name: name.as_str().into(),
-                        started: AtomicU64::new(0),
-                        polls: AtomicU64::new(0),
-                        task: Mutex::new("<idle>".into()),
-                    })
-                })
+                .map(|name| WorkerSlot::new(name.as_str().into()))
                 .collect(),
+            guests: Mutex::new(Vec::new()),
             stopped: AtomicBool::new(false),
             on_blocking,
         }
@@ -171,7 +211,24 @@ impl Detector {
 
     /// Marks the calling thread as worker `index`.
     pub(crate) fn enter_worker(self: &Arc<Self>, index: usize) {
-        SLOT.with(|s| *s.borrow_mut() = Some((self.clone(), self.slots[index].clone())));
+        SLOT.with(|s| *s.borrow_mut() = Some((self.clone(), self.workers[index].clone())));
+    }
+
+    fn guests(&self) -> std::sync::MutexGuard<'_, Vec<Arc<WorkerSlot>>> {
+        self.guests.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Watches the calling thread (inside `block_on`) until the guard drops.
+    pub(crate) fn enter_guest(self: &Arc<Self>) -> Guest {
+        let name = std::thread::current().name().unwrap_or("<unnamed>").into();
+        let slot = WorkerSlot::new(name);
+        self.guests().push(slot.clone());
+        let previous = SLOT.with(|s| s.replace(Some((self.clone(), slot.clone()))));
+        Guest {
+            detector: self.clone(),
+            slot,
+            previous,
+        }
     }
 
     fn now(&self) -> u64 {
@@ -181,27 +238,33 @@ impl Detector {
 
     /// The monitor thread's loop, until `stop`.
     pub(crate) fn monitor(&self) {
-        let mut reported: Vec<u64> = vec![u64::MAX; self.slots.len()];
+        let mut guests = Vec::new();
         while !self.stopped.load(Ordering::Acquire) {
             std::thread::park_timeout(self.threshold / 2);
+            guests.clone_from(&*self.guests());
             let now = self.now();
-            for (slot, last) in self.slots.iter().zip(&mut reported) {
-                let started = slot.started.load(Ordering::Acquire);
-                let poll = slot.polls.load(Ordering::Acquire);
-                if started == 0 || poll == *last {
-                    continue;
-                }
-                let busy_for = Duration::from_nanos(now.saturating_sub(started));
-                if busy_for >= self.threshold {
-                    *last = poll;
-                    let task = slot.task.lock().unwrap_or_else(|e| e.into_inner()).clone();
-                    (self.on_blocking)(&BlockingReport {
-                        task,
-                        worker: slot.name.clone(),
-                        busy_for,
-                    });
-                }
+            for slot in self.workers.iter().chain(&guests) {
+                self.check(slot, now);
             }
+        }
+    }
+
+    /// Reports `slot`'s poll if it has run too long and was not reported.
+    fn check(&self, slot: &WorkerSlot, now: u64) {
+        let started = slot.started.load(Ordering::Acquire);
+        let poll = slot.polls.load(Ordering::Acquire);
+        if started == 0 || poll == slot.reported.load(Ordering::Relaxed) {
+            return;
+        }
+        let busy_for = Duration::from_nanos(now.saturating_sub(started));
+        if busy_for >= self.threshold {
+            slot.reported.store(poll, Ordering::Relaxed);
+            let task = slot.task.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            (self.on_blocking)(&BlockingReport {
+                task,
+                worker: slot.name.clone(),
+                busy_for,
+            });
         }
     }
 

@@ -2,11 +2,14 @@
 //! driving async-io's reactor (timers and sockets) while it waits.
 
 use core::future::Future;
-use std::cell::RefCell;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
+use std::cell::{Cell, RefCell};
 use std::io;
 use std::rc::Rc;
-use std::sync::{Arc, Weak};
-use std::thread::{self, JoinHandle};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::thread::{self, JoinHandle, ThreadId};
 use std::time::Duration;
 
 use async_executor::{Executor, LocalExecutor, Task};
@@ -24,6 +27,69 @@ struct Shared {
     executors: [Executor<'static>; 3],
     detector: Option<Arc<Detector>>,
     timers: Arc<Timers>,
+    /// Every thread running tasks right now: the workers and the threads
+    /// inside `block_on`.
+    tickers: Mutex<Vec<Arc<Ticker>>>,
+}
+
+/// One thread that runs the hub's tasks (a worker, or a thread inside
+/// `block_on`), as a `yield_now` in a `block_on` future sees it: whether it
+/// is in the middle of running a task.
+pub(crate) struct Ticker {
+    thread: ThreadId,
+    /// Twice the scheduling points it finished, plus one while it is inside
+    /// one. Written only by its own thread.
+    points: AtomicU64,
+}
+
+impl Ticker {
+    fn new() -> Arc<Self> {
+        Arc::new(Ticker {
+            thread: thread::current().id(),
+            points: AtomicU64::new(0),
+        })
+    }
+
+    /// Marks the thread busy until the guard drops (even by a panic).
+    fn busy(&self) -> Busy<'_> {
+        let points = self.points.load(Ordering::Relaxed);
+        self.points.store(points | 1, Ordering::Release);
+        Busy(self)
+    }
+}
+
+/// Marks its ticker idle again when dropped.
+struct Busy<'a>(&'a Ticker);
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        let points = self.0.points.load(Ordering::Relaxed);
+        self.0.points.store((points | 1) + 1, Ordering::Release);
+    }
+}
+
+impl Shared {
+    fn tickers(&self) -> MutexGuard<'_, Vec<Arc<Ticker>>> {
+        self.tickers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Lists `ticker` as running this hub's tasks until the guard drops.
+    fn enlist(&self, ticker: Arc<Ticker>) -> Enlisted<'_> {
+        self.tickers().push(ticker.clone());
+        Enlisted(self, ticker)
+    }
+}
+
+/// Removes a ticker from its hub's list when dropped.
+struct Enlisted<'a>(&'a Shared, Arc<Ticker>);
+
+impl Drop for Enlisted<'_> {
+    fn drop(&mut self) {
+        let mut tickers = self.0.tickers();
+        if let Some(i) = tickers.iter().position(|t| Arc::ptr_eq(t, &self.1)) {
+            tickers.swap_remove(i);
+        }
+    }
 }
 
 impl Shared {
@@ -34,16 +100,29 @@ impl Shared {
     /// does it register to be woken, which costs a lock per executor: a
     /// `block_on` whose future just spawned a task and awaits it goes
     /// round without it.
-    async fn run<T>(&self, stop: impl Future<Output = T>) -> T {
+    ///
+    /// `ticker` is marked busy for each scheduling point, for the
+    /// `yield_now` of a `block_on` future on another thread (see
+    /// [`let_ready_tasks_run`]).
+    async fn run<T>(&self, ticker: &Ticker, stop: impl Future<Output = T>) -> T {
         let work = async {
             let mut turn: u32 = 0;
             let mut idle = false;
             loop {
                 for _ in 0..200 {
-                    if priority::try_tick(&self.executors, turn) {
+                    let ran = {
+                        let _busy = ticker.busy();
+                        priority::try_tick(&self.executors, turn)
+                    };
+                    if ran {
                         idle = false;
                     } else if idle {
-                        priority::tick(&self.executors).await;
+                        let mut tick = core::pin::pin!(priority::tick(&self.executors));
+                        core::future::poll_fn(|cx| {
+                            let _busy = ticker.busy();
+                            tick.as_mut().poll(cx)
+                        })
+                        .await;
                         idle = false;
                     } else {
                         idle = true;
@@ -69,6 +148,133 @@ std::thread_local! {
     static TIMERS: RefCell<Option<Arc<Timers>>> = const { RefCell::new(None) };
     /// The local executor of the `block_on` running on this thread.
     static LOCAL: RefCell<Option<Rc<LocalExecutor<'static>>>> = const { RefCell::new(None) };
+    /// True while this thread polls the future given to `block_on` (and not
+    /// one of the tasks it runs meanwhile).
+    static IN_BLOCK_ON_FUTURE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True while the calling thread polls the future given to [`Hub::block_on`].
+pub(crate) fn in_block_on_future() -> bool {
+    IN_BLOCK_ON_FUTURE.with(Cell::get)
+}
+
+/// Sets `IN_BLOCK_ON_FUTURE` for the life of the guard, restoring the
+/// previous value.
+struct InBlockOnFuture(bool);
+
+impl InBlockOnFuture {
+    fn set(value: bool) -> Self {
+        InBlockOnFuture(IN_BLOCK_ON_FUTURE.with(|f| f.replace(value)))
+    }
+}
+
+impl Drop for InBlockOnFuture {
+    fn drop(&mut self) {
+        IN_BLOCK_ON_FUTURE.with(|f| f.set(self.0));
+    }
+}
+
+/// The `yield_now` of a `block_on` future: returns once every task that was
+/// ready when it was first polled has run (its poll finished), on whichever
+/// thread.
+///
+/// The hub's executors and the `block_on`'s local executor each queue their
+/// ready tasks in one FIFO queue, so a marker task spawned into each runs
+/// only after every task queued before it was taken out. A task taken out
+/// may still be running on another thread; so once the markers ran, this
+/// also waits until every other thread that was inside a scheduling point
+/// left it.
+pub(crate) async fn let_ready_tasks_run() {
+    let Some((shared, markers)) = spawn_markers() else {
+        return future::yield_now().await;
+    };
+    core::future::poll_fn(|cx| markers.poll_all_ran(cx)).await;
+    drop(markers);
+    let me = thread::current().id();
+    let mut busy: Vec<(Arc<Ticker>, u64)> = shared
+        .tickers()
+        .iter()
+        .filter(|t| t.thread != me)
+        .filter_map(|t| {
+            let points = t.points.load(Ordering::Acquire);
+            (points % 2 == 1).then(|| (t.clone(), points))
+        })
+        .collect();
+    drop(shared);
+    core::future::poll_fn(|cx| {
+        busy.retain(|(t, points)| t.points.load(Ordering::Acquire) == *points);
+        if busy.is_empty() {
+            return Poll::Ready(());
+        }
+        // Another thread is still inside one poll: give it the core.
+        thread::yield_now();
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    })
+    .await;
+}
+
+/// Spawns the markers of [`let_ready_tasks_run`]; `None` outside a hub.
+fn spawn_markers() -> Option<(Arc<Shared>, Arc<Markers>)> {
+    let shared = CURRENT.with(|c| c.borrow().as_ref().and_then(|h| h.shared.upgrade()))?;
+    let local = LOCAL.with(|l| l.borrow().clone());
+    let markers = Arc::new(Markers {
+        left: AtomicUsize::new(shared.executors.len() + usize::from(local.is_some())),
+        waker: Mutex::new(None),
+    });
+    for executor in &shared.executors {
+        executor.spawn(markers.clone().run()).detach();
+    }
+    if let Some(local) = local {
+        local.spawn(markers.clone().run()).detach();
+    }
+    Some((shared, markers))
+}
+
+/// The marker tasks of one [`let_ready_tasks_run`].
+struct Markers {
+    left: AtomicUsize,
+    waker: Mutex<Option<Waker>>,
+}
+
+impl Markers {
+    /// One marker task: counts itself as run.
+    async fn run(self: Arc<Self>) {
+        if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
+            let waker = self.waker.lock().unwrap_or_else(|e| e.into_inner()).take();
+            if let Some(waker) = waker {
+                waker.wake();
+            }
+        }
+    }
+
+    fn poll_all_ran(&self, cx: &mut Context<'_>) -> Poll<()> {
+        if self.left.load(Ordering::Acquire) == 0 {
+            return Poll::Ready(());
+        }
+        *self.waker.lock().unwrap_or_else(|e| e.into_inner()) = Some(cx.waker().clone());
+        if self.left.load(Ordering::Acquire) == 0 {
+            return Poll::Ready(());
+        }
+        Poll::Pending
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future given to `block_on`, polled with `IN_BLOCK_ON_FUTURE` set.
+    struct BlockOnFuture<F> {
+        #[pin]
+        future: F,
+    }
+}
+
+impl<F: Future> Future for BlockOnFuture<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let _in = InBlockOnFuture::set(true);
+        self.project().future.poll(cx)
+    }
 }
 
 /// The timers of the hub running on this thread, if any.
@@ -343,10 +549,11 @@ impl Builder {
         self
     }
 
-    /// Turns on the blocking detector: a task whose single poll keeps a worker
-    /// busy longer than `threshold` is reported (see [`BlockingReport`]). Also
-    /// on when the `GENLET_DETECT_BLOCKING` environment variable is `1` (100 ms)
-    /// or a number of milliseconds.
+    /// Turns on the blocking detector: a task whose single poll keeps a worker,
+    /// or a thread inside [`Hub::block_on`], busy longer than `threshold` is
+    /// reported by the name given to [`TaskBuilder::name`] (see
+    /// [`BlockingReport`]). Also on when the `GENLET_DETECT_BLOCKING`
+    /// environment variable is `1` (100 ms) or a number of milliseconds.
     ///
     /// # Examples
     ///
@@ -409,6 +616,7 @@ impl Builder {
             executors: [Executor::new(), Executor::new(), Executor::new()],
             detector: detector.clone(),
             timers: Arc::new(Timers::new()),
+            tickers: Mutex::new(Vec::new()),
         });
         // The timer driver: one high-priority task for every sleep of the hub.
         shared.executors[Priority::High.index()]
@@ -428,7 +636,9 @@ impl Builder {
                     detector.enter_worker(i);
                 }
                 let _enter = Enter::new(&shared);
-                async_io::block_on(shared.run(async {
+                let ticker = Ticker::new();
+                let _enlisted = shared.enlist(ticker.clone());
+                async_io::block_on(shared.run(&ticker, async {
                     let _ = stopped.recv().await;
                 }));
             })?;
@@ -588,7 +798,14 @@ impl Hub {
         let local = Rc::new(LocalExecutor::new());
         let previous = LOCAL.with(|l| l.replace(Some(local.clone())));
         let _restore = RestoreLocal(previous);
-        async_io::block_on(local.run(self.shared().run(future)))
+        // Tasks polled here, even from inside a task, are not the future's.
+        let _in = InBlockOnFuture::set(false);
+        let ticker = Ticker::new();
+        let shared = self.shared();
+        // The tasks this thread polls are watched like a worker's.
+        let _guest = shared.detector.as_ref().map(|d| d.enter_guest());
+        let _enlisted = shared.enlist(ticker.clone());
+        async_io::block_on(local.run(shared.run(&ticker, BlockOnFuture { future })))
     }
 }
 
@@ -624,6 +841,10 @@ impl Drop for RestoreLocal {
 /// ```
 pub fn spawn_local<T: 'static>(future: impl Future<Output = T> + 'static) -> Task<T> {
     LOCAL.with(|l| match &*l.borrow() {
+        Some(local) if detector::watching() => local.spawn(Watched {
+            name: "<unnamed>".into(),
+            future,
+        }),
         Some(local) => local.spawn(future),
         None => panic!(
             "genlet-reactor: spawn_local called outside Hub::block_on; \

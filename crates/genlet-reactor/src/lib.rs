@@ -47,6 +47,7 @@ pub mod gen_task;
 mod hub;
 pub mod net;
 mod priority;
+mod report;
 mod time;
 mod timers;
 

@@ -16,10 +16,16 @@ use futures_lite::FutureExt;
 
 /// How urgently a task should run.
 ///
+/// Priorities compare the way they read: `Low < Normal < High`, so the
+/// greatest of several priorities is the most urgent.
+///
 /// # Examples
 ///
 /// ```
 /// use genlet_reactor::{Hub, Priority};
+///
+/// assert!(Priority::High > Priority::Low);
+/// assert_eq!([Priority::Low, Priority::High, Priority::Normal].into_iter().max(), Some(Priority::High));
 ///
 /// let hub = Hub::builder().workers(1).build().unwrap();
 /// let task = hub.task().priority(Priority::High).spawn(async { 1 + 1 });
@@ -27,19 +33,24 @@ use futures_lite::FutureExt;
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Priority {
-    /// Runs before any ready normal or low task (e.g. latency-sensitive I/O).
-    High,
-    /// The default.
-    #[default]
-    Normal,
     /// Runs when nothing more urgent is ready (e.g. CPU-heavy batch work), and
     /// under full load at least once every 64 scheduling points.
     Low,
+    /// The default.
+    #[default]
+    Normal,
+    /// Runs before any ready normal or low task (e.g. latency-sensitive I/O).
+    High,
 }
 
 impl Priority {
+    /// Its executor's place in the hub's array: highest first.
     pub(crate) const fn index(self) -> usize {
-        self as usize
+        match self {
+            Priority::High => 0,
+            Priority::Normal => 1,
+            Priority::Low => 2,
+        }
     }
 }
 

@@ -15,7 +15,9 @@ use futures_lite::{FutureExt, Stream};
 use crate::err::Elapsed;
 pub use crate::timers::Sleep;
 
-/// Waits for `duration`.
+/// Waits for `duration`. A duration that reaches beyond what [`Instant`] can
+/// hold, such as [`Duration::MAX`], means "forever": the sleep never ends
+/// (and never panics).
 ///
 /// # Cancel safety
 ///
@@ -30,9 +32,13 @@ pub use crate::timers::Sleep;
 /// let start = Instant::now();
 /// hub.block_on(genlet_reactor::sleep(Duration::from_millis(5)));
 /// assert!(start.elapsed() >= Duration::from_millis(5));
+///
+/// // Forever: it loses any race.
+/// let never = genlet_reactor::timeout(Duration::from_millis(1), genlet_reactor::sleep(Duration::MAX));
+/// assert!(hub.block_on(never).is_err());
 /// ```
 pub fn sleep(duration: Duration) -> Sleep {
-    Sleep::until(Instant::now() + duration)
+    Sleep::until(Instant::now().checked_add(duration))
 }
 
 /// Waits until `deadline`.
@@ -52,13 +58,14 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// assert!(Instant::now() >= deadline);
 /// ```
 pub fn sleep_until(deadline: Instant) -> Sleep {
-    Sleep::until(deadline)
+    Sleep::until(Some(deadline))
 }
 
 /// A stream that yields the time every `period`, starting one period from now.
 ///
 /// Ticks missed while nobody polled are not made up: the next one is due a
-/// whole period after the late one was taken.
+/// whole period after the late one was taken. A period beyond what
+/// [`Instant`] can reach, such as [`Duration::MAX`], never ticks.
 ///
 /// # Examples
 ///
@@ -103,7 +110,8 @@ impl Stream for Interval {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Instant>> {
         match Pin::new(&mut self.next).poll(cx) {
             Poll::Ready(()) => {
-                let at = self.next.deadline();
+                // Only a sleep with a deadline ends.
+                let at = self.next.deadline().unwrap_or_else(Instant::now);
                 let period = self.period;
                 self.next = sleep(period);
                 Poll::Ready(Some(at))
@@ -120,6 +128,9 @@ impl Stream for Interval {
 /// The error is a distinct type, not a panic or an error of the future's own
 /// kind, so a catch-all on the future's errors cannot swallow a timeout by
 /// accident (gevent's `Timeout` slips past `except Exception`, #838).
+///
+/// A duration beyond what [`Instant`] can reach, such as [`Duration::MAX`],
+/// means no limit: the future is simply awaited.
 ///
 /// # Errors
 ///
@@ -142,6 +153,9 @@ impl Stream for Interval {
 /// assert!(slow.is_err());
 /// ```
 pub async fn timeout<T>(duration: Duration, future: impl Future<Output = T>) -> Result<T, Elapsed> {
+    if Instant::now().checked_add(duration).is_none() {
+        return Ok(future.await);
+    }
     let deadline = async {
         sleep(duration).await;
         Err(Elapsed { after: duration })
@@ -205,6 +219,38 @@ fn count_yield() {
 /// CPU-heavy task that yields every millisecond lets I/O in every
 /// millisecond. A tight yield loop does not pay a system call per yield.
 ///
+/// Awaited by the future given to [`Hub::block_on`](crate::Hub::block_on)
+/// (gevent's `sleep(0)` in the main greenlet), it returns only after every
+/// task that was ready when it was called has run, on whichever thread,
+/// including the `block_on`'s [`spawn_local`](crate::spawn_local) tasks.
+/// Tasks woken meanwhile may run too, or after. A task that is in the middle
+/// of a poll on another thread is waited for until that poll returns: so,
+/// as with gevent's `sleep(0)` beside a greenlet that never yields, a task
+/// that blocks its thread (which the blocking detector reports) holds this
+/// `yield_now` up for as long.
+///
+/// # Cancel safety
+///
+/// Dropping it before it returns is harmless: the tasks keep their turns,
+/// and the marker tasks a `block_on` future's `yield_now` queued still run,
+/// doing nothing.
+///
+/// ```
+/// use std::sync::atomic::{AtomicBool, Ordering};
+/// use std::sync::Arc;
+/// use genlet_reactor::{yield_now, Hub};
+///
+/// let hub = Hub::builder().workers(0).build().unwrap();
+/// let ran = Arc::new(AtomicBool::new(false));
+/// let r = ran.clone();
+/// let task = hub.spawn(async move { r.store(true, Ordering::SeqCst) });
+/// hub.block_on(async {
+///     yield_now().await;
+///     assert!(ran.load(Ordering::SeqCst), "the ready task ran");
+///     task.await;
+/// });
+/// ```
+///
 /// # Examples
 ///
 /// ```
@@ -223,6 +269,9 @@ fn count_yield() {
 /// assert_eq!(log.lock().unwrap().len(), 3);
 /// ```
 pub async fn yield_now() {
+    if crate::hub::in_block_on_future() {
+        return crate::hub::let_ready_tasks_run().await;
+    }
     count_yield();
     futures_lite::future::yield_now().await;
 }

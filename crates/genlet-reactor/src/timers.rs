@@ -13,10 +13,12 @@
 //! past the hub's drop; the table is then marked closed and the sleep moves to
 //! an async-io timer for the same deadline, so it still fires.
 //!
-//! Entries live in a slab addressed by `(key, generation)`: a sleep that is
-//! dropped early frees its entry at once (its tick keeps a stale reference,
-//! skipped when the tick fires), so long timeouts that finish early hold no
-//! memory.
+//! Entries live in a slab addressed by `(key, generation)`, and each knows
+//! its place under its tick. A sleep that is dropped early (a timeout whose
+//! future finished first) takes itself out of its tick at once, the tick
+//! goes when its last sleep does, and the slab gives back its tail and its
+//! spare capacity: so timeouts that finish early leave no memory behind,
+//! however far away their ticks were.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -39,8 +41,11 @@ pub(crate) struct Timers {
 #[derive(Default)]
 struct State {
     entries: Vec<Entry>,
+    /// Keys of free entries; may also hold keys past the end of `entries`
+    /// (trimmed since) or of entries in use again, skipped when popped.
     free: Vec<u32>,
-    by_tick: BTreeMap<u64, Vec<(u32, u32)>>,
+    /// Each tick's sleeps, by key; a tick with none is removed.
+    by_tick: BTreeMap<u64, Vec<u32>>,
     /// The driver's waker, and the tick its timer is set for.
     driver: Option<Waker>,
     armed: Option<u64>,
@@ -49,8 +54,109 @@ struct State {
 #[derive(Default)]
 struct Entry {
     generation: u32,
-    waker: Option<Waker>,
+    /// Not a sleep's: on the free list.
+    free: bool,
+    /// Its tick came; it is no longer under `by_tick`.
     fired: bool,
+    waker: Option<Waker>,
+    /// Where it is filed: `by_tick[tick][place]`, until it fires.
+    tick: u64,
+    place: u32,
+}
+
+/// Memory the table holds, for tests: entries, free keys, ticks, and the
+/// keys filed under them (capacities, not lengths).
+#[cfg(test)]
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Footprint {
+    pub(crate) entries: usize,
+    pub(crate) free: usize,
+    pub(crate) ticks: usize,
+    pub(crate) filed: usize,
+}
+
+#[cfg(test)]
+impl Footprint {
+    /// What an empty table may hold: no ticks, a little spare capacity.
+    pub(crate) fn is_empty_table(&self) -> bool {
+        self.entries <= SPARE && self.free <= SPARE && self.ticks == 0 && self.filed == 0
+    }
+}
+
+/// Spare capacity a vector of the table may keep however empty it is.
+const SPARE: usize = 16;
+
+/// Shrinks `v` when at most a quarter of its capacity is used.
+fn shrink<T>(v: &mut Vec<T>) {
+    if v.capacity() > SPARE && v.len() <= v.capacity() / 4 {
+        v.shrink_to(v.len() * 2);
+    }
+}
+
+impl State {
+    /// Takes a free entry, or a new one.
+    fn allocate(&mut self) -> u32 {
+        while let Some(key) = self.free.pop() {
+            if let Some(entry) = self.entries.get_mut(key as usize)
+                && entry.free
+            {
+                entry.free = false;
+                return key;
+            }
+        }
+        self.entries.push(Entry::default());
+        (self.entries.len() - 1) as u32
+    }
+
+    /// Gives entry `key` back, and whatever the table no longer needs.
+    fn release(&mut self, key: u32) {
+        let entry = &mut self.entries[key as usize];
+        entry.generation = entry.generation.wrapping_add(1);
+        entry.waker = None;
+        entry.free = true;
+        if (key as usize) + 1 == self.entries.len() {
+            // The tail: trim it and every free entry before it.
+            while self.entries.last().is_some_and(|e| e.free) {
+                self.entries.pop();
+            }
+        } else {
+            self.free.push(key);
+        }
+        if self.entries.is_empty() {
+            self.free.clear();
+        } else if self.free.len() > 2 * self.entries.len() + 16 {
+            // Mostly keys trimmed since, or taken again: rebuild.
+            let entries = &self.entries;
+            self.free
+                .retain(|&k| entries.get(k as usize).is_some_and(|e| e.free));
+            self.free.sort_unstable();
+            self.free.dedup();
+        }
+        shrink(&mut self.entries);
+        shrink(&mut self.free);
+    }
+
+    /// Takes entry `key`, not fired yet, out of its tick.
+    fn unfile(&mut self, key: u32) {
+        let (tick, place) = {
+            let entry = &self.entries[key as usize];
+            (entry.tick, entry.place as usize)
+        };
+        let Some(filed) = self.by_tick.get_mut(&tick) else {
+            debug_assert!(false, "a filed sleep's tick is in the table");
+            return;
+        };
+        debug_assert_eq!(filed.get(place), Some(&key));
+        filed.swap_remove(place);
+        if let Some(&moved) = filed.get(place) {
+            self.entries[moved as usize].place = place as u32;
+        }
+        if filed.is_empty() {
+            self.by_tick.remove(&tick);
+        } else {
+            shrink(filed);
+        }
+    }
 }
 
 impl Timers {
@@ -88,36 +194,43 @@ impl Timers {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// What the table holds now.
+    #[cfg(test)]
+    pub(crate) fn footprint(&self) -> Footprint {
+        let state = self.lock();
+        Footprint {
+            entries: state.entries.capacity(),
+            free: state.free.capacity(),
+            ticks: state.by_tick.len(),
+            filed: state.by_tick.values().map(Vec::capacity).sum(),
+        }
+    }
+
     /// The first tick at or after `deadline`.
     fn tick_of(&self, deadline: Instant) -> u64 {
         let since = deadline.saturating_duration_since(self.epoch);
         since.as_millis() as u64 + u64::from(!since.subsec_nanos().is_multiple_of(1_000_000))
     }
 
-    fn instant_of(&self, tick: u64) -> Instant {
-        self.epoch + Duration::from_millis(tick)
+    /// When `tick` begins; `None` past what `Instant` can hold.
+    fn instant_of(&self, tick: u64) -> Option<Instant> {
+        self.epoch.checked_add(Duration::from_millis(tick))
     }
 
     /// Files a sleep until `deadline`; returns its `(key, generation)`.
     fn register(&self, deadline: Instant, waker: &Waker) -> (u32, u32) {
         let tick = self.tick_of(deadline);
         let mut state = self.lock();
-        let key = match state.free.pop() {
-            Some(key) => key,
-            None => {
-                state.entries.push(Entry::default());
-                (state.entries.len() - 1) as u32
-            }
-        };
+        let key = state.allocate();
+        let filed = state.by_tick.entry(tick).or_default();
+        let place = filed.len() as u32;
+        filed.push(key);
         let entry = &mut state.entries[key as usize];
         entry.waker = Some(waker.clone());
         entry.fired = false;
+        entry.tick = tick;
+        entry.place = place;
         let generation = entry.generation;
-        state
-            .by_tick
-            .entry(tick)
-            .or_default()
-            .push((key, generation));
         // An earlier deadline than the driver's: have it re-arm.
         if state.armed.is_none_or(|armed| tick < armed) {
             state.armed = Some(tick);
@@ -135,9 +248,7 @@ impl Timers {
         let entry = &mut state.entries[key as usize];
         debug_assert_eq!(entry.generation, generation);
         if entry.fired {
-            entry.generation = entry.generation.wrapping_add(1);
-            entry.waker = None;
-            state.free.push(key);
+            state.release(key);
             return Poll::Ready(());
         }
         if !entry.waker.as_ref().is_some_and(|w| w.will_wake(waker)) {
@@ -146,15 +257,20 @@ impl Timers {
         Poll::Pending
     }
 
-    /// Frees the entry of a sleep dropped before it completed.
+    /// Frees the entry of a sleep dropped before it completed, and takes it
+    /// out of its tick.
     fn cancel(&self, key: u32, generation: u32) {
         let mut state = self.lock();
-        let entry = &mut state.entries[key as usize];
-        if entry.generation == generation {
-            entry.generation = entry.generation.wrapping_add(1);
-            entry.waker = None;
-            state.free.push(key);
+        let Some(entry) = state.entries.get(key as usize) else {
+            return;
+        };
+        if entry.free || entry.generation != generation {
+            return;
         }
+        if !entry.fired {
+            state.unfile(key);
+        }
+        state.release(key);
     }
 
     /// Fires every tick up to now; returns the next tick to wait for. Wakers
@@ -167,12 +283,10 @@ impl Timers {
             if *entry.key() > now {
                 break;
             }
-            for (key, generation) in entry.remove() {
+            for key in entry.remove() {
                 let slot = &mut state.entries[key as usize];
-                if slot.generation == generation && !slot.fired {
-                    slot.fired = true;
-                    woken.extend(slot.waker.take());
-                }
+                slot.fired = true;
+                woken.extend(slot.waker.take());
             }
         }
         let next = state.by_tick.keys().next().copied();
@@ -191,8 +305,8 @@ impl Timers {
                 for waker in woken.drain(..) {
                     waker.wake();
                 }
-                match next {
-                    Some(tick) => timer.set_at(self.instant_of(tick)),
+                match next.and_then(|tick| self.instant_of(tick)) {
+                    Some(at) => timer.set_at(at),
                     None => timer = Timer::never(),
                 }
                 // Woken by the timer, or by `register` for an earlier tick.
@@ -209,7 +323,9 @@ impl Timers {
 /// The future of [`sleep`](crate::sleep) and [`sleep_until`](crate::sleep_until).
 ///
 /// Inside a hub it is filed in the hub's own timer table (1 ms resolution,
-/// rounded up); elsewhere it is an async-io timer.
+/// rounded up); elsewhere it is an async-io timer. A sleep without a
+/// deadline (one longer than [`Instant`] can reach) is filed nowhere and
+/// never ends.
 ///
 /// # Cancel safety
 ///
@@ -227,7 +343,8 @@ impl Timers {
 #[must_use = "a sleep does nothing unless awaited"]
 pub struct Sleep {
     // 40 bytes: a sleeping task's whole future.
-    deadline: Instant,
+    /// `None`: never (beyond what `Instant` can hold).
+    deadline: Option<Instant>,
     state: SleepState,
 }
 
@@ -254,14 +371,15 @@ impl std::fmt::Debug for Sleep {
 }
 
 impl Sleep {
-    pub(crate) fn until(deadline: Instant) -> Self {
+    pub(crate) fn until(deadline: Option<Instant>) -> Self {
         Sleep {
             deadline,
             state: SleepState::Start,
         }
     }
 
-    /// When the sleep ends.
+    /// When the sleep ends; `None` when it never does (its duration went
+    /// beyond what [`Instant`] can hold, such as [`Duration::MAX`]).
     ///
     /// # Examples
     ///
@@ -269,17 +387,18 @@ impl Sleep {
     /// use std::time::{Duration, Instant};
     ///
     /// let deadline = Instant::now() + Duration::from_secs(1);
-    /// assert_eq!(genlet_reactor::sleep_until(deadline).deadline(), deadline);
+    /// assert_eq!(genlet_reactor::sleep_until(deadline).deadline(), Some(deadline));
+    /// assert_eq!(genlet_reactor::sleep(Duration::MAX).deadline(), None);
     /// ```
-    pub fn deadline(&self) -> Instant {
+    pub fn deadline(&self) -> Option<Instant> {
         self.deadline
     }
 }
 
 impl Sleep {
     /// Waits on an async-io timer: outside any hub, or after the hub died.
-    fn poll_io(this: &mut Self, cx: &mut Context<'_>) -> Poll<()> {
-        let mut timer = Box::new(Timer::at(this.deadline));
+    fn poll_io(this: &mut Self, deadline: Instant, cx: &mut Context<'_>) -> Poll<()> {
+        let mut timer = Box::new(Timer::at(deadline));
         if Pin::new(&mut *timer).poll(cx).is_ready() {
             this.state = SleepState::Done;
             return Poll::Ready(());
@@ -296,20 +415,24 @@ impl Future for Sleep {
         let this = self.get_mut();
         match &mut this.state {
             SleepState::Start => {
-                if Instant::now() >= this.deadline {
+                let Some(deadline) = this.deadline else {
+                    // Never: nothing to file, nobody to wake.
+                    return Poll::Pending;
+                };
+                if Instant::now() >= deadline {
                     this.state = SleepState::Done;
                     return Poll::Ready(());
                 }
                 this.state = match crate::hub::current_timers() {
                     Some(timers) => {
-                        let (key, generation) = timers.register(this.deadline, cx.waker());
+                        let (key, generation) = timers.register(deadline, cx.waker());
                         SleepState::Filed {
                             timers,
                             key,
                             generation,
                         }
                     }
-                    None => return Self::poll_io(this, cx),
+                    None => return Self::poll_io(this, deadline, cx),
                 };
                 Poll::Pending
             }
@@ -325,7 +448,10 @@ impl Future for Sleep {
                     // The hub that would fire it is gone: wait on async-io.
                     timers.cancel(*key, *generation);
                     this.state = SleepState::Start;
-                    return Self::poll_io(this, cx);
+                    let deadline = this
+                        .deadline
+                        .expect("only a sleep with a deadline is filed");
+                    return Self::poll_io(this, deadline, cx);
                 }
                 polled
             }
@@ -365,14 +491,75 @@ mod tests {
         let timers = Timers::new();
         let waker = std::task::Waker::noop();
         let far = Instant::now() + Duration::from_secs(3600);
+        let (keep, _) = timers.register(far, waker);
         for _ in 0..1000 {
             let (key, generation) = timers.register(far, waker);
+            assert_eq!(key, keep + 1, "one entry, reused");
             timers.cancel(key, generation);
         }
-        assert_eq!(timers.lock().entries.len(), 1, "one entry, reused");
-        // The stale references left under the tick are skipped when it fires.
-        let (key, generation) = timers.register(far, waker);
-        assert_eq!((key, generation), (0, 1000));
+        assert_eq!(timers.lock().entries.len(), 1);
+        assert_eq!(timers.lock().by_tick[&timers.tick_of(far)], [keep]);
+    }
+
+    #[test]
+    fn cancelled_sleeps_leave_nothing_behind() {
+        let timers = Timers::new();
+        let waker = std::task::Waker::noop();
+        assert!(timers.footprint().is_empty_table());
+        let now = Instant::now();
+        // Many at once, spread over many ticks, cancelled in a scrambled order.
+        let mut filed: Vec<(u32, u32)> = (0..100_000u64)
+            .map(|i| timers.register(now + Duration::from_millis(1000 + i % 5000), waker))
+            .collect();
+        let mut order: Vec<usize> = (0..filed.len()).collect();
+        let mut x = 1u64;
+        for i in (1..order.len()).rev() {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            order.swap(i, (x >> 33) as usize % (i + 1));
+        }
+        for (n, &i) in order.iter().enumerate() {
+            let (key, generation) = filed[i];
+            timers.cancel(key, generation);
+            if n == order.len() / 2 {
+                let half = timers.footprint();
+                assert!(half.ticks <= 5000 && half.filed <= 4 * 50_000, "{half:?}");
+            }
+        }
+        filed.clear();
+        assert!(
+            timers.footprint().is_empty_table(),
+            "{:?}",
+            timers.footprint()
+        );
+        // And one at a time: nothing grows.
+        for i in 0..100_000u64 {
+            let (key, generation) = timers.register(now + Duration::from_secs(3600 + i), waker);
+            timers.cancel(key, generation);
+        }
+        assert!(
+            timers.footprint().is_empty_table(),
+            "{:?}",
+            timers.footprint()
+        );
+    }
+
+    #[test]
+    fn a_fired_sleep_frees_its_entry_when_polled_or_dropped() {
+        let timers = Timers::new();
+        let waker = std::task::Waker::noop();
+        let (a, ga) = timers.register(timers.epoch, waker);
+        let (b, gb) = timers.register(timers.epoch, waker);
+        let mut woken = Vec::new();
+        timers.fire_due(waker, &mut woken);
+        assert!(timers.poll_fired(a, ga, waker).is_ready());
+        timers.cancel(b, gb); // dropped after its tick, unpolled
+        assert!(
+            timers.footprint().is_empty_table(),
+            "{:?}",
+            timers.footprint()
+        );
     }
 
     #[test]

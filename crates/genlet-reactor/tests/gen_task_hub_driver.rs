@@ -12,7 +12,7 @@ use genlet_reactor::gen_task::{HubDriver, Reply, Request, SocketId};
 #[test]
 fn a_generator_serves_a_real_client() {
     let hub = Hub::new().unwrap();
-    let driver = HubDriver::new(hub.handle());
+    let driver = HubDriver::with_transcripts(hub.handle());
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let id = driver.add_listener(listener).unwrap();
@@ -49,7 +49,7 @@ fn a_generator_serves_a_real_client() {
 #[test]
 fn bad_socket_ids_fail_clearly() {
     let hub = Hub::new().unwrap();
-    let driver = HubDriver::new(hub.handle());
+    let driver = HubDriver::with_transcripts(hub.handle());
     let task = driver.spawn(Box::pin(Gen::new(
         |co: Co<Request, Reply>, _: Reply| async move {
             co.yield_(Request::Recv(SocketId(7), 1)).await;

@@ -32,8 +32,9 @@ fn ready_tasks_run_highest_priority_first() {
     });
     let order = order.lock().unwrap();
     let priorities: Vec<Priority> = order.iter().map(|(p, _)| *p).collect();
+    // Most urgent first: `Priority` orders High > Normal > Low.
     let mut sorted = priorities.clone();
-    sorted.sort();
+    sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(priorities, sorted, "{order:?}");
     // Within a level, first spawned, first run.
     let lows: Vec<usize> = order
@@ -75,7 +76,7 @@ fn low_priority_is_not_starved_by_a_busy_high_priority_task() {
             .expect("a lower level starved"),
     ];
     finished.sort();
-    assert_eq!(finished, [Priority::Normal, Priority::Low]);
+    assert_eq!(finished, [Priority::Low, Priority::Normal]);
     stop.store(true, Ordering::SeqCst);
     hub.block_on(busy);
 }

@@ -30,7 +30,7 @@ async fn with_watchdog(fut: impl Future<Output = ()>) -> bool {
 fn a_sleep_kept_past_its_hub_still_fires_at_its_deadline() {
     let hub = Hub::builder().workers(1).build().unwrap();
     let mut nap = Box::pin(sleep(Duration::from_millis(20)));
-    let deadline = nap.deadline();
+    let deadline = nap.deadline().expect("a 30 ms sleep has a deadline");
     // Polled once inside the hub: filed in the hub's table.
     assert!(hub.block_on(poll_once(&mut nap)).is_none());
     drop(hub);
@@ -44,7 +44,7 @@ fn a_sleep_kept_past_its_hub_still_fires_at_its_deadline() {
 fn a_sleep_pending_while_its_hub_drops_is_woken_and_still_fires() {
     let hub = Hub::builder().workers(1).build().unwrap();
     let mut nap = Box::pin(sleep(Duration::from_millis(50)));
-    let deadline = nap.deadline();
+    let deadline = nap.deadline().expect("a 30 ms sleep has a deadline");
     assert!(hub.block_on(poll_once(&mut nap)).is_none());
     let (pending, is_pending) = mpsc::channel();
     // Another thread waits on the sleep: its waker is the one filed in the

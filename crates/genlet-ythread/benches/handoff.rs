@@ -1,6 +1,12 @@
 //! Job hand-off: a body yields an empty job and gets its result back, per
-//! apply policy, beside `blocking::unblock` alone (the floor for `Pool`,
+//! apply policy, beside `blocking::unblock` alone (the floor for `ThreadPool`,
 //! whose jobs run on blocking's threads).
+//!
+//! `Inline` and `Exclusive` run jobs in place (`Apply::run_in_place`): no
+//! yield, no allocation. "yielded Job, run in apply" is a user policy that
+//! only implements `apply` and runs the job there: the cost of the yielded
+//! path (one allocation for the job's cell, a trip through the generator,
+//! two compare-and-swaps and the reference counts).
 //!
 //! Each row times `iters` hand-offs inside one body, so starting the body is
 //! not measured. `cargo bench -p genlet-ythread --bench handoff`; a table of
@@ -11,7 +17,16 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
 use futures_lite::future::block_on;
-use genlet_ythread::{Apply, Exclusive, Inline, Pool, drive};
+use genlet_ythread::{Apply, Exclusive, Inline, Job, ThreadPool, drive};
+
+/// A policy that runs each job inside `apply`, through the yielded `Job`.
+struct RunInApply;
+
+impl Apply for RunInApply {
+    fn apply(&self, job: Job) {
+        job.run();
+    }
+}
 
 /// Times `iters` empty jobs yielded by one body under `apply`.
 fn handoffs(apply: impl Apply, iters: u64) -> Duration {
@@ -37,8 +52,11 @@ fn handoff(c: &mut Criterion) {
     group.bench_function("genlet Exclusive", |b| {
         b.iter_custom(|iters| handoffs(&exclusive, iters))
     });
-    let pool = Pool::new();
-    group.bench_function("genlet Pool", |b| {
+    group.bench_function("yielded Job, run in apply", |b| {
+        b.iter_custom(|iters| handoffs(RunInApply, iters))
+    });
+    let pool = ThreadPool::new();
+    group.bench_function("genlet ThreadPool", |b| {
         b.iter_custom(|iters| handoffs(&pool, iters))
     });
     group.bench_function("blocking::unblock", |b| {
@@ -63,5 +81,4 @@ fn main() {
     ratios::print(&[("empty job hand-off", "blocking::unblock")]);
 }
 
-#[path = "../../genlet-coro/benches/support/ratios.rs"]
-mod ratios;
+use genlet_bench_support::ratios;

@@ -2,7 +2,7 @@
 //! of its own. Both resume the body's generator, hand each job it yields to
 //! the policy, and resume it again; the body itself waits for the result.
 
-use core::future::Future;
+use core::future::{Future, poll_fn};
 use core::pin::pin;
 use std::io;
 use std::thread::{self, JoinHandle, Thread};
@@ -10,29 +10,30 @@ use std::thread::{self, JoinHandle, Thread};
 use genlet_coro::{AsyncGen, Co, CoroutineState};
 
 use crate::apply::Apply;
-use crate::job::{Cpu, Job};
+use crate::job::{Cpu, Driving, Job};
 
 /// Runs `body` as a future on any executor (a genlet hub, smol, tokio),
 /// handing each job it yields to `apply`: the async flavour of a yieldable
 /// thread. Its output is the body's.
 ///
-/// With [`Pool`](crate::Pool) the jobs run on blocking's threads and no worker
+/// With [`ThreadPool`](crate::ThreadPool) the jobs run on blocking's threads and no worker
 /// of the executor runs them, so other tasks keep being served. With
 /// [`Inline`](crate::Inline) they run on the worker, as in seed 004's convoy.
 ///
 /// # Cancel safety
 ///
 /// Dropping the future drops the body. A job it was waiting for that had not
-/// started never starts; one already running finishes unobserved.
+/// started never starts (its closure is dropped then); one already running
+/// finishes unobserved, with its [`Cancel`](crate::Cancel) flag set.
 ///
 /// # Examples
 ///
 /// ```
 /// use genlet_reactor::Hub;
-/// use genlet_ythread::{drive, Pool};
+/// use genlet_ythread::{drive, ThreadPool};
 ///
 /// let hub = Hub::new()?;
-/// let pool = Pool::new();
+/// let pool = ThreadPool::new();
 /// let task = hub.spawn(drive(
 ///     |cpu| async move {
 ///         let squares = cpu.run(|| (1..=10u64).map(|i| i * i).sum::<u64>()).await;
@@ -49,9 +50,22 @@ where
     Fut: Future,
     A: Apply,
 {
-    let mut generator = pin!(AsyncGen::new(move |co: Co<Job>, ()| body(Cpu::new(co))));
+    let driver = Driving::new_id();
+    let mut generator = pin!(AsyncGen::new(move |co: Co<Job>, ()| {
+        body(Cpu::new(co, driver))
+    }));
     loop {
-        match generator.as_mut().resume(()).await {
+        let step = {
+            let mut resume = pin!(generator.as_mut().resume(()));
+            poll_fn(|cx| {
+                // While the body runs, its `Cpu` can find `apply` to run jobs
+                // in place.
+                let _driving = Driving::enter(driver, &apply);
+                resume.as_mut().poll(cx)
+            })
+            .await
+        };
+        match step {
             CoroutineState::Yielded(job) => apply.apply(job),
             CoroutineState::Complete(output) => return output,
         }
@@ -70,7 +84,7 @@ where
 /// ```
 /// use std::io::{Read, Write};
 /// use std::net::{TcpListener, TcpStream};
-/// use genlet_ythread::{Pool, YieldableThread};
+/// use genlet_ythread::{ThreadPool, YieldableThread};
 ///
 /// let listener = TcpListener::bind("127.0.0.1:0")?;
 /// let addr = listener.local_addr()?;
@@ -90,7 +104,7 @@ where
 ///         let total = cpu.run(move || (1..=n).sum::<u64>()).await.unwrap(); // CPU work yielded
 ///         conn.write_all(total.to_string().as_bytes())
 ///     },
-///     Pool::new(),
+///     ThreadPool::new(),
 /// )?;
 /// server.join().unwrap()?;
 /// assert_eq!(client.join().unwrap()?, "5050");

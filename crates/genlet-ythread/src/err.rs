@@ -4,7 +4,8 @@ use core::fmt;
 use std::any::Any;
 
 /// Why a job yielded with [`Cpu::run`](crate::Cpu::run) gave no value: it
-/// panicked, or the apply policy dropped it without running it.
+/// panicked, the apply policy refused it (a full [`ThreadPool`](crate::ThreadPool)
+/// queue), or the policy dropped it without running it.
 ///
 /// # Examples
 ///
@@ -29,6 +30,7 @@ pub struct JobError {
 #[derive(Clone, PartialEq, Eq)]
 enum Kind {
     Panicked(String),
+    Refused,
     Lost,
 }
 
@@ -48,6 +50,12 @@ impl JobError {
 
     pub(crate) const fn lost() -> Self {
         JobError { kind: Kind::Lost }
+    }
+
+    pub(crate) const fn refused() -> Self {
+        JobError {
+            kind: Kind::Refused,
+        }
     }
 
     /// True when the job panicked.
@@ -83,6 +91,33 @@ impl JobError {
         matches!(self.kind, Kind::Lost)
     }
 
+    /// True when the apply policy refused the job without running it, to
+    /// shed load: a [`ThreadPool`](crate::ThreadPool) whose queue was full, or a policy
+    /// calling [`Job::refuse`](crate::Job::refuse). The job never ran; the
+    /// caller may answer "busy" or try again later.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use genlet_ythread::{Apply, Job, YieldableThread};
+    ///
+    /// struct Busy;
+    /// impl Apply for Busy {
+    ///     fn apply(&self, job: Job) {
+    ///         job.refuse();
+    ///     }
+    /// }
+    ///
+    /// let thread = YieldableThread::spawn(|cpu| async move { cpu.run(|| 1).await }, Busy)?;
+    /// let err = thread.join().unwrap().unwrap_err();
+    /// assert!(err.is_refused() && !err.is_lost() && !err.is_panic());
+    /// assert_eq!(err.to_string(), "job refused by its apply policy: overloaded");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn is_refused(&self) -> bool {
+        matches!(self.kind, Kind::Refused)
+    }
+
     /// The panic's message, when the job panicked with a string (as `panic!`
     /// and `expect` do).
     ///
@@ -92,7 +127,7 @@ impl JobError {
     pub fn panic_message(&self) -> Option<&str> {
         match &self.kind {
             Kind::Panicked(message) => Some(message),
-            Kind::Lost => None,
+            Kind::Refused | Kind::Lost => None,
         }
     }
 }
@@ -101,6 +136,7 @@ impl fmt::Debug for JobError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             Kind::Panicked(message) => f.debug_tuple("JobError::Panicked").field(message).finish(),
+            Kind::Refused => f.write_str("JobError::Refused"),
             Kind::Lost => f.write_str("JobError::Lost"),
         }
     }
@@ -110,6 +146,7 @@ impl fmt::Display for JobError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             Kind::Panicked(message) => write!(f, "job panicked: {message}"),
+            Kind::Refused => f.write_str("job refused by its apply policy: overloaded"),
             Kind::Lost => f.write_str("job dropped by its apply policy without running"),
         }
     }

@@ -9,7 +9,7 @@
 //! work inline, one at a time, or on a pool, unchanged:
 //!
 //! ```
-//! use genlet_ythread::{Apply, Cpu, Exclusive, Inline, JobError, Pool, YieldableThread};
+//! use genlet_ythread::{Apply, Cpu, Exclusive, Inline, JobError, ThreadPool, YieldableThread};
 //!
 //! fn sumn(n: u64) -> u64 {
 //!     let mut total = 0;
@@ -34,7 +34,7 @@
 //! let expected = [500_500, 2_001_000, 4_501_500, 8_002_000];
 //! assert_eq!(serve(Inline)?, expected);          // the post's `apply`
 //! assert_eq!(serve(Exclusive::new())?, expected); // `exclusive_apply`
-//! assert_eq!(serve(Pool::new())?, expected);      // `pool.apply`
+//! assert_eq!(serve(ThreadPool::new())?, expected);      // `pool.apply`
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
@@ -45,11 +45,16 @@
 //!   thread that ran it lives on and no request is lost.
 //! * [`Apply`] is the policy: [`Inline`] (the post's `apply`), [`Exclusive`]
 //!   (`exclusive_apply`: one job at a time across every thread sharing it),
-//!   [`Pool`] (the `blocking` crate's threads, at most `limit` jobs at once),
+//!   [`ThreadPool`] (the `blocking` crate's threads, at most `limit` jobs at once),
 //!   or your own.
+//! * A job whose body goes (its future dropped: the client closed, the
+//!   greenlet was killed or timed out) before the job started is dropped
+//!   unrun, under every policy. One already running can stop early: it sees
+//!   [`Cancel::is_cancelled`] (the argument of [`Cpu::run_cancellable`]) or
+//!   [`is_cancelled`] (inside any job) turn true.
 //! * [`YieldableThread::spawn`] runs a body on a thread of its own;
 //!   [`drive`] runs the same kind of body as a future on any executor, such
-//!   as a task on the genlet hub. With [`Pool`], no worker of the hub runs
+//!   as a task on the genlet hub. With [`ThreadPool`], no worker of the hub runs
 //!   the jobs, so the hub keeps serving its other tasks (the convoy effect of
 //!   seed 004 avoided on a cooperative executor).
 //!
@@ -57,15 +62,20 @@
 //!
 //! The body is a genlet-coro [`AsyncGen`](genlet_coro::AsyncGen) whose yields
 //! are [`Job`]s. A job is one allocation: a cell holding the closure and,
-//! later, its result. The policy gets the cell untyped; the body keeps it
-//! typed and waits on it, so results need no boxing or downcasting. If the
-//! body stops waiting (its task was cancelled), a job not yet started is
-//! dropped unrun.
+//! later, its result, behind one atomic state word. The policy gets the cell
+//! untyped; the body keeps it typed and waits on it, so results need no
+//! boxing or downcasting. If the body stops waiting (its task was
+//! cancelled), a job not yet started is dropped unrun.
+//!
+//! A policy that runs jobs on the calling thread anyway ([`Inline`],
+//! [`Exclusive`], or a user's through [`Apply::run_in_place`]) skips all of
+//! that: while [`drive`] polls the body, [`Cpu::run`] finds the policy and
+//! runs the job right there, with no yield and no allocation.
 //!
 //! # Thread growth
 //!
 //! `blocking` 1.7 keeps idle threads alive unless its pool is over its limit.
-//! [`Pool`] bounds its share: it hands `blocking` at most `limit` runners,
+//! [`ThreadPool`] bounds its share: it hands `blocking` at most `limit` runners,
 //! each draining the pool's own queue, so its jobs never occupy more than
 //! `limit` threads however many are queued, and the idle threads left behind
 //! are at most that many, reused by the next burst.
@@ -86,5 +96,5 @@ mod pool;
 pub use apply::{Apply, Exclusive, Inline};
 pub use drive::{YieldableThread, drive};
 pub use err::JobError;
-pub use job::{Cpu, Job};
-pub use pool::Pool;
+pub use job::{Cancel, Cpu, Job, is_cancelled};
+pub use pool::{ThreadPool, ThreadPoolBuilder};

@@ -1,8 +1,8 @@
-//! On a hub, `Pool` jobs run off the hub's workers (the hub stays free) and
+//! On a hub, `ThreadPool` jobs run off the hub's workers (the hub stays free) and
 //! `Inline` jobs run on a worker (the convoy).
 
 use genlet_reactor::Hub;
-use genlet_ythread::{Apply, Inline, Pool, drive};
+use genlet_ythread::{Apply, Inline, ThreadPool, drive};
 
 fn job_thread_name(hub: &Hub, apply: impl Apply + 'static) -> Option<String> {
     let task = hub.spawn(drive(
@@ -27,7 +27,7 @@ fn pool_jobs_run_off_the_hubs_threads_and_inline_jobs_on_them() {
         let main = std::thread::current().name().map(String::from);
         name.as_deref().is_some_and(|n| n.starts_with("hub-")) || *name == main
     };
-    let pooled = job_thread_name(&hub, Pool::new());
+    let pooled = job_thread_name(&hub, ThreadPool::new());
     assert!(!on_hub(&pooled), "a pool job ran on {pooled:?}");
     let inline = job_thread_name(&hub, Inline);
     assert!(on_hub(&inline), "an inline job ran on {inline:?}");

@@ -7,7 +7,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use genlet_reactor::Hub;
-use genlet_ythread::{Pool, drive};
+use genlet_ythread::{ThreadPool, drive};
 
 struct SetOnDrop(Arc<AtomicBool>);
 
@@ -20,7 +20,7 @@ impl Drop for SetOnDrop {
 #[test]
 fn a_queued_job_is_dropped_unrun_when_its_body_is_cancelled() {
     let hub = Hub::builder().workers(1).build().unwrap();
-    let pool = Pool::with_limit(1);
+    let pool = ThreadPool::with_limit(1);
 
     // Occupy the pool's only slot until told to stop.
     let (started_tx, started) = mpsc::channel();

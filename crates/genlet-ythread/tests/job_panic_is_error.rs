@@ -1,7 +1,7 @@
 //! A panic inside a job comes back to the body as a `JobError` naming the
 //! message, under every policy, and the policy keeps running later jobs.
 
-use genlet_ythread::{Apply, Exclusive, Inline, Pool, YieldableThread, drive};
+use genlet_ythread::{Apply, Exclusive, Inline, ThreadPool, YieldableThread, drive};
 
 fn panics_then_recovers(apply: impl Apply + 'static) {
     let thread = YieldableThread::spawn(
@@ -34,7 +34,7 @@ fn exclusive_panics_come_back_as_errors() {
 
 #[test]
 fn pool_panics_come_back_as_errors_and_its_threads_live_on() {
-    let pool = Pool::with_limit(1);
+    let pool = ThreadPool::with_limit(1);
     panics_then_recovers(pool.clone());
     // The same pool, after the panics.
     panics_then_recovers(pool);
@@ -45,7 +45,7 @@ fn panics_on_a_hub_come_back_as_errors() {
     let hub = genlet_reactor::Hub::builder().workers(1).build().unwrap();
     let task = hub.spawn(drive(
         |cpu| async move { cpu.run(|| -> () { panic!("on the pool") }).await },
-        Pool::new(),
+        ThreadPool::new(),
     ));
     let err = hub.block_on(task).unwrap_err();
     assert_eq!(err.to_string(), "job panicked: on the pool");

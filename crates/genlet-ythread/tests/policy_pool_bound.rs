@@ -1,15 +1,15 @@
-//! `Pool` runs at most `limit` jobs at once, off the bodies' threads, and
+//! `ThreadPool` runs at most `limit` jobs at once, off the bodies' threads, and
 //! every job's result reaches its own body.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use genlet_ythread::{Pool, YieldableThread};
+use genlet_ythread::{ThreadPool, YieldableThread};
 
 #[test]
 fn pool_respects_its_limit_and_returns_every_result() {
-    let pool = Pool::with_limit(2);
+    let pool = ThreadPool::with_limit(2);
     let running = Arc::new(AtomicUsize::new(0));
     let most = Arc::new(AtomicUsize::new(0));
     let threads: Vec<_> = (0..8u64)

@@ -29,7 +29,8 @@ pub struct TaskError {
 
 enum Kind {
     Panic {
-        message: String,
+        /// The payload's text when it is a `&str` or a `String`.
+        message: Option<String>,
         /// In a mutex only to make the error `Sync` (so that it converts
         /// into `io::Error`, `anyhow::Error` and the like); never locked
         /// but to take it out.
@@ -40,7 +41,7 @@ enum Kind {
 
 impl TaskError {
     pub(crate) fn panic(name: Arc<str>, payload: Box<dyn Any + Send + 'static>) -> Self {
-        let message = panic_message(&*payload);
+        let message = payload_text(&*payload);
         TaskError {
             name,
             kind: Kind::Panic {
@@ -59,7 +60,10 @@ impl TaskError {
                 name: self.name.clone(),
                 kind: Kind::Panic {
                     message: message.clone(),
-                    payload: Mutex::new(Box::new(message.clone())),
+                    payload: Mutex::new(match message {
+                        Some(text) => Box::new(text.clone()),
+                        None => Box::new(NON_STRING),
+                    }),
                 },
             },
             Kind::Cancelled => TaskError::cancelled(self.name.clone()),
@@ -111,17 +115,25 @@ impl TaskError {
     }
 
     /// The panic's message, when it panicked with a string (as `panic!` and
-    /// `expect` do).
+    /// `expect` do); `None` for a kill, and for a panic whose payload is some
+    /// other type (`std::panic::panic_any(42)`: get it with
+    /// [`into_panic`](TaskError::into_panic)).
     ///
     /// # Examples
     ///
     /// ```
     /// let err = genlet::run(async { genlet::spawn(async { panic!("boom") }).join().await }).unwrap_err();
     /// assert_eq!(err.panic_message(), Some("boom"));
+    ///
+    /// let err = genlet::run(async { genlet::spawn(async { std::panic::panic_any(42) }).join().await })
+    ///     .unwrap_err();
+    /// assert!(err.is_panic());
+    /// assert_eq!(err.panic_message(), None);
+    /// assert_eq!(err.into_panic().ok().unwrap().downcast_ref::<i32>(), Some(&42));
     /// ```
     pub fn panic_message(&self) -> Option<&str> {
         match &self.kind {
-            Kind::Panic { message, .. } => Some(message),
+            Kind::Panic { message, .. } => message.as_deref(),
             Kind::Cancelled => None,
         }
     }
@@ -150,15 +162,21 @@ impl TaskError {
     }
 }
 
+/// What a panic whose payload is not a string shows as its message.
+const NON_STRING: &str = "<a panic payload that is not a string>";
+
+/// The text of a panic payload, when it is a `&str` or a `String`.
+fn payload_text(payload: &(dyn Any + Send)) -> Option<String> {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        Some((*s).to_owned())
+    } else {
+        payload.downcast_ref::<String>().cloned()
+    }
+}
+
 /// The text of a panic payload (`&str` or `String`), or a placeholder.
 pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "<a panic payload that is not a string>".to_owned()
-    }
+    payload_text(payload).unwrap_or_else(|| NON_STRING.to_owned())
 }
 
 impl fmt::Debug for TaskError {
@@ -166,7 +184,9 @@ impl fmt::Debug for TaskError {
         let mut d = f.debug_struct("TaskError");
         d.field("name", &self.name);
         match &self.kind {
-            Kind::Panic { message, .. } => d.field("panic", message),
+            Kind::Panic { message, .. } => {
+                d.field("panic", &message.as_deref().unwrap_or(NON_STRING))
+            }
             Kind::Cancelled => d.field("cancelled", &true),
         };
         d.finish()
@@ -177,6 +197,7 @@ impl fmt::Display for TaskError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             Kind::Panic { message, .. } => {
+                let message = message.as_deref().unwrap_or(NON_STRING);
                 write!(f, "greenlet '{}' panicked: {message}", self.name)
             }
             Kind::Cancelled => write!(f, "greenlet '{}' was killed", self.name),

@@ -8,11 +8,13 @@
 //! cancelled. A guard owned by the future does the last, so a greenlet killed
 //! before its first poll completes too, without running its body.
 
+use core::cell::Cell;
 use core::fmt;
-use core::future::{Future, poll_fn};
+use core::future::{Future, IntoFuture};
 use core::panic::AssertUnwindSafe;
-use core::task::{Poll, Waker};
-use std::sync::atomic::{AtomicU64, Ordering};
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
@@ -20,10 +22,14 @@ use event_listener::Event;
 use futures_lite::FutureExt;
 use genlet_reactor::Task;
 
-use crate::err::{GetError, TaskError, panic_message};
+use crate::err::{GetError, TaskError};
 use crate::report::report;
 
 pub(crate) type Link<T> = Box<dyn FnOnce(&Result<T, TaskError>) + Send>;
+
+/// Run once the result is stored and every link ran: a group's bookkeeping
+/// (it gets a copy of the panic, if the greenlet panicked).
+pub(crate) type Settled = Box<dyn FnOnce(Option<TaskError>) + Send>;
 
 enum Outcome<T> {
     Running,
@@ -37,45 +43,63 @@ enum Outcome<T> {
 struct State<T> {
     outcome: Outcome<T>,
     links: Vec<Link<T>>,
+    /// Run after the result is stored and the links ran.
+    settled: Option<Settled>,
     /// The result reached someone who handles errors: a join, a get, a link,
-    /// a group. Unobserved panics are reported.
+    /// a group's join. Unobserved panics are reported.
     observed: bool,
-    /// The `Greenlet` handle is alive (it may still be joined).
-    handle: bool,
+    /// Who may still observe the result: the `Greenlet` handle, and the
+    /// group that owns the greenlet. An unobserved panic is reported when
+    /// the last of them lets go.
+    holders: u32,
     reported: bool,
     /// The waker of the `join` (or `get`) waiting for the result.
     joiner: Option<Waker>,
     /// Someone listens on `done` (`wait`, `kill`): notifying it is only
     /// worth its cost then (the event allocates on first use).
     listening: bool,
+    /// The task, for `kill`. Dropping it cancels the task.
+    task: Option<Task<()>>,
+}
+
+impl<T> State<T> {
+    /// An unobserved panic that nobody left could observe is due to be
+    /// reported (once).
+    fn report_due(&self, result: &Result<T, TaskError>) -> bool {
+        self.holders == 0
+            && !self.observed
+            && !self.reported
+            && matches!(result, Err(e) if e.is_panic())
+    }
 }
 
 /// A greenlet's name: given, or `greenlet-N`, spelt out only when asked
 /// for (most greenlets never are, and formatting costs an allocation).
+/// The number `N` is taken when the name is first spelt out, so the
+/// numbers count the greenlets whose names were asked for.
 pub(crate) struct Name {
     given: OnceLock<Arc<str>>,
-    number: u64,
 }
 
 impl Name {
     pub(crate) fn given(name: Arc<str>) -> Self {
         Name {
             given: OnceLock::from(name),
-            number: 0,
         }
     }
 
     pub(crate) fn anonymous() -> Self {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
         Name {
             given: OnceLock::new(),
-            number: NEXT.fetch_add(1, Ordering::Relaxed),
         }
     }
 
     pub(crate) fn get(&self) -> &Arc<str> {
-        self.given
-            .get_or_init(|| format!("greenlet-{}", self.number).into())
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        self.given.get_or_init(|| {
+            let number = NEXT.fetch_add(1, Ordering::Relaxed);
+            format!("greenlet-{number}").into()
+        })
     }
 
     /// The name if it was given (the hub's detector shows given names).
@@ -90,8 +114,8 @@ pub(crate) struct Shared<T> {
     /// Notified when the outcome becomes `Done`, for `wait` and `kill`
     /// (`join` keeps its waker in the state: no listener to allocate).
     done: Event,
-    /// The task, for `kill`. Dropping it cancels the task.
-    task: Mutex<Option<Task<()>>>,
+    /// The body was polled at least once.
+    started: AtomicBool,
 }
 
 impl<T> Shared<T> {
@@ -101,14 +125,16 @@ impl<T> Shared<T> {
             state: Mutex::new(State {
                 outcome: Outcome::Running,
                 links: Vec::new(),
+                settled: None,
                 observed: false,
-                handle: true,
+                holders: 1,
                 reported: false,
                 joiner: None,
                 listening: false,
+                task: None,
             }),
             done: Event::new(),
-            task: Mutex::new(None),
+            started: AtomicBool::new(false),
         })
     }
 
@@ -118,7 +144,7 @@ impl<T> Shared<T> {
     }
 
     pub(crate) fn set_task(&self, task: Task<()>) {
-        *self.task.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
+        self.lock().task = Some(task);
     }
 
     pub(crate) fn name(&self) -> &str {
@@ -133,52 +159,56 @@ impl<T> Shared<T> {
         !matches!(self.lock().outcome, Outcome::Running)
     }
 
-    /// Stores the result, after running the links with it; reports an
-    /// unobserved panic of a greenlet whose handle is gone.
-    fn complete(&self, result: Result<T, TaskError>) {
-        self.put_back(result, true);
+    /// Makes a group a holder of the result, with `settled` to run once it
+    /// is stored (before the greenlet starts).
+    pub(crate) fn join_group(&self, settled: Settled) {
+        let mut state = self.lock();
+        state.holders += 1;
+        state.settled = Some(settled);
     }
 
-    /// Runs pending links with `result`, then stores it as `Done` and wakes
-    /// the waiters. `finished`: this is the completion (not a loan's return).
-    fn put_back(&self, result: Result<T, TaskError>, finished: bool) {
+    /// Stores the result, after running the links with it; then runs the
+    /// group's bookkeeping and reports an unobserved panic nobody can see
+    /// any more.
+    fn complete(&self, result: Result<T, TaskError>) {
+        self.put_back(result);
+    }
+
+    /// Runs pending links with `result`, reports it if that is due, then
+    /// stores it as `Done`, wakes the waiters and runs the `settled` hook,
+    /// if it is still there.
+    fn put_back(&self, result: Result<T, TaskError>) {
         loop {
-            let (links, to_report) = {
-                let mut state = self.lock();
-                if state.links.is_empty() {
-                    let to_report = finished
-                        && !state.observed
-                        && !state.handle
-                        && !state.reported
-                        && matches!(&result, Err(e) if e.is_panic());
-                    if !to_report {
-                        state.outcome = Outcome::Done(result);
-                        let wake = (state.joiner.take(), state.listening);
-                        drop(state);
-                        self.notify(wake);
-                        return;
-                    }
-                    state.reported = true;
-                    (Vec::new(), true)
-                } else {
-                    (core::mem::take(&mut state.links), false)
+            let mut state = self.lock();
+            if !state.links.is_empty() {
+                let links = core::mem::take(&mut state.links);
+                drop(state);
+                for link in links {
+                    self.run_link(link, &result);
                 }
-            };
-            if to_report {
+                continue;
+            }
+            if state.report_due(&result) {
+                state.reported = true;
+                drop(state);
                 if let Err(e) = &result {
                     report(e);
                 }
-                let wake = {
-                    let mut state = self.lock();
-                    state.outcome = Outcome::Done(result);
-                    (state.joiner.take(), state.listening)
-                };
-                self.notify(wake);
-                return;
+                continue;
             }
-            for link in links {
-                self.run_link(link, &result);
+            let settled = state.settled.take();
+            let panic = match (&settled, &result) {
+                (Some(_), Err(e)) if e.is_panic() => Some(e.duplicate()),
+                _ => None,
+            };
+            state.outcome = Outcome::Done(result);
+            let wake = (state.joiner.take(), state.listening);
+            drop(state);
+            self.notify(wake);
+            if let Some(settled) = settled {
+                settled(panic);
             }
+            return;
         }
     }
 
@@ -193,11 +223,7 @@ impl<T> Shared<T> {
 
     fn run_link(&self, link: Link<T>, result: &Result<T, TaskError>) {
         if let Err(payload) = std::panic::catch_unwind(AssertUnwindSafe(|| link(result))) {
-            eprintln!(
-                "genlet: a link of greenlet '{}' panicked: {}",
-                self.name(),
-                panic_message(&*payload)
-            );
+            crate::report::link_panicked(self.name(), &*payload);
         }
     }
 
@@ -218,33 +244,30 @@ impl<T> Shared<T> {
             }
         };
         self.run_link(link, &result);
-        self.put_back(result, false);
+        self.put_back(result);
     }
 
-    /// Takes the result once it is there (one taker at a time: the handle's
-    /// `join` or `get`).
-    pub(crate) async fn take(&self) -> Result<T, TaskError> {
-        poll_fn(|cx| {
-            let mut state = self.lock();
-            match core::mem::replace(&mut state.outcome, Outcome::Taken) {
-                Outcome::Done(result) => {
-                    state.observed = true;
-                    Poll::Ready(result)
-                }
-                other => {
-                    state.outcome = other;
-                    if !state
-                        .joiner
-                        .as_ref()
-                        .is_some_and(|w| w.will_wake(cx.waker()))
-                    {
-                        state.joiner = Some(cx.waker().clone());
-                    }
-                    Poll::Pending
-                }
+    /// Takes the result if it is there, else keeps `cx`'s waker to be woken
+    /// when it is (one taker at a time: the handle's `join` or `get`).
+    pub(crate) fn poll_take(&self, cx: &mut Context<'_>) -> Poll<Result<T, TaskError>> {
+        let mut state = self.lock();
+        match core::mem::replace(&mut state.outcome, Outcome::Taken) {
+            Outcome::Done(result) => {
+                state.observed = true;
+                Poll::Ready(result)
             }
-        })
-        .await
+            other => {
+                state.outcome = other;
+                if !state
+                    .joiner
+                    .as_ref()
+                    .is_some_and(|w| w.will_wake(cx.waker()))
+                {
+                    state.joiner = Some(cx.waker().clone());
+                }
+                Poll::Pending
+            }
+        }
     }
 
     /// Waits until the greenlet is done, without taking its result.
@@ -278,47 +301,38 @@ impl<T> Shared<T> {
         self.wait().await;
     }
 
-    /// Marks errors as handled elsewhere (by the group that owns it).
-    pub(crate) fn observe_errors(&self) {
+    /// Marks the panic as seen (a group's join returned it).
+    pub(crate) fn observe(&self) {
         self.lock().observed = true;
     }
 
-    /// Adds a link that does not count as observing (the group's own).
-    pub(crate) fn link_internal(&self, link: Link<T>) {
-        self.link(link, false);
-    }
-
-    /// Takes the task out, to cancel it by dropping it.
-    pub(crate) fn take_task(&self) -> Option<Task<()>> {
-        self.task.lock().unwrap_or_else(|e| e.into_inner()).take()
-    }
-
-    /// Cancels the task without waiting.
-    pub(crate) fn cancel(&self) {
-        drop(self.take_task());
-    }
-
-    /// The handle went away: report its panic now if nobody saw it.
-    fn drop_handle(&self) {
+    /// A holder lets go of the result (the handle dropped, or the group is
+    /// done with it): report its panic now if nobody saw it.
+    pub(crate) fn release(&self) {
         let result = {
             let mut state = self.lock();
-            state.handle = false;
-            let unseen_panic = !state.observed
-                && !state.reported
-                && matches!(&state.outcome, Outcome::Done(Err(e)) if e.is_panic());
-            if !unseen_panic {
+            state.holders -= 1;
+            let due = matches!(&state.outcome, Outcome::Done(result) if state.report_due(result));
+            if !due {
                 return;
             }
-            state.reported = true;
             match core::mem::replace(&mut state.outcome, Outcome::Lent) {
                 Outcome::Done(result) => result,
                 _ => unreachable!("matched Done above"),
             }
         };
-        if let Err(e) = &result {
-            report(e);
-        }
-        self.put_back(result, false);
+        // Reported by `put_back`, which finds it due.
+        self.put_back(result);
+    }
+
+    /// Takes the task out, to cancel it by dropping it.
+    pub(crate) fn take_task(&self) -> Option<Task<()>> {
+        self.lock().task.take()
+    }
+
+    /// Cancels the task without waiting.
+    pub(crate) fn cancel(&self) {
+        drop(self.take_task());
     }
 }
 
@@ -342,16 +356,63 @@ impl<T> Drop for CompleteOnDrop<T> {
     }
 }
 
-/// The future a greenlet's task runs: `future`, its panic caught, its
-/// result stored in `shared`.
-pub(crate) fn body<T, F>(shared: Arc<Shared<T>>, future: F) -> impl Future<Output = ()> + Send
+std::thread_local! {
+    /// How many greenlet bodies this thread is polling (nested when a
+    /// body blocks on another hub): for the panic filter of
+    /// [`quiet_std_panics`](crate::quiet_std_panics).
+    static IN_GREENLET: Cell<u32> = const { Cell::new(0) };
+}
+
+/// True while this thread polls a greenlet's body.
+pub(crate) fn in_greenlet() -> bool {
+    IN_GREENLET.with(Cell::get) > 0
+}
+
+pin_project_lite::pin_project! {
+    /// A greenlet's future as its task polls it: marks the thread as inside
+    /// a greenlet, and the greenlet as started.
+    struct Polled<F> {
+        #[pin]
+        future: F,
+    }
+}
+
+impl<F: Future> Future for Polled<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        struct Leave;
+        impl Drop for Leave {
+            fn drop(&mut self) {
+                IN_GREENLET.with(|n| n.set(n.get() - 1));
+            }
+        }
+        IN_GREENLET.with(|n| n.set(n.get() + 1));
+        let _leave = Leave;
+        self.project().future.poll(cx)
+    }
+}
+
+/// The future a greenlet's task runs: after `delay` (if any), `future`, its
+/// panic caught, its result stored in `shared`.
+pub(crate) fn body<T, F>(
+    shared: Arc<Shared<T>>,
+    delay: Option<Duration>,
+    future: F,
+) -> impl Future<Output = ()> + Send
 where
     T: Send + 'static,
     F: Future<Output = T> + Send + 'static,
 {
     let mut guard = CompleteOnDrop::new(shared);
     async move {
-        let result = AssertUnwindSafe(future).catch_unwind().await;
+        if let Some(delay) = delay {
+            genlet_reactor::sleep(delay).await;
+        }
+        if let Some(shared) = &guard.0 {
+            shared.started.store(true, Ordering::Relaxed);
+        }
+        let result = AssertUnwindSafe(Polled { future }).catch_unwind().await;
         if let Some(shared) = guard.0.take() {
             let result =
                 result.map_err(|payload| TaskError::panic(shared.name.get().clone(), payload));
@@ -402,7 +463,7 @@ impl<T> Greenlet<T> {
         Greenlet { shared }
     }
 
-    /// The greenlet's name: the one given to [`TaskBuilder::name`](crate::TaskBuilder::name),
+    /// The greenlet's name: the one given to [`GreenletBuilder::name`](crate::GreenletBuilder::name),
     /// else `greenlet-N`.
     ///
     /// # Examples
@@ -431,6 +492,79 @@ impl<T> Greenlet<T> {
     /// ```
     pub fn is_ready(&self) -> bool {
         self.shared.is_ready()
+    }
+
+    /// True once the greenlet's future began to run (gevent's `started`; a
+    /// greenlet killed before its first poll, or before the delay of
+    /// [`spawn_later`](crate::spawn_later) was up, never starts).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let g = genlet::spawn_later(Duration::from_secs(60), async {});
+    ///     g.kill().await;
+    ///     assert!(!g.is_started());
+    ///     let h = genlet::spawn(async {});
+    ///     h.wait().await;
+    ///     assert!(h.is_started());
+    /// });
+    /// ```
+    pub fn is_started(&self) -> bool {
+        self.shared.started.load(Ordering::Relaxed)
+    }
+
+    /// The greenlet's output once it finished with one, leaving it for
+    /// [`join`](Greenlet::join) (gevent's `value`); `None` while it runs,
+    /// after a panic or a kill, and once joined.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let g = genlet::spawn(async { String::from("done") });
+    ///     g.wait().await;
+    ///     assert_eq!(g.value().as_deref(), Some("done"));
+    ///     assert_eq!(g.join().await.unwrap(), "done"); // still there to join
+    /// });
+    /// ```
+    pub fn value(&self) -> Option<T>
+    where
+        T: Clone,
+    {
+        match &self.shared.lock().outcome {
+            Outcome::Done(Ok(value)) => Some(value.clone()),
+            _ => None,
+        }
+    }
+
+    /// Why the greenlet gave no value, once it panicked or was killed
+    /// (gevent's `exception`); `None` while it runs, after it succeeded,
+    /// and once joined. The error is a copy (a panic's payload becomes its
+    /// message); reading it counts as seeing the panic, which the panic hook
+    /// then does not report.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let g = genlet::task().name("bad").spawn(async { panic!("no") });
+    ///     g.wait().await;
+    ///     assert_eq!(g.error().unwrap().to_string(), "greenlet 'bad' panicked: no");
+    /// });
+    /// ```
+    pub fn error(&self) -> Option<TaskError> {
+        let mut state = self.shared.lock();
+        match &state.outcome {
+            Outcome::Done(Err(error)) => {
+                let copy = error.duplicate();
+                state.observed = true;
+                Some(copy)
+            }
+            _ => None,
+        }
     }
 
     /// True once the greenlet finished with a value (not a panic, not
@@ -466,8 +600,8 @@ impl<T> Greenlet<T> {
     /// let out = genlet::run(async { genlet::spawn(async { "hi" }).join().await });
     /// assert_eq!(out.unwrap(), "hi");
     /// ```
-    pub async fn join(self) -> Result<T, TaskError> {
-        self.shared.take().await
+    pub fn join(self) -> Join<T> {
+        Join { greenlet: self }
     }
 
     /// Waits at most `timeout` for the greenlet's output.
@@ -487,7 +621,7 @@ impl<T> Greenlet<T> {
     /// See [`GetError`].
     pub async fn get(self, timeout: Duration) -> Result<T, GetError<T>> {
         match genlet_reactor::timeout(timeout, self.shared.wait()).await {
-            Ok(()) => self.shared.take().await.map_err(GetError::Failed),
+            Ok(()) => self.join().await.map_err(GetError::Failed),
             Err(_) => Err(GetError::Elapsed(self)),
         }
     }
@@ -624,6 +758,48 @@ impl<T> Greenlet<T> {
 
 impl<T> Drop for Greenlet<T> {
     fn drop(&mut self) {
-        self.shared.drop_handle();
+        self.shared.release();
+    }
+}
+
+impl<T> IntoFuture for Greenlet<T> {
+    type Output = Result<T, TaskError>;
+    type IntoFuture = Join<T>;
+
+    /// `greenlet.await` is `greenlet.join().await`.
+    fn into_future(self) -> Join<T> {
+        self.join()
+    }
+}
+
+/// The future of [`Greenlet::join`] (and of `greenlet.await`): the
+/// greenlet's output, or why it gave none.
+///
+/// # Cancel safety
+///
+/// Dropping it drops the handle, which detaches the greenlet.
+///
+/// # Examples
+///
+/// ```
+/// let n = genlet::run(async { genlet::spawn(async { 6 * 7 }).await });
+/// assert_eq!(n.unwrap(), 42);
+/// ```
+#[must_use = "futures do nothing unless awaited"]
+pub struct Join<T> {
+    greenlet: Greenlet<T>,
+}
+
+impl<T> fmt::Debug for Join<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Join").field(&self.greenlet).finish()
+    }
+}
+
+impl<T> Future for Join<T> {
+    type Output = Result<T, TaskError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.greenlet.shared.poll_take(cx)
     }
 }

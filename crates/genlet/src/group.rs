@@ -6,6 +6,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use async_lock::Semaphore;
@@ -13,21 +14,57 @@ use event_listener::Event;
 
 use crate::err::TaskError;
 use crate::greenlet::{Greenlet, Shared};
-use crate::spawn::TaskBuilder;
+use crate::spawn::GreenletBuilder;
 
 /// A member as the group sees it, whatever its output type.
 trait Member: Send + Sync {
+    /// Cancels it without waiting: the hub drops its future (destructors
+    /// run) shortly.
     fn cancel(&self);
+    /// Its panic, kept by the group, was returned by the group's `join`.
+    fn observe(&self);
+    /// The group is done with its result.
+    fn release(&self);
 }
 
 impl<T: Send> Member for Shared<T> {
     fn cancel(&self) {
-        // Non-blocking: the hub drops the future (destructors run) shortly.
         Shared::cancel(self);
+    }
+
+    fn observe(&self) {
+        Shared::observe(self);
+    }
+
+    fn release(&self) {
+        Shared::release(self);
+    }
+}
+
+/// The first panic of a member, kept for the group's `join`, with the
+/// member (so that a panic its own handle joined is not reported again).
+struct FirstError {
+    error: TaskError,
+    member: Arc<dyn Member>,
+}
+
+impl FirstError {
+    /// The group hands the error to its caller.
+    fn into_observed(self) -> TaskError {
+        self.member.observe();
+        self.member.release();
+        self.error
+    }
+
+    /// Nobody will ask the group for it: reported unless seen elsewhere.
+    fn discard(self) {
+        self.member.release();
     }
 }
 
 struct Inner {
+    /// Unique for the process's life, never 0 (0: no group).
+    id: u64,
     state: Mutex<GroupState>,
     /// Notified whenever a member leaves.
     left: Event,
@@ -44,7 +81,7 @@ struct Inner {
 struct GroupState {
     next: u64,
     members: HashMap<u64, Arc<dyn Member>>,
-    first_error: Option<TaskError>,
+    first_error: Option<FirstError>,
     /// Cancelling everything: no new members.
     closed: bool,
 }
@@ -52,10 +89,6 @@ struct GroupState {
 impl Inner {
     fn lock(&self) -> MutexGuard<'_, GroupState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn id(self: &Arc<Self>) -> usize {
-        Arc::as_ptr(self) as *const () as usize
     }
 
     /// Cancels every member (non-blocking).
@@ -68,33 +101,37 @@ impl Inner {
 
     fn spawn<T: Send + 'static>(
         self: &Arc<Self>,
-        builder: TaskBuilder,
+        builder: GreenletBuilder,
         future: impl Future<Output = T> + Send + 'static,
         permit: Option<async_lock::SemaphoreGuardArc>,
     ) -> Greenlet<T> {
-        let id = self.id();
-        let greenlet = builder.spawn(InGroup { group: id, future });
-        let shared = greenlet.shared().clone();
-        shared.observe_errors();
-        let key = {
+        let shared = builder.prepare::<T>();
+        let (key, closed) = {
             let mut state = self.lock();
             let key = state.next;
             state.next += 1;
             state.members.insert(key, shared.clone());
-            if state.closed {
-                shared.cancel();
-            }
-            key
+            (key, state.closed)
         };
         let weak = Arc::downgrade(self);
-        shared.link_internal(Box::new(move |result: &Result<T, TaskError>| {
-            if let Some(inner) = weak.upgrade() {
-                inner.leave(key, result.as_ref().err());
-            }
-            // A pool's slot frees only once the member has left: the pool
-            // never counts more members than its size.
-            drop(permit);
+        let member: Arc<dyn Member> = shared.clone();
+        // Runs once the member's result is stored and its links (`iwait`'s
+        // among them) ran: only then does it leave, and its slot free.
+        shared.join_group(Box::new(move |panic| match weak.upgrade() {
+            Some(inner) => inner.leave(key, member, panic, permit),
+            None => member.release(),
         }));
+        let greenlet = builder.launch(
+            shared,
+            None,
+            InGroup {
+                group: self.id,
+                future,
+            },
+        );
+        if closed {
+            greenlet.shared().cancel();
+        }
         greenlet
     }
 
@@ -102,37 +139,44 @@ impl Inner {
     /// plain group).
     async fn spawn_in_slot<T: Send + 'static>(
         self: &Arc<Self>,
+        builder: GreenletBuilder,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Greenlet<T> {
         let permit = match &self.slots {
             Some(slots) => Some(slots.acquire_arc().await),
             None => None,
         };
-        self.spawn(crate::task(), future, permit)
+        self.spawn(builder, future, permit)
     }
 
-    fn leave(&self, key: u64, error: Option<&TaskError>) {
-        let cancel_rest = {
+    fn leave(
+        &self,
+        key: u64,
+        member: Arc<dyn Member>,
+        panic: Option<TaskError>,
+        permit: Option<async_lock::SemaphoreGuardArc>,
+    ) {
+        let (cancel_rest, release) = {
             let mut state = self.lock();
             state.members.remove(&key);
-            match error {
+            // Freed under the lock that `join` and `len` read: once the
+            // member is gone its slot is free, and no spawner can count it.
+            drop(permit);
+            match panic {
                 // Only panics fail a group: a killed member (by the group,
                 // or by whoever holds its handle) is not a failure. The
-                // first is kept for `join`; the others are reported, so
-                // none is lost.
-                Some(e) if e.is_panic() => {
-                    let first = state.first_error.is_none() && !self.report_each;
-                    if first {
-                        state.first_error = Some(e.duplicate());
-                    } else {
-                        drop(state);
-                        crate::report::report(e);
-                    }
-                    first && self.fail_fast
+                // first is kept for `join`; the others are left to their
+                // handles, and reported if nobody sees them.
+                Some(error) if state.first_error.is_none() && !self.report_each => {
+                    state.first_error = Some(FirstError { error, member });
+                    (self.fail_fast, None)
                 }
-                _ => false,
+                _ => (false, Some(member)),
             }
         };
+        if let Some(member) = release {
+            member.release();
+        }
         if cancel_rest {
             self.lock().closed = true;
             self.cancel_all();
@@ -156,10 +200,13 @@ impl Inner {
 
     async fn join(&self) -> Result<(), TaskError> {
         self.emptied().await;
-        let mut state = self.lock();
-        state.closed = false;
-        match state.first_error.take() {
-            Some(error) => Err(error),
+        let first = {
+            let mut state = self.lock();
+            state.closed = false;
+            state.first_error.take()
+        };
+        match first {
+            Some(first) => Err(first.into_observed()),
             None => Ok(()),
         }
     }
@@ -168,22 +215,27 @@ impl Inner {
         self.lock().closed = true;
         self.cancel_all();
         self.emptied().await;
-        let mut state = self.lock();
-        state.closed = false;
-        state.first_error = None;
+        let first = {
+            let mut state = self.lock();
+            state.closed = false;
+            state.first_error.take()
+        };
+        if let Some(first) = first {
+            first.discard();
+        }
     }
 }
 
 std::thread_local! {
     /// The group whose member is being polled on this thread (0: none).
-    static CURRENT_GROUP: Cell<usize> = const { Cell::new(0) };
+    static CURRENT_GROUP: Cell<u64> = const { Cell::new(0) };
 }
 
 pin_project_lite::pin_project! {
     /// A member's future: marks the thread as inside the group while it is
     /// polled, so that `Pool::apply` can tell a member from an outsider.
     struct InGroup<F> {
-        group: usize,
+        group: u64,
         #[pin]
         future: F,
     }
@@ -194,10 +246,15 @@ impl<F: Future> Future for InGroup<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let outer = CURRENT_GROUP.with(|c| c.replace(*this.group));
-        let polled = this.future.poll(cx);
-        CURRENT_GROUP.with(|c| c.set(outer));
-        polled
+        /// Puts the outer group back, also when the member panics.
+        struct Restore(u64);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                CURRENT_GROUP.with(|c| c.set(self.0));
+            }
+        }
+        let _restore = Restore(CURRENT_GROUP.with(|c| c.replace(*this.group)));
+        this.future.poll(cx)
     }
 }
 
@@ -257,6 +314,10 @@ impl Group {
     fn build(fail_fast: bool, size: Option<usize>, report_each: bool) -> Self {
         Group {
             inner: Arc::new(Inner {
+                id: {
+                    static NEXT: AtomicU64 = AtomicU64::new(1);
+                    NEXT.fetch_add(1, Ordering::Relaxed)
+                },
                 state: Mutex::new(GroupState::default()),
                 left: Event::new(),
                 fail_fast,
@@ -329,7 +390,7 @@ impl Group {
     /// ```
     pub fn spawn_with<T: Send + 'static>(
         &self,
-        builder: TaskBuilder,
+        builder: GreenletBuilder,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Greenlet<T> {
         self.inner.spawn(builder, future, None)
@@ -470,7 +531,7 @@ impl Group {
     {
         let mut handles = Vec::new();
         for item in items {
-            handles.push(self.inner.spawn_in_slot(f(item)).await);
+            handles.push(self.inner.spawn_in_slot(crate::task(), f(item)).await);
         }
         handles
     }
@@ -507,9 +568,10 @@ impl Drop for Group {
             state.first_error.take()
         };
         self.inner.cancel_all();
-        // A member's panic the group took charge of but nobody joined.
-        if let Some(error) = unjoined {
-            crate::report::report(&error);
+        // A member's panic the group kept but nobody joined: reported
+        // unless its own handle saw it.
+        if let Some(first) = unjoined {
+            first.discard();
         }
     }
 }
@@ -548,10 +610,30 @@ impl GroupHandle {
         &self,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Greenlet<T> {
+        self.spawn_with(crate::task(), future).await
+    }
+
+    /// Spawns `future` into the group with a name or priority from
+    /// `builder`, waiting while a pool is full.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let pool = genlet::Pool::new(1);
+    ///     let g = pool.handle().spawn_with(genlet::task().name("one"), async { 1 }).await;
+    ///     assert_eq!(g.name(), "one");
+    /// });
+    /// ```
+    pub async fn spawn_with<T: Send + 'static>(
+        &self,
+        builder: GreenletBuilder,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Greenlet<T> {
         let Some(inner) = self.inner.upgrade() else {
             return gone(future);
         };
-        inner.spawn_in_slot(future).await
+        inner.spawn_in_slot(builder, future).await
     }
 
     /// Runs `future` in the pool and waits for its output (gevent's
@@ -581,11 +663,11 @@ impl GroupHandle {
         let Some(inner) = self.inner.upgrade() else {
             return gone(future).join().await;
         };
-        if CURRENT_GROUP.with(Cell::get) == inner.id() {
+        if CURRENT_GROUP.with(Cell::get) == inner.id {
             drop(inner);
             return Ok(future.await);
         }
-        let greenlet = inner.spawn_in_slot(future).await;
+        let greenlet = inner.spawn_in_slot(crate::task(), future).await;
         drop(inner);
         greenlet.join().await
     }

@@ -1,7 +1,12 @@
 //! Waiting on many greenlets: [`iwait`] (completion order), [`wait`],
 //! [`joinall`], [`killall`] and [`race`].
 
+use core::future::poll_fn;
+use core::pin::Pin;
+use core::task::{Context, Poll, ready};
 use std::time::Duration;
+
+use futures_core::Stream;
 
 use crate::err::TaskError;
 use crate::greenlet::Greenlet;
@@ -25,10 +30,17 @@ use crate::greenlet::Greenlet;
 ///     assert!(done.next().await.is_none());
 /// });
 /// ```
+///
+/// An `Iwait` is also a [`Stream`](futures_core::Stream) of the same
+/// `(index, result)` pairs.
 #[derive(Debug)]
 pub struct Iwait<T> {
     greenlets: Vec<Option<Greenlet<T>>>,
-    finished: async_channel::Receiver<usize>,
+    /// Indices, in the order their greenlets finished (pinned: the
+    /// receiver keeps a listener between polls).
+    finished: Pin<Box<async_channel::Receiver<usize>>>,
+    /// The greenlet whose result is being taken.
+    current: Option<usize>,
     left: usize,
 }
 
@@ -58,7 +70,8 @@ pub fn iwait<T: Send + 'static>(greenlets: impl IntoIterator<Item = Greenlet<T>>
     let left = greenlets.len();
     Iwait {
         greenlets,
-        finished,
+        finished: Box::pin(finished),
+        current: None,
         left,
     }
 }
@@ -75,13 +88,32 @@ impl<T> Iwait<T> {
     ///
     /// See [`Iwait`].
     pub async fn next(&mut self) -> Option<(usize, Result<T, TaskError>)> {
-        if self.left == 0 {
-            return None;
+        poll_fn(|cx| self.poll_next_done(cx)).await
+    }
+
+    fn poll_next_done(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<(usize, Result<T, TaskError>)>> {
+        loop {
+            if let Some(index) = self.current {
+                let Some(greenlet) = &self.greenlets[index] else {
+                    unreachable!("the current greenlet is not yielded yet");
+                };
+                let result = ready!(greenlet.shared().poll_take(cx));
+                self.greenlets[index] = None;
+                self.current = None;
+                self.left -= 1;
+                return Poll::Ready(Some((index, result)));
+            }
+            if self.left == 0 {
+                return Poll::Ready(None);
+            }
+            match ready!(self.finished.as_mut().poll_next(cx)) {
+                Some(index) => self.current = Some(index),
+                None => return Poll::Ready(None),
+            }
         }
-        let index = self.finished.recv().await.ok()?;
-        let greenlet = self.greenlets[index].take()?;
-        self.left -= 1;
-        Some((index, greenlet.join().await))
     }
 
     /// The greenlets not yielded yet, with their indices.
@@ -100,6 +132,18 @@ impl<T> Iwait<T> {
             .enumerate()
             .filter_map(|(i, g)| g.map(|g| (i, g)))
             .collect()
+    }
+}
+
+impl<T> futures_core::Stream for Iwait<T> {
+    type Item = (usize, Result<T, TaskError>);
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_next_done(cx)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
     }
 }
 

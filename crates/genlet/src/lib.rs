@@ -23,11 +23,14 @@
 //!
 //! # What differs from gevent, and why
 //!
-//! * **Errors reach the spawner.** [`Greenlet::join`] returns
-//!   `Result<T, TaskError>`; a [`TaskError`] tells a panic (with its message
-//!   and the greenlet's name) from a kill. Nothing is printed for a panic
-//!   someone joins; a panic nobody joins is reported exactly once, through
-//!   [`set_panic_hook`] (gevent prints every one, #83).
+//! * **Errors reach the spawner.** [`Greenlet::join`] (or `greenlet.await`)
+//!   returns `Result<T, TaskError>`; a [`TaskError`] tells a panic (with its
+//!   message and the greenlet's name) from a kill. genlet reports a panic
+//!   only when nobody saw it (no join, `get`, `error`, link, or group
+//!   `join`), exactly once, through [`set_panic_hook`] (gevent prints every
+//!   one, #83). Rust's own panic hook still prints a line where the panic
+//!   happens, as it does for every panic; [`quiet_std_panics`] silences it
+//!   for panics inside greenlets.
 //! * **Timeouts are values.** [`timeout`] returns `Err(Elapsed)`, which no
 //!   catch-all on the future's own errors can swallow (gevent #838).
 //! * **Kill is delivered.** [`Greenlet::kill`] drops the greenlet's future
@@ -45,9 +48,28 @@
 //! * **`yield_now` keeps I/O flowing** (gevent's `sleep(0)` can starve it,
 //!   #1071).
 //!
-//! Dropping a [`Greenlet`] handle detaches the greenlet, as in gevent; a
-//! [`Group`] is the way to tie greenlets to a scope.
+//! # What dropping a handle does
+//!
+//! Everything spawned through this crate ([`spawn`], [`task`], a [`Group`]
+//! or a [`Pool`], a server) comes back as a [`Greenlet`], and dropping a
+//! `Greenlet` **detaches** it: it runs on, as in gevent. A [`Group`] is the
+//! way to tie greenlets to a scope: dropping the group cancels them.
+//!
+//! The hub underneath ([`reactor::Hub`]) has smol's manners instead:
+//! `Hub::spawn` returns a [`reactor::Task`], which **cancels** its task when
+//! dropped. The two names say which is which; from `genlet` you only meet
+//! the hub through [`default_hub`] and [`reactor`].
+//!
+//! # Every kind of task is a greenlet
+//!
+//! A future ([`spawn`]), a blocking call ([`spawn_blocking`]), a
+//! yieldable-thread body that yields its CPU work to an apply policy
+//! ([`spawn_yieldable`]), and a generator task that yields I/O requests
+//! ([`GreenletBuilder::spawn_gen_task`]) all come back as a [`Greenlet`],
+//! with the same `join`, `kill`, links, names, [`Group`]s and panic
+//! reporting.
 
+mod connection;
 mod err;
 mod greenlet;
 mod group;
@@ -55,24 +77,29 @@ mod join;
 mod queue;
 mod report;
 mod server;
+mod signal;
 mod spawn;
 mod sync;
 mod timeout;
 mod timethis;
 
+pub use connection::Connection;
 pub use err::{Closed, Elapsed, ExtraTaskDone, GetError, OverRelease, TaskError};
-pub use greenlet::Greenlet;
+pub use greenlet::{Greenlet, Join};
 pub use group::{Group, GroupHandle, Pool};
 pub use join::{Iwait, Joined, iwait, joinall, killall, race, wait};
-pub use queue::{Channel, Queue};
-pub use report::{reset_panic_hook, set_panic_hook};
+pub use queue::{Channel, ChannelGet, ChannelPut, Queue};
+pub use report::{quiet_std_panics, reset_panic_hook, set_panic_hook};
 pub use server::{DatagramServer, ServerBuilder, StreamServer};
-pub use spawn::{TaskBuilder, default_hub, run, spawn, spawn_blocking, spawn_later, task};
-pub use sync::{AsyncResult, BoundedSemaphore, Event, Lock, Semaphore};
+pub use signal::{Signal, Signals};
+pub use spawn::{
+    GreenletBuilder, default_hub, run, spawn, spawn_blocking, spawn_later, spawn_yieldable, task,
+};
+pub use sync::{AsyncResult, BoundedSemaphore, Event, EventWait, Lock, Semaphore};
 pub use timeout::{Timeout, timeout, with_timeout};
 pub use timethis::{TimeThis, timethis};
 
-pub use genlet_reactor::{Handle, Hub, Priority, interval, sleep, sleep_until, yield_now};
+pub use genlet_reactor::{Priority, interval, sleep, sleep_until, yield_now};
 
 /// Sockets: TCP, UDP and Unix streams (async-net's, re-exported by the hub).
 pub use genlet_reactor::net;

@@ -2,42 +2,107 @@
 //! datagram, run as greenlets the server owns.
 //!
 //! Accept errors (EMFILE, a connection reset before it was accepted) are
-//! printed and retried after a pause that doubles up to a second, so a
-//! server under fire keeps going. A handler that panics is reported through
-//! the panic hook and the server keeps serving the others. `stop` stops
-//! accepting, gives running handlers a grace period, then kills the rest.
+//! reported at most once a second, with a count of the others, and retried
+//! after a pause that doubles up to a second, so a server under fire keeps
+//! going. A handler that panics is reported through the panic hook and the
+//! server keeps serving the others. `stop` stops accepting, gives running
+//! handlers a grace period, then kills the rest; `stop_on_signal` does the
+//! same when SIGTERM or SIGINT comes, and a second signal cuts the grace
+//! period short.
+//!
+//! # Timeouts, and why these defaults
+//!
+//! A connection waits for its first byte **outside** the pool: a pool of
+//! 50 held by 50 silent connections would otherwise serve nobody. The
+//! defaults, each set on the [`ServerBuilder`] (`Duration::MAX`: no limit):
+//!
+//! | limit | default | why |
+//! |---|---|---|
+//! | first byte | 10 s | a client that connects has its request ready; 10 s covers a slow mobile link, and no silent connection takes a handler slot |
+//! | idle (between reads) | 60 s | the keep-alive idle limit of nginx (75 s) and of most load balancers (60 s): an idle keep-alive connection holds a slot this long at most |
+//! | write (a write that makes no progress) | 30 s | a peer that stops reading cannot hold a handler forever |
+//! | lifetime | none | a long download or a websocket is legitimate; set it to bound every connection |
+//! | TCP keepalive | 15 s idle before probes | Go's default: dead peers are found without traffic |
+//! | `TCP_NODELAY` | on | Go's default; without it a client that pipelines small requests waits about 44 ms per batch (Nagle against delayed ACK) |
 
 use core::future::Future;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use futures_lite::FutureExt;
 use genlet_reactor::net::{TcpListener, TcpStream, UdpSocket};
 
+use crate::connection::Connection;
 use crate::greenlet::Greenlet;
 use crate::group::{Group, GroupHandle};
+use crate::signal::Signals;
 
-/// How a server runs its handlers: at most `pool_size` at once, or
-/// without a limit. Made by [`StreamServer::builder`] or
-/// [`DatagramServer::builder`].
+/// How a server runs its handlers: how many at once, its name, its
+/// per-connection timeouts and socket options. Made by
+/// [`StreamServer::builder`] or [`DatagramServer::builder`]; the timeouts
+/// and socket options apply to TCP only. See the [module docs](self) for
+/// the defaults and why.
 ///
 /// # Examples
 ///
 /// ```
+/// use std::time::Duration;
+///
 /// let server = genlet::StreamServer::builder()
+///     .name("api")
 ///     .pool_size(100)
-///     .bind("127.0.0.1:0", |_stream, _peer| async {})?;
+///     .first_byte_timeout(Duration::from_secs(5))
+///     .idle_timeout(Duration::from_secs(30))
+///     .max_lifetime(Duration::from_secs(600))
+///     .bind("127.0.0.1:0", |_conn, _peer| async {})?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug)]
 #[must_use = "a server builder does nothing until `bind`"]
 pub struct ServerBuilder {
     pool_size: Option<usize>,
+    name: Option<Arc<str>>,
+    first_byte: Duration,
+    idle: Duration,
+    write: Duration,
+    lifetime: Duration,
+    keepalive: Option<Duration>,
+    nodelay: bool,
+}
+
+impl Default for ServerBuilder {
+    fn default() -> Self {
+        ServerBuilder {
+            pool_size: None,
+            name: None,
+            first_byte: Duration::from_secs(10),
+            idle: Duration::from_secs(60),
+            write: Duration::from_secs(30),
+            lifetime: Duration::MAX,
+            keepalive: Some(Duration::from_secs(15)),
+            nodelay: true,
+        }
+    }
+}
+
+/// `None` for `Duration::MAX` (no limit).
+fn limit(duration: Duration) -> Option<Duration> {
+    (duration != Duration::MAX).then_some(duration)
+}
+
+/// Runs `future` for at most `lifetime` (`None`: no limit).
+async fn within<T>(lifetime: Option<Duration>, future: impl Future<Output = T>) -> Option<T> {
+    match lifetime {
+        Some(lifetime) => genlet_reactor::timeout(lifetime, future).await.ok(),
+        None => Some(future.await),
+    }
 }
 
 impl ServerBuilder {
-    /// Runs at most `size` handlers at once; accepting waits for a free slot.
+    /// Runs at most `size` handlers at once; connections that sent their
+    /// first byte wait for a free slot.
     ///
     /// # Examples
     ///
@@ -47,8 +112,98 @@ impl ServerBuilder {
         self
     }
 
-    fn handlers(self) -> Group {
-        Group::for_server(self.pool_size)
+    /// Names the server: its acceptor is called `name`, and each handler
+    /// `name peer` (`api 127.0.0.1:51234`), in panic reports, in the
+    /// blocking detector's reports and in [`Greenlet::name`]. Default:
+    /// `stream-server-ADDR` or `datagram-server-ADDR`.
+    ///
+    /// # Examples
+    ///
+    /// See [`ServerBuilder`].
+    pub fn name(mut self, name: impl Into<Arc<str>>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// How long a new connection may stay silent before it is closed
+    /// (default 10 s). It waits outside the pool, holding no handler slot.
+    ///
+    /// # Examples
+    ///
+    /// See [`ServerBuilder`].
+    pub fn first_byte_timeout(mut self, timeout: Duration) -> Self {
+        self.first_byte = timeout;
+        self
+    }
+
+    /// How long a read may wait for data before it fails with
+    /// [`io::ErrorKind::TimedOut`] (default 60 s).
+    ///
+    /// # Examples
+    ///
+    /// See [`ServerBuilder`].
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle = timeout;
+        self
+    }
+
+    /// How long a write may make no progress before it fails with
+    /// [`io::ErrorKind::TimedOut`] (default 30 s).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let _ = genlet::StreamServer::builder().write_timeout(std::time::Duration::from_secs(5));
+    /// ```
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.write = timeout;
+        self
+    }
+
+    /// How long a handler may run at all before it is killed (default: no
+    /// limit).
+    ///
+    /// # Examples
+    ///
+    /// See [`ServerBuilder`].
+    pub fn max_lifetime(mut self, lifetime: Duration) -> Self {
+        self.lifetime = lifetime;
+        self
+    }
+
+    /// TCP keepalive: probes after the connection was idle this long
+    /// (default 15 s); `None` turns it off.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let _ = genlet::StreamServer::builder().keepalive(None);
+    /// ```
+    pub fn keepalive(mut self, idle: Option<Duration>) -> Self {
+        self.keepalive = idle;
+        self
+    }
+
+    /// Sets `TCP_NODELAY` on every connection (default on).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let _ = genlet::StreamServer::builder().nodelay(false);
+    /// ```
+    pub fn nodelay(mut self, on: bool) -> Self {
+        self.nodelay = on;
+        self
+    }
+
+    /// Applies the socket options to an accepted connection.
+    fn configure(&self, stream: &TcpStream) -> io::Result<()> {
+        stream.set_nodelay(self.nodelay)?;
+        let socket = socket2::SockRef::from(stream);
+        match self.keepalive {
+            Some(idle) => socket.set_tcp_keepalive(&socket2::TcpKeepalive::new().with_time(idle)),
+            None => socket.set_keepalive(false),
+        }
     }
 
     /// Binds a TCP listener on `addr` and serves each connection with
@@ -63,36 +218,68 @@ impl ServerBuilder {
     /// See [`StreamServer`].
     pub fn bind<H, Fut>(self, addr: impl ToSocketAddrs, handler: H) -> io::Result<StreamServer>
     where
-        H: Fn(TcpStream, SocketAddr) -> Fut + Send + Sync + 'static,
+        H: Fn(Connection, SocketAddr) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         let listener = TcpListener::try_from(std::net::TcpListener::bind(addr)?)?;
         let addr = listener.local_addr()?;
-        let handlers = self.handlers();
-        let spawner = handlers.handle();
+        let name: Arc<str> = self
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("stream-server-{addr}").into());
+        let handlers = Group::for_server(self.pool_size);
+        let waiting = Group::for_server(None);
+        let (spawner, gate) = (handlers.handle(), waiting.handle());
         let handler = Arc::new(handler);
-        let acceptor = crate::task()
-            .name(format!("stream-server-{addr}"))
-            .spawn(async move {
-                let mut pause = Backoff::default();
-                loop {
-                    match listener.accept().await {
-                        Ok((stream, peer)) => {
-                            pause.reset();
-                            let handler = handler.clone();
-                            drop(
-                                spawner
-                                    .spawn(async move { handler(stream, peer).await })
-                                    .await,
-                            );
-                        }
-                        Err(e) => pause.wait(&addr, &e).await,
+        let settings = Arc::new(self);
+        let acceptor_name = name.clone();
+        let acceptor = crate::task().name(name.clone()).spawn(async move {
+            let mut errors = AcceptErrors::new(acceptor_name.clone(), addr);
+            loop {
+                let (stream, peer) = match listener.accept().await {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        errors.wait(&e).await;
+                        continue;
                     }
+                };
+                errors.reset();
+                if let Err(e) = settings.configure(&stream) {
+                    crate::report::server_trouble(
+                        &acceptor_name,
+                        addr,
+                        &format!("{peer}: cannot set socket options: {e}"),
+                    );
                 }
-            });
+                let conn_name: Arc<str> = format!("{acceptor_name} {peer}").into();
+                let (handler, spawner, settings) =
+                    (handler.clone(), spawner.clone(), settings.clone());
+                let serve = async move {
+                    if !first_byte(&stream, limit(settings.first_byte)).await {
+                        return; // silent, or gone: closed without a handler
+                    }
+                    let conn = Connection::new(stream, limit(settings.idle), limit(settings.write));
+                    let lifetime = limit(settings.lifetime);
+                    let run = async move {
+                        within(lifetime, handler(conn, peer)).await;
+                    };
+                    drop(spawner.spawn_with(crate::task().name(conn_name), run).await);
+                };
+                drop(
+                    gate.spawn_with(
+                        crate::task().name(format!("{acceptor_name} {peer} (first byte)")),
+                        serve,
+                    )
+                    .await,
+                );
+            }
+        });
+        crate::report::server_event(&name, addr, "serving");
         Ok(StreamServer {
+            name,
             addr,
             acceptor,
+            waiting,
             handlers,
         })
     }
@@ -118,60 +305,106 @@ impl ServerBuilder {
     {
         let socket = Arc::new(UdpSocket::try_from(std::net::UdpSocket::bind(addr)?)?);
         let addr = socket.local_addr()?;
-        let handlers = self.handlers();
+        let name: Arc<str> = self
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("datagram-server-{addr}").into());
+        let handlers = Group::for_server(self.pool_size);
         let spawner: GroupHandle = handlers.handle();
         let handler = Arc::new(handler);
-        let receiver = crate::task()
-            .name(format!("datagram-server-{addr}"))
-            .spawn(async move {
-                let mut pause = Backoff::default();
-                let mut buf = vec![0; 65_536];
-                loop {
-                    match socket.recv_from(&mut buf).await {
-                        Ok((len, peer)) => {
-                            pause.reset();
-                            let (handler, socket) = (handler.clone(), socket.clone());
-                            let datagram = buf[..len].to_vec();
-                            let reply = async move { handler(datagram, peer, socket).await };
-                            drop(spawner.spawn(reply).await);
-                        }
-                        Err(e) => pause.wait(&addr, &e).await,
+        let receiver_name = name.clone();
+        let receiver = crate::task().name(name.clone()).spawn(async move {
+            let mut errors = AcceptErrors::new(receiver_name.clone(), addr);
+            let mut buf = vec![0; 65_536];
+            loop {
+                match socket.recv_from(&mut buf).await {
+                    Ok((len, peer)) => {
+                        errors.reset();
+                        let (handler, socket) = (handler.clone(), socket.clone());
+                        let datagram = buf[..len].to_vec();
+                        let reply = async move { handler(datagram, peer, socket).await };
+                        let named = crate::task().name(format!("{receiver_name} {peer}"));
+                        drop(spawner.spawn_with(named, reply).await);
                     }
+                    Err(e) => errors.wait(&e).await,
                 }
-            });
+            }
+        });
+        crate::report::server_event(&name, addr, "serving");
         Ok(DatagramServer {
             inner: StreamServer {
+                name,
                 addr,
                 acceptor: receiver,
+                waiting: Group::for_server(None),
                 handlers,
             },
         })
     }
 }
 
-/// The pause after a failed accept: 5 ms, doubling up to 1 s, reset by a
-/// success.
-#[derive(Debug)]
-struct Backoff(Duration);
-
-impl Default for Backoff {
-    fn default() -> Self {
-        Backoff(Duration::from_millis(5))
-    }
+/// Waits for a connection's first byte, for at most `limit`: false if it
+/// stayed silent, closed, or failed.
+async fn first_byte(stream: &TcpStream, limit: Option<Duration>) -> bool {
+    let mut byte = [0; 1];
+    let peek = async { matches!(stream.peek(&mut byte).await, Ok(1..)) };
+    within(limit, peek).await.unwrap_or(false)
 }
 
-impl Backoff {
-    fn reset(&mut self) {
-        *self = Backoff::default();
+/// Failed accepts (or receives): a pause that starts at 5 ms and doubles up
+/// to 1 s, reset by a success; reported at most once a second, with the
+/// number of failures since the last report.
+#[derive(Debug)]
+struct AcceptErrors {
+    name: Arc<str>,
+    addr: SocketAddr,
+    pause: Duration,
+    last_report: Option<Instant>,
+    unreported: u64,
+}
+
+impl AcceptErrors {
+    const FIRST_PAUSE: Duration = Duration::from_millis(5);
+
+    fn new(name: Arc<str>, addr: SocketAddr) -> Self {
+        AcceptErrors {
+            name,
+            addr,
+            pause: Self::FIRST_PAUSE,
+            last_report: None,
+            unreported: 0,
+        }
     }
 
-    async fn wait(&mut self, addr: &SocketAddr, error: &io::Error) {
-        eprintln!(
-            "genlet: server on {addr}: {error}; retrying in {} ms",
-            self.0.as_millis()
-        );
-        genlet_reactor::sleep(self.0).await;
-        self.0 = (self.0 * 2).min(Duration::from_secs(1));
+    fn reset(&mut self) {
+        self.pause = Self::FIRST_PAUSE;
+    }
+
+    async fn wait(&mut self, error: &io::Error) {
+        let now = Instant::now();
+        if self
+            .last_report
+            .is_none_or(|at| now.duration_since(at) >= Duration::from_secs(1))
+        {
+            let others = match self.unreported {
+                0 => String::new(),
+                n => format!(" ({n} more since the last report)"),
+            };
+            crate::report::server_trouble(
+                &self.name,
+                self.addr,
+                &format!(
+                    "accept failed: {error}{others}; retrying in {} ms",
+                    self.pause.as_millis()
+                ),
+            );
+            self.last_report = Some(now);
+            self.unreported = 0;
+        } else {
+            self.unreported += 1;
+        }
+        genlet_reactor::sleep(self.pause).await;
+        self.pause = (self.pause * 2).min(Duration::from_secs(1));
     }
 }
 
@@ -207,8 +440,11 @@ impl Backoff {
 /// ```
 #[derive(Debug)]
 pub struct StreamServer {
+    name: Arc<str>,
     addr: SocketAddr,
     acceptor: Greenlet<()>,
+    /// Connections waiting for their first byte.
+    waiting: Group,
     handlers: Group,
 }
 
@@ -234,7 +470,7 @@ impl StreamServer {
     /// See [`StreamServer`].
     pub fn bind<H, Fut>(addr: impl ToSocketAddrs, handler: H) -> io::Result<StreamServer>
     where
-        H: Fn(TcpStream, SocketAddr) -> Fut + Send + Sync + 'static,
+        H: Fn(Connection, SocketAddr) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         ServerBuilder::default().bind(addr, handler)
@@ -249,7 +485,8 @@ impl StreamServer {
         self.addr
     }
 
-    /// The number of handlers running.
+    /// The number of handlers running (connections still waiting for their
+    /// first byte are not counted).
     ///
     /// # Examples
     ///
@@ -262,23 +499,88 @@ impl StreamServer {
         self.handlers.len()
     }
 
-    /// Stops accepting, waits up to `grace` for the running handlers, then
-    /// kills those still running; returns how many were killed.
+    /// Stops accepting, waits up to `grace` for the running handlers (and
+    /// the connections that have not sent their first byte), then kills
+    /// those still running; returns how many were killed.
     ///
     /// # Examples
     ///
     /// See [`StreamServer`].
     pub async fn stop(self, grace: Duration) -> usize {
+        self.drain(grace, core::future::pending::<()>()).await
+    }
+
+    /// Serves until `signals` delivers SIGTERM or SIGINT, then stops as
+    /// [`stop`](StreamServer::stop) does, within `grace`; a second signal
+    /// during the grace period kills the handlers at once. Returns how many
+    /// were killed.
+    ///
+    /// Make the [`Signals`] before serving: from then on a signal is caught,
+    /// where one that came before would have ended the process.
+    ///
+    /// # Errors
+    ///
+    /// When reading the signals fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let mut signals = genlet::Signals::new()?;
+    ///     let server = genlet::StreamServer::bind("127.0.0.1:8080", |_conn, _peer| async {})?;
+    ///     let killed = server.stop_on_signal(&mut signals, Duration::from_secs(30)).await?;
+    ///     println!("stopped; {killed} handlers cut short");
+    ///     Ok::<(), std::io::Error>(())
+    /// })?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub async fn stop_on_signal(self, signals: &mut Signals, grace: Duration) -> io::Result<usize> {
+        let first = signals.recv().await?;
+        crate::report::server_event(
+            &self.name,
+            self.addr,
+            &format!("{first}: draining for up to {} ms", grace.as_millis()),
+        );
+        Ok(self
+            .drain(grace, async move { drop(signals.recv().await) })
+            .await)
+    }
+
+    /// Stops accepting; waits for the handlers until `grace` passed or `cut`
+    /// completes, then kills the rest.
+    async fn drain(self, grace: Duration, cut: impl Future<Output = ()>) -> usize {
         self.acceptor.kill().await;
-        if genlet_reactor::timeout(grace, self.handlers.join())
-            .await
-            .is_ok()
-        {
-            return 0;
+        let finished = async {
+            let _ = self.waiting.join().await;
+            let _ = self.handlers.join().await;
+            true
+        };
+        let in_time = async {
+            genlet_reactor::timeout(grace, finished)
+                .await
+                .unwrap_or(false)
         }
-        let left = self.handlers.len();
-        self.handlers.kill().await;
-        left
+        .or(async {
+            cut.await;
+            false
+        })
+        .await;
+        let killed = if in_time {
+            0
+        } else {
+            let left = self.waiting.len() + self.handlers.len();
+            self.waiting.kill().await;
+            self.handlers.kill().await;
+            left
+        };
+        crate::report::server_event(
+            &self.name,
+            self.addr,
+            &format!("stopped ({killed} handlers killed)"),
+        );
+        killed
     }
 }
 
@@ -365,5 +667,28 @@ impl DatagramServer {
     /// See [`DatagramServer`].
     pub async fn stop(self, grace: Duration) -> usize {
         self.inner.stop(grace).await
+    }
+
+    /// Serves until SIGTERM or SIGINT, then stops within `grace`; a second
+    /// signal kills the handlers at once. See
+    /// [`StreamServer::stop_on_signal`].
+    ///
+    /// # Errors
+    ///
+    /// When reading the signals fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// genlet::run(async {
+    ///     let mut signals = genlet::Signals::new()?;
+    ///     let server = genlet::DatagramServer::bind("127.0.0.1:9000", |_d, _p, _s| async {})?;
+    ///     server.stop_on_signal(&mut signals, std::time::Duration::from_secs(5)).await?;
+    ///     Ok::<(), std::io::Error>(())
+    /// })?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub async fn stop_on_signal(self, signals: &mut Signals, grace: Duration) -> io::Result<usize> {
+        self.inner.stop_on_signal(signals, grace).await
     }
 }

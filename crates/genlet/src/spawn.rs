@@ -1,12 +1,13 @@
 //! Entry points: [`run`] on the default hub, [`spawn`] and its variants, and
-//! the [`TaskBuilder`] that names a greenlet, sets its priority or its hub.
+//! the [`GreenletBuilder`] that names a greenlet, sets its priority or its hub.
 
-use core::future::Future;
+use core::future::{Future, IntoFuture};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use genlet_reactor::gen_task::{GenTask, HubDriver};
 use genlet_reactor::{Handle, Hub, Priority};
-use genlet_ythread::Pool;
+use genlet_ythread::{Apply, Cpu, ThreadPool};
 
 use crate::greenlet::{Greenlet, Name, Shared, body};
 
@@ -35,7 +36,8 @@ pub fn default_hub() -> &'static Hub {
 
 /// Runs `future` to completion on the default hub, the calling thread
 /// helping; the entry point of a genlet program (`genlet.run`-like; gevent
-/// needs none, its hub starts implicitly).
+/// needs none, its hub starts implicitly). A [`Greenlet`] may be passed
+/// directly: `genlet::run(greenlet)` joins it.
 ///
 /// # Panics
 ///
@@ -47,8 +49,8 @@ pub fn default_hub() -> &'static Hub {
 /// let n = genlet::run(async { genlet::spawn(async { 6 * 7 }).join().await.unwrap() });
 /// assert_eq!(n, 42);
 /// ```
-pub fn run<T>(future: impl Future<Output = T>) -> T {
-    default_hub().block_on(future)
+pub fn run<F: IntoFuture>(future: F) -> F::Output {
+    default_hub().block_on(future.into_future())
 }
 
 /// Spawns `future` as a greenlet on the current hub (inside a hub task or
@@ -84,10 +86,14 @@ pub fn spawn_later<T: Send + 'static>(
     task().spawn_later(delay, future)
 }
 
-/// Runs the blocking or CPU-heavy `job` on a thread pool (genlet-ythread's
-/// [`Pool`], one job per core at once), as a greenlet: join it, kill it
-/// (a job not started yet never runs), link to it. Usable from any thread,
-/// unlike gevent's threadpool.
+/// Runs the blocking `job` (a database call, a file read, a DNS lookup) on a
+/// thread pool sized for blocking I/O ([`ThreadPool::blocking_io`]: up to
+/// [`ThreadPool::BLOCKING_IO_LIMIT`] at once, where gevent's hub threadpool
+/// runs 10), as a greenlet: join it, kill it (a job not started yet never
+/// runs; a running one sees [`ythread::is_cancelled`](genlet_ythread::is_cancelled)
+/// turn true), link to it. Usable from any thread, unlike gevent's
+/// threadpool. For CPU-heavy work, which gains nothing from more threads
+/// than cores, use [`spawn_yieldable`] with [`ThreadPool::new`].
 ///
 /// # Examples
 ///
@@ -99,7 +105,38 @@ pub fn spawn_blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'stati
     task().spawn_blocking(job)
 }
 
-/// A [`TaskBuilder`] to spawn a greenlet with a name, a priority or on a
+/// Spawns a yieldable-thread body as a greenlet: `body` gets a [`Cpu`] to
+/// yield its CPU-heavy steps with ([`Cpu::run`]), and `apply` runs them
+/// ([`Inline`](genlet_ythread::Inline) on the hub's worker,
+/// [`Exclusive`](genlet_ythread::Exclusive) one at a time, or a
+/// [`Pool`](genlet_ythread::Pool) of threads, so the hub keeps serving
+/// I/O). The body's output is the greenlet's.
+///
+/// # Examples
+///
+/// ```
+/// use genlet::ythread::ThreadPool;
+///
+/// let g = genlet::spawn_yieldable(
+///     |cpu| async move {
+///         let sum = cpu.run(|| (1..=100u64).sum::<u64>()).await.unwrap();
+///         format!("sum {sum}")
+///     },
+///     ThreadPool::new(),
+/// );
+/// assert_eq!(genlet::run(g).unwrap(), "sum 5050");
+/// ```
+pub fn spawn_yieldable<B, Fut, A>(body: B, apply: A) -> Greenlet<Fut::Output>
+where
+    B: FnOnce(Cpu) -> Fut + Send + 'static,
+    Fut: Future + Send + 'static,
+    Fut::Output: Send + 'static,
+    A: Apply + Send + 'static,
+{
+    task().spawn_yieldable(body, apply)
+}
+
+/// A [`GreenletBuilder`] to spawn a greenlet with a name, a priority or on a
 /// given hub.
 ///
 /// # Examples
@@ -110,8 +147,8 @@ pub fn spawn_blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'stati
 /// let g = genlet::task().name("echo").priority(Priority::High).spawn(async { 1 });
 /// assert_eq!(genlet::run(g.join()).unwrap(), 1);
 /// ```
-pub fn task() -> TaskBuilder {
-    TaskBuilder {
+pub fn task() -> GreenletBuilder {
+    GreenletBuilder {
         name: None,
         priority: Priority::Normal,
         hub: None,
@@ -124,24 +161,24 @@ pub fn task() -> TaskBuilder {
 /// # Examples
 ///
 /// ```
-/// let hub = genlet::Hub::builder().workers(1).build().unwrap();
+/// let hub = genlet::reactor::Hub::builder().workers(1).build().unwrap();
 /// let g = genlet::task().name("on-mine").on(&hub.handle()).spawn(async { 2 });
 /// assert_eq!(hub.block_on(g.join()).unwrap(), 2);
 /// ```
 #[derive(Clone, Debug)]
 #[must_use = "a task builder does nothing until `spawn`"]
-pub struct TaskBuilder {
+pub struct GreenletBuilder {
     name: Option<Arc<str>>,
     priority: Priority,
     hub: Option<Handle>,
 }
 
-impl TaskBuilder {
+impl GreenletBuilder {
     /// Names the greenlet.
     ///
     /// # Examples
     ///
-    /// See [`TaskBuilder`].
+    /// See [`GreenletBuilder`].
     pub fn name(mut self, name: impl Into<Arc<str>>) -> Self {
         self.name = Some(name.into());
         self
@@ -161,7 +198,7 @@ impl TaskBuilder {
     ///
     /// # Examples
     ///
-    /// See [`TaskBuilder`].
+    /// See [`GreenletBuilder`].
     pub fn on(mut self, handle: &Handle) -> Self {
         self.hub = Some(handle.clone());
         self
@@ -183,13 +220,28 @@ impl TaskBuilder {
         self,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Greenlet<T> {
+        let shared = self.prepare();
+        self.launch(shared, None, future)
+    }
+
+    /// The state of a greenlet about to be spawned with this builder.
+    pub(crate) fn prepare<T>(&self) -> Arc<Shared<T>> {
+        Shared::new(self.name.clone().map_or_else(Name::anonymous, Name::given))
+    }
+
+    /// Spawns `future` as the greenlet of `shared` (from [`prepare`](Self::prepare)).
+    pub(crate) fn launch<T: Send + 'static>(
+        self,
+        shared: Arc<Shared<T>>,
+        delay: Option<Duration>,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Greenlet<T> {
         let hub = self.target();
-        let shared = Shared::new(self.name.map_or_else(Name::anonymous, Name::given));
         let mut builder = hub.task().priority(self.priority);
         if let Some(name) = shared.explicit_name() {
             builder = builder.name(name);
         }
-        let task = builder.spawn(body(shared.clone(), future));
+        let task = builder.spawn(body(shared.clone(), delay, future));
         shared.set_task(task);
         Greenlet::from_shared(shared)
     }
@@ -204,13 +256,62 @@ impl TaskBuilder {
         delay: Duration,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Greenlet<T> {
-        self.spawn(async move {
-            genlet_reactor::sleep(delay).await;
-            future.await
-        })
+        let shared = self.prepare();
+        self.launch(shared, Some(delay), future)
     }
 
-    /// Runs `job` on the shared thread pool as a greenlet.
+    /// Spawns a yieldable-thread body as a greenlet; see [`spawn_yieldable`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use genlet::ythread::Inline;
+    ///
+    /// let g = genlet::task()
+    ///     .name("summer")
+    ///     .spawn_yieldable(|cpu| async move { cpu.run(|| 2 + 2).await.unwrap() }, Inline);
+    /// assert_eq!(g.name(), "summer");
+    /// assert_eq!(genlet::run(g).unwrap(), 4);
+    /// ```
+    pub fn spawn_yieldable<B, Fut, A>(self, body: B, apply: A) -> Greenlet<Fut::Output>
+    where
+        B: FnOnce(Cpu) -> Fut + Send + 'static,
+        Fut: Future + Send + 'static,
+        Fut::Output: Send + 'static,
+        A: Apply + Send + 'static,
+    {
+        self.spawn(genlet_ythread::drive(body, apply))
+    }
+
+    /// Spawns a generator task (a genlet-coro generator that yields I/O
+    /// requests, see [`reactor::gen_task`](genlet_reactor::gen_task)) as a
+    /// greenlet, its requests carried out by `driver`. Killing the greenlet
+    /// drops the generator at its current request.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use genlet::coro::{Co, Gen};
+    /// use genlet::reactor::gen_task::{HubDriver, Reply, Request};
+    ///
+    /// let driver = HubDriver::with_transcripts(genlet::default_hub().handle());
+    /// let g = genlet::task().name("napper").spawn_gen_task(
+    ///     &driver,
+    ///     Box::pin(Gen::new(|co: Co<Request, Reply>, _: Reply| async move {
+    ///         co.yield_(Request::Sleep(Duration::from_millis(1))).await;
+    ///     })),
+    /// );
+    /// assert_eq!(g.name(), "napper");
+    /// genlet::run(g).unwrap();
+    /// assert_eq!(driver.transcripts()[0].len(), 1);
+    /// ```
+    pub fn spawn_gen_task(self, driver: &HubDriver, task: GenTask) -> Greenlet<()> {
+        self.spawn(driver.drive(task))
+    }
+
+    /// Runs the blocking `job` on the shared blocking-I/O pool as a
+    /// greenlet; see [`spawn_blocking`].
     ///
     /// # Examples
     ///
@@ -219,8 +320,8 @@ impl TaskBuilder {
         self,
         job: impl FnOnce() -> T + Send + 'static,
     ) -> Greenlet<T> {
-        static POOL: OnceLock<Pool> = OnceLock::new();
-        let pool = POOL.get_or_init(Pool::new).clone();
+        static POOL: OnceLock<ThreadPool> = OnceLock::new();
+        let pool = POOL.get_or_init(ThreadPool::blocking_io).clone();
         self.spawn(async move {
             let result = genlet_ythread::drive(|cpu| async move { cpu.run(job).await }, pool).await;
             match result {

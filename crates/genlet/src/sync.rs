@@ -3,10 +3,12 @@
 //! threads (gevent's are same-thread only), with blocking variants for
 //! threads outside the hub.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use event_listener::Listener;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, ready};
 
 use crate::err::OverRelease;
 
@@ -43,6 +45,10 @@ pub type Lock<T = ()> = async_lock::Mutex<T>;
 /// A flag tasks can wait on: `set` wakes every waiter, `clear` resets it
 /// (gevent's `Event`).
 ///
+/// `set` wakes every task and thread that was waiting when it was called,
+/// even if `clear` follows at once: a waiter returns when the flag is set,
+/// or when it was set at any moment since the waiter started waiting.
+///
 /// # Examples
 ///
 /// ```
@@ -56,7 +62,10 @@ pub type Lock<T = ()> = async_lock::Mutex<T>;
 /// ```
 #[derive(Debug, Default)]
 pub struct Event {
-    flag: AtomicBool,
+    /// Bit 0: the flag. The other bits count the `set` calls that found it
+    /// clear, so a waiter can tell that a `set` happened even after a
+    /// `clear` undid it.
+    state: AtomicU64,
     changed: event_listener::Event,
 }
 
@@ -82,11 +91,23 @@ impl Event {
     /// assert!(e.is_set());
     /// ```
     pub fn set(&self) {
-        self.flag.store(true, Ordering::SeqCst);
+        let mut state = self.state.load(Ordering::SeqCst);
+        while state & 1 == 0 {
+            // Set the flag and count a new generation in one step.
+            match self.state.compare_exchange_weak(
+                state,
+                state.wrapping_add(3),
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            ) {
+                Ok(_) => break,
+                Err(actual) => state = actual,
+            }
+        }
         self.changed.notify(usize::MAX);
     }
 
-    /// Clears the flag.
+    /// Clears the flag. Waiters woken by an earlier `set` still return.
     ///
     /// # Examples
     ///
@@ -97,7 +118,7 @@ impl Event {
     /// assert!(!e.is_set());
     /// ```
     pub fn clear(&self) {
-        self.flag.store(false, Ordering::SeqCst);
+        self.state.fetch_and(!1, Ordering::SeqCst);
     }
 
     /// True while set.
@@ -106,10 +127,18 @@ impl Event {
     ///
     /// See [`Event::set`].
     pub fn is_set(&self) -> bool {
-        self.flag.load(Ordering::SeqCst)
+        self.state.load(Ordering::SeqCst) & 1 == 1
     }
 
-    /// Waits until the flag is set.
+    /// True when the flag is set, or was set since `start` was read.
+    fn fired_since(&self, start: u64) -> bool {
+        let now = self.state.load(Ordering::SeqCst);
+        now & 1 == 1 || now >> 1 != start >> 1
+    }
+
+    /// Waits until the flag is set (returns at once if it is). The wait
+    /// starts when `wait` is called, not when the future is first polled: a
+    /// `set` in between counts, even if a `clear` followed it.
     ///
     /// # Cancel safety
     ///
@@ -118,16 +147,11 @@ impl Event {
     /// # Examples
     ///
     /// See [`Event`].
-    pub async fn wait(&self) {
-        loop {
-            if self.is_set() {
-                return;
-            }
-            let listener = self.changed.listen();
-            if self.is_set() {
-                return;
-            }
-            listener.await;
+    pub fn wait(&self) -> EventWait<'_> {
+        EventWait {
+            event: self,
+            start: self.state.load(Ordering::SeqCst),
+            listener: None,
         }
     }
 
@@ -142,15 +166,36 @@ impl Event {
     /// e.wait_blocking();
     /// ```
     pub fn wait_blocking(&self) {
+        futures_lite::future::block_on(self.wait());
+    }
+}
+
+/// The future of [`Event::wait`].
+#[must_use = "futures do nothing unless awaited"]
+#[derive(Debug)]
+pub struct EventWait<'a> {
+    event: &'a Event,
+    /// The event's state when the wait began.
+    start: u64,
+    listener: Option<event_listener::EventListener>,
+}
+
+impl Future for EventWait<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
         loop {
-            if self.is_set() {
-                return;
+            if this.event.fired_since(this.start) {
+                return Poll::Ready(());
             }
-            let listener = self.changed.listen();
-            if self.is_set() {
-                return;
+            match &mut this.listener {
+                None => this.listener = Some(this.event.changed.listen()),
+                Some(listener) => {
+                    ready!(Pin::new(listener).poll(cx));
+                    this.listener = None;
+                }
             }
-            listener.wait();
         }
     }
 }

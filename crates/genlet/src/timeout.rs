@@ -61,18 +61,28 @@ pub async fn with_timeout<T>(
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Timeout {
-    deadline: Instant,
+    /// `None`: further away than an `Instant` can hold, so never.
+    deadline: Option<Instant>,
 }
 
 impl Timeout {
-    /// A deadline `duration` from now.
+    /// A deadline `duration` from now. A duration too long for an
+    /// `Instant` to hold (`Duration::MAX`) means no limit.
     ///
     /// # Examples
     ///
     /// See [`Timeout`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let forever = genlet::Timeout::after(Duration::MAX);
+    /// assert!(!forever.is_expired());
+    /// assert_eq!(forever.remaining(), Duration::MAX);
+    /// ```
     pub fn after(duration: Duration) -> Self {
         Timeout {
-            deadline: Instant::now() + duration,
+            deadline: Instant::now().checked_add(duration),
         }
     }
 
@@ -85,10 +95,12 @@ impl Timeout {
     /// assert!(t.is_expired());
     /// ```
     pub fn at(deadline: Instant) -> Self {
-        Timeout { deadline }
+        Timeout {
+            deadline: Some(deadline),
+        }
     }
 
-    /// The time left (zero once expired).
+    /// The time left (zero once expired, `Duration::MAX` without a limit).
     ///
     /// # Examples
     ///
@@ -98,7 +110,10 @@ impl Timeout {
     /// assert!(genlet::Timeout::after(Duration::from_secs(60)).remaining() > Duration::from_secs(59));
     /// ```
     pub fn remaining(&self) -> Duration {
-        self.deadline.saturating_duration_since(Instant::now())
+        match self.deadline {
+            Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+            None => Duration::MAX,
+        }
     }
 
     /// True once the deadline passed.
@@ -107,7 +122,8 @@ impl Timeout {
     ///
     /// See [`Timeout`].
     pub fn is_expired(&self) -> bool {
-        Instant::now() >= self.deadline
+        self.deadline
+            .is_some_and(|deadline| Instant::now() >= deadline)
     }
 
     /// Runs `future` until the deadline.
@@ -124,6 +140,9 @@ impl Timeout {
     ///
     /// See [`Timeout`].
     pub async fn run<T>(&self, future: impl Future<Output = T>) -> Result<T, Elapsed> {
-        timeout(self.remaining(), future).await
+        match self.deadline {
+            Some(_) => timeout(self.remaining(), future).await,
+            None => Ok(future.await),
+        }
     }
 }

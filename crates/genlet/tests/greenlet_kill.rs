@@ -18,7 +18,7 @@ impl Drop for SetOnDrop {
 fn killed_before_its_first_poll_it_never_runs_but_links_fire() {
     // A hub whose only thread is the one in block_on: nothing runs the
     // greenlet until then.
-    let hub = genlet::Hub::builder().workers(0).build().unwrap();
+    let hub = genlet::reactor::Hub::builder().workers(0).build().unwrap();
     let ran = Arc::new(AtomicBool::new(false));
     let r = ran.clone();
     let g = genlet::task().on(&hub.handle()).spawn(async move {

@@ -38,10 +38,26 @@ fn unjoined_panics_are_reported_once_and_seen_ones_never() {
         let group = genlet::Group::new();
         group.spawn_with(genlet::task().name("grouped"), async { panic!("five") });
         assert!(group.join().await.is_err());
+        // Kept by a group that is dropped unjoined: reported then.
+        let group = genlet::Group::new();
+        let member = group.spawn_with(genlet::task().name("group-dropped"), async {
+            panic!("six")
+        });
+        member.wait().await;
+        drop(member);
+        drop(group);
+        // The second panic of a group is left to its handle: dropped
+        // unseen, it is reported; the first is returned by `join`.
+        let group = genlet::Group::new();
+        let first = group.spawn_with(genlet::task().name("first"), async { panic!("seven") });
+        first.wait().await;
+        drop(group.spawn_with(genlet::task().name("second"), async { panic!("eight") }));
+        assert_eq!(group.join().await.unwrap_err().name(), "first");
+        drop(first);
         // The detached one reports when it finishes: wait for it (bounded),
         // then a little more, to see that nothing is reported twice.
         let deadline = Instant::now() + Duration::from_secs(30);
-        while seen.lock().unwrap().len() < 2 && Instant::now() < deadline {
+        while seen.lock().unwrap().len() < 4 && Instant::now() < deadline {
             genlet::sleep(Duration::from_millis(1)).await;
         }
         genlet::sleep(Duration::from_millis(50)).await;
@@ -53,6 +69,8 @@ fn unjoined_panics_are_reported_once_and_seen_ones_never() {
         [
             "greenlet 'detached' panicked: one",
             "greenlet 'dropped-late' panicked: two",
+            "greenlet 'group-dropped' panicked: six",
+            "greenlet 'second' panicked: eight",
         ]
     );
     genlet::reset_panic_hook();

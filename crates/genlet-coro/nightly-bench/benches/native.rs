@@ -10,7 +10,7 @@ use core::pin::{Pin, pin};
 use criterion::{Criterion, criterion_group};
 use genlet_coro::Coroutine;
 
-/// The body of `support/body.rs` as a native coroutine.
+/// The body of `genlet_bench_support::body` as a native coroutine.
 fn native() -> impl NativeCoroutine<u64, Yield = u64, Return = u64> {
     #[coroutine]
     |first: u64| {
@@ -109,9 +109,5 @@ fn main() {
     ]);
 }
 
-#[path = "../../benches/support/ratios.rs"]
-mod ratios;
-
-#[path = "../../benches/support/body.rs"]
-mod body;
-use body::{Machine, genlet};
+use genlet_bench_support::body::{Machine, genlet};
+use genlet_bench_support::ratios;

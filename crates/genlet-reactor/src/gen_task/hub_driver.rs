@@ -25,13 +25,20 @@ struct Inner {
     sockets: Mutex<HashMap<SocketId, Socket>>,
     next_socket: AtomicU32,
     next_task: AtomicUsize,
-    transcripts: Mutex<Transcripts>,
+    /// `None` unless transcripts were asked for: then nothing of a request
+    /// outlives it.
+    transcripts: Option<Mutex<Transcripts>>,
 }
 
 /// Runs generator tasks as tasks of a hub: each request is carried out with
 /// real sockets (async-io) and real timers, and the task resumed with the
 /// result. Tasks a generator spawns run on the same hub and share the
 /// driver's sockets.
+///
+/// A driver made by [`HubDriver::new`] keeps nothing of past requests (a
+/// server's traffic passes through it, it does not pile up in it); one made by
+/// [`HubDriver::with_transcripts`] records every request and reply, payload
+/// included, to compare with [`SimDriver`](super::SimDriver)'s.
 ///
 /// # Examples
 ///
@@ -42,7 +49,7 @@ struct Inner {
 /// use genlet_reactor::gen_task::{HubDriver, Reply, Request};
 ///
 /// let hub = Hub::new().unwrap();
-/// let driver = HubDriver::new(hub.handle());
+/// let driver = HubDriver::with_transcripts(hub.handle());
 /// let task = driver.spawn(Box::pin(Gen::new(|co: Co<Request, Reply>, _: Reply| async move {
 ///     co.yield_(Request::Sleep(Duration::from_millis(1))).await;
 ///     co.yield_(Request::Yield).await;
@@ -69,19 +76,47 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl HubDriver {
-    /// A driver whose tasks run on `hub`.
+    /// A driver whose tasks run on `hub`, keeping no transcripts: nothing of
+    /// a request (its payload included) outlives it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use genlet_coro::{Co, Gen};
+    /// use genlet_reactor::Hub;
+    /// use genlet_reactor::gen_task::{HubDriver, Reply, Request};
+    ///
+    /// let hub = Hub::new().unwrap();
+    /// let driver = HubDriver::new(hub.handle());
+    /// hub.block_on(driver.spawn(Box::pin(Gen::new(|co: Co<Request, Reply>, _: Reply| async move {
+    ///     co.yield_(Request::Yield).await;
+    /// }))));
+    /// assert!(driver.transcripts().is_empty());
+    /// ```
+    pub fn new(hub: Handle) -> Self {
+        Self::build(hub, None)
+    }
+
+    /// A driver whose tasks run on `hub`, recording every task's transcript:
+    /// each request (as its `Debug` text, payload included) and its reply.
+    /// They grow with the traffic: for tests and demonstrations, not for a
+    /// long-running server.
     ///
     /// # Examples
     ///
     /// See [`HubDriver`].
-    pub fn new(hub: Handle) -> Self {
+    pub fn with_transcripts(hub: Handle) -> Self {
+        Self::build(hub, Some(Mutex::new(Vec::new())))
+    }
+
+    fn build(hub: Handle, transcripts: Option<Mutex<Transcripts>>) -> Self {
         HubDriver {
             inner: Arc::new(Inner {
                 hub,
                 sockets: Mutex::new(HashMap::new()),
                 next_socket: AtomicU32::new(0),
                 next_task: AtomicUsize::new(0),
-                transcripts: Mutex::new(Vec::new()),
+                transcripts,
             }),
         }
     }
@@ -115,19 +150,45 @@ impl HubDriver {
     ///
     /// See [`HubDriver`].
     pub fn spawn(&self, task: GenTask) -> Task<()> {
-        let index = self.inner.next_task.fetch_add(1, Ordering::Relaxed);
-        self.inner
-            .hub
-            .spawn(Inner::run(self.inner.clone(), index, task))
+        self.inner.hub.spawn(self.drive(task))
     }
 
-    /// Every task's transcript so far, by task index.
+    /// The future that runs a generator task, for the caller to spawn or
+    /// await where it likes (the facade spawns it as a greenlet); it is
+    /// what [`spawn`](HubDriver::spawn) spawns, and the task gets the next
+    /// transcript index when this is called.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use genlet_coro::{Co, Gen};
+    /// use genlet_reactor::Hub;
+    /// use genlet_reactor::gen_task::{HubDriver, Reply, Request};
+    ///
+    /// let hub = Hub::new().unwrap();
+    /// let driver = HubDriver::with_transcripts(hub.handle());
+    /// hub.block_on(driver.drive(Box::pin(Gen::new(|co: Co<Request, Reply>, _: Reply| async move {
+    ///     co.yield_(Request::Sleep(Duration::from_millis(1))).await;
+    /// }))));
+    /// assert_eq!(driver.transcripts()[0].len(), 1);
+    /// ```
+    pub fn drive(&self, task: GenTask) -> impl Future<Output = ()> + Send + 'static {
+        let index = self.inner.next_task.fetch_add(1, Ordering::Relaxed);
+        Inner::run(self.inner.clone(), index, task)
+    }
+
+    /// Every task's transcript so far, by task index; empty for a driver
+    /// made by [`HubDriver::new`], which records none.
     ///
     /// # Examples
     ///
     /// See [`HubDriver`].
     pub fn transcripts(&self) -> Transcripts {
-        lock(&self.inner.transcripts).clone()
+        self.inner
+            .transcripts
+            .as_ref()
+            .map_or_else(Vec::new, |t| lock(t).clone())
     }
 }
 
@@ -162,10 +223,14 @@ impl Inner {
                 CoroutineState::Yielded(request) => request,
                 CoroutineState::Complete(()) => return,
             };
+            let Some(transcripts) = &this.transcripts else {
+                reply = this.perform(request).await;
+                continue;
+            };
             let text = format!("{request:?}");
             reply = this.perform(request).await;
             record(
-                &mut lock(&this.transcripts),
+                &mut lock(transcripts),
                 index,
                 Step {
                     request: text,

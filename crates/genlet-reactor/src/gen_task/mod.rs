@@ -10,8 +10,10 @@
 //! * [`SimDriver`]: a virtual clock and scripted connections, no sockets and
 //!   no waiting, deterministic to the byte, for tests.
 //!
-//! Both record each task's transcript (every request and the reply it got),
-//! so a test can check that a generator behaves the same on both.
+//! Both can record each task's transcript (every request and the reply it
+//! got), so a test can check that a generator behaves the same on both:
+//! `SimDriver` always does, `HubDriver` when made by
+//! [`HubDriver::with_transcripts`] (a server keeps no traffic otherwise).
 //!
 //! ```
 //! use genlet_coro::{Co, Gen};
@@ -67,7 +69,8 @@ pub type GenTask = Pin<Box<dyn Coroutine<Reply, Yield = Request, Return = ()> + 
 /// let _ = Request::Sleep(Duration::from_millis(10));
 /// ```
 pub enum Request {
-    /// Wait this long: [`Reply::Woke`].
+    /// Wait this long: [`Reply::Woke`]. A duration beyond what the clock can
+    /// reach, such as [`Duration::MAX`], waits forever.
     Sleep(Duration),
     /// Let the other tasks run first: [`Reply::Resumed`].
     Yield,

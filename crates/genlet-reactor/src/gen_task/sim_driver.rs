@@ -349,8 +349,11 @@ impl SimDriver {
         self.pending[task] = Some(format!("{request:?}"));
         let wait = match request {
             Request::Sleep(d) => {
-                self.seq += 1;
-                self.timers.push(Reverse((self.now + d, self.seq, task)));
+                // Beyond what the clock can reach: a sleep that never ends.
+                if let Some(at) = self.now.checked_add(d) {
+                    self.seq += 1;
+                    self.timers.push(Reverse((at, self.seq, task)));
+                }
                 return;
             }
             Request::Yield => {

@@ -1,15 +1,17 @@
 //! The body every resume measurement runs, in each form it is measured in:
 //! it adds each resume value into an accumulator and yields a counter, and
 //! returns only if the accumulator ever reaches `u64::MAX` (so it cannot be
-//! optimised away). Shared by the criterion bench, the nightly bench and the
-//! tour's resume-cost table, so that they all measure the same thing.
+//! optimised away). Shared by the criterion bench, the nightly bench, the
+//! tour's resume-cost table and `just compare`, so that they all measure the
+//! same thing.
 
 use core::pin::Pin;
 
 use genlet_coro::{Co, Coroutine, CoroutineState, Gen};
 
 /// The body as a genlet-coro generator.
-pub(crate) fn genlet() -> impl Coroutine<u64, Yield = u64, Return = u64> + Send {
+#[inline]
+pub fn genlet() -> impl Coroutine<u64, Yield = u64, Return = u64> + Send {
     Gen::new(|co: Co<u64, u64>, first: u64| async move {
         let (mut acc, mut n) = (first, 0u64);
         loop {
@@ -24,7 +26,7 @@ pub(crate) fn genlet() -> impl Coroutine<u64, Yield = u64, Return = u64> + Send 
 
 /// The body written by hand as a state machine.
 #[derive(Default)]
-pub(crate) struct Machine {
+pub struct Machine {
     started: bool,
     acc: u64,
     n: u64,

@@ -54,7 +54,7 @@ fn median_ns(estimates: &str) -> Option<f64> {
 
 /// Prints one table per `(group, baseline)`: every benchmark of the group
 /// with its median and its ratio to the baseline's.
-pub(crate) fn print(groups: &[(&str, &str)]) {
+pub fn print(groups: &[(&str, &str)]) {
     let root = criterion_dir();
     for (group, baseline) in groups {
         let dir = root.join(dir_name(group));

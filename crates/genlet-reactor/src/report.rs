@@ -1,0 +1,20 @@
+//! The one way library code reports to the user: every line the reactor
+//! prints goes through [`report`], so that a later `tracing` integration has
+//! one place to turn each event into a structured one (and nothing else in
+//! the crate calls `eprintln!`).
+
+use crate::detector::BlockingReport;
+
+/// Something the reactor tells the user about.
+pub(crate) enum Event<'a> {
+    /// A task kept a thread busy too long (the blocking detector's default
+    /// callback).
+    Blocking(&'a BlockingReport),
+}
+
+/// Reports `event`: today one line on stderr.
+pub(crate) fn report(event: Event<'_>) {
+    match event {
+        Event::Blocking(blocking) => eprintln!("{blocking}"),
+    }
+}

@@ -1,0 +1,181 @@
+//! [`Connection`]: the TCP stream a [`StreamServer`](crate::StreamServer)
+//! hands its handler, with the server's idle and write timeouts applied to
+//! every read and write.
+
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, ready};
+use std::io;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use futures_lite::{AsyncRead, AsyncWrite};
+use genlet_reactor::net::TcpStream;
+use genlet_reactor::{Sleep, sleep_until};
+
+/// A served TCP connection: reads fail with [`io::ErrorKind::TimedOut`] when
+/// the peer sends nothing for the server's idle timeout, and writes when the
+/// peer takes nothing for its write timeout (see
+/// [`ServerBuilder`](crate::ServerBuilder)). Read and write it with
+/// `futures_lite`'s (or `futures`') `AsyncReadExt` / `AsyncWriteExt`; the
+/// socket itself is [`get_ref`](Connection::get_ref).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use futures_lite::{AsyncReadExt, AsyncWriteExt};
+///
+/// genlet::run(async {
+///     let server = genlet::StreamServer::builder()
+///         .idle_timeout(Duration::from_millis(50))
+///         .bind("127.0.0.1:0", |mut conn: genlet::Connection, _peer| async move {
+///             let mut buf = [0; 16];
+///             let _hello = conn.read(&mut buf).await; // "x"
+///             let silence = conn.read(&mut buf).await.unwrap_err(); // then nothing
+///             assert_eq!(silence.kind(), std::io::ErrorKind::TimedOut);
+///             let _ = conn.write_all(b"timed out").await;
+///         })?;
+///     let mut client = genlet::net::TcpStream::connect(server.local_addr()).await?;
+///     client.write_all(b"x").await?;
+///     let mut reply = String::new();
+///     client.read_to_string(&mut reply).await?;
+///     assert_eq!(reply, "timed out");
+///     server.stop(Duration::from_secs(1)).await;
+///     Ok::<(), std::io::Error>(())
+/// })?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Connection {
+    stream: TcpStream,
+    idle: Option<Duration>,
+    write: Option<Duration>,
+    /// Armed while a read waits.
+    read_timer: Option<Sleep>,
+    /// Armed while a write waits.
+    write_timer: Option<Sleep>,
+}
+
+/// Polls `timer`, armed `limit` from now if it is not: a `TimedOut` error
+/// once it fires. No limit, or one too far for an `Instant`: never.
+fn poll_limit(
+    timer: &mut Option<Sleep>,
+    limit: Option<Duration>,
+    what: &str,
+    cx: &mut Context<'_>,
+) -> Poll<io::Error> {
+    if timer.is_none() {
+        match limit.and_then(|d| Instant::now().checked_add(d)) {
+            Some(deadline) => *timer = Some(sleep_until(deadline)),
+            None => return Poll::Pending,
+        }
+    }
+    let Some(sleep) = timer else {
+        return Poll::Pending;
+    };
+    ready!(Pin::new(sleep).poll(cx));
+    *timer = None;
+    Poll::Ready(io::Error::new(
+        io::ErrorKind::TimedOut,
+        format!("the peer {what} nothing within the server's timeout"),
+    ))
+}
+
+impl Connection {
+    pub(crate) fn new(stream: TcpStream, idle: Option<Duration>, write: Option<Duration>) -> Self {
+        Connection {
+            stream,
+            idle,
+            write,
+            read_timer: None,
+            write_timer: None,
+        }
+    }
+
+    /// The socket.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let server = genlet::StreamServer::bind("127.0.0.1:0", |conn, peer| async move {
+    ///     assert_eq!(conn.get_ref().peer_addr().unwrap(), peer);
+    /// })?;
+    /// # drop(server);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn get_ref(&self) -> &TcpStream {
+        &self.stream
+    }
+
+    /// The socket, without the timeouts.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let server = genlet::StreamServer::bind("127.0.0.1:0", |conn, _peer| async move {
+    ///     let _raw: genlet::net::TcpStream = conn.into_inner();
+    /// })?;
+    /// # drop(server);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn into_inner(self) -> TcpStream {
+        self.stream
+    }
+
+    /// The peer's address.
+    ///
+    /// # Errors
+    ///
+    /// The socket's error, if it has one.
+    ///
+    /// # Examples
+    ///
+    /// See [`Connection::get_ref`].
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.stream.peer_addr()
+    }
+}
+
+impl AsyncRead for Connection {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        if let Poll::Ready(read) = Pin::new(&mut this.stream).poll_read(cx, buf) {
+            this.read_timer = None;
+            return Poll::Ready(read);
+        }
+        poll_limit(&mut this.read_timer, this.idle, "sent", cx).map(Err)
+    }
+}
+
+impl AsyncWrite for Connection {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        if let Poll::Ready(written) = Pin::new(&mut this.stream).poll_write(cx, buf) {
+            this.write_timer = None;
+            return Poll::Ready(written);
+        }
+        poll_limit(&mut this.write_timer, this.write, "took", cx).map(Err)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if let Poll::Ready(flushed) = Pin::new(&mut this.stream).poll_flush(cx) {
+            this.write_timer = None;
+            return Poll::Ready(flushed);
+        }
+        poll_limit(&mut this.write_timer, this.write, "took", cx).map(Err)
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_close(cx)
+    }
+}

@@ -1,0 +1,16 @@
+//! Shared by the behaviour tests: the hubs a race is tried on.
+
+#![allow(dead_code, unreachable_pub)]
+
+use genlet::reactor::Hub;
+
+/// A hub with one worker thread, beside the thread in `block_on`.
+pub fn one_worker() -> Hub {
+    Hub::builder().workers(1).build().expect("a one-worker hub")
+}
+
+/// Runs `scenario` on a one-worker hub, then on the default hub.
+pub fn on_each_hub(mut scenario: impl FnMut(&Hub)) {
+    scenario(&one_worker());
+    scenario(genlet::default_hub());
+}
