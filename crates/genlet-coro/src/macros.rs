@@ -22,6 +22,12 @@
 /// spans, so errors point at your code, and rust-analyzer sees through it.
 /// The first resume value is bound to the name given in `resume(first: R)`.
 ///
+/// Limits of a `macro_rules!` form: the signature takes plain `name: Type`
+/// arguments (no patterns, generic parameters or `where` clauses: write
+/// [`Gen::new`](crate::Gen::new) for those), and the result is an opaque
+/// `impl Generator`, so `Gen`'s inherent methods (`is_finished`,
+/// `is_started`) are not reachable through it: drive it through the traits.
+///
 /// Inside the body:
 ///
 /// * `yield_!(v)`: the yield, as `co.yield_(v).await`; evaluates to the
