@@ -27,6 +27,10 @@ use crate::slot::Transfer;
 /// destructors run) without running any more of it: call `close().await` first
 /// for cleanup that has to await.
 ///
+/// A panic in the body finishes the generator, as for [`Gen`](crate::Gen):
+/// `close` returns `Ok(None)` and `throw(e)` hands `e` back without running
+/// code, the stream ends, and `resume` panics with genlet-coro's message.
+///
 /// # Examples
 ///
 /// ```
@@ -43,6 +47,7 @@ use crate::slot::Transfer;
 /// let all: Vec<u32> = future::block_on(ticks.collect());
 /// assert_eq!(all, [0, 1, 2]);
 /// ```
+#[must_use = "coroutines are lazy and do nothing unless resumed"]
 pub struct AsyncGen<F, Fut, Y, R = (), E = core::convert::Infallible> {
     body: Body<F, Fut>,
     /// The body is between yields, awaiting some other future.
@@ -88,7 +93,8 @@ where
     ///
     /// # Panics
     ///
-    /// When the generator already completed.
+    /// When the generator already completed or its body panicked; and with
+    /// the body, if it panics.
     ///
     /// # Cancel safety
     ///
@@ -216,7 +222,8 @@ where
 }
 
 impl<F, Fut: Future, Y, R, E> AsyncGen<F, Fut, Y, R, E> {
-    /// True once the body returned or was finished by `throw` or `close`.
+    /// True once the body returned, was finished by `throw` or `close`, or
+    /// panicked.
     ///
     /// # Examples
     ///
@@ -273,6 +280,10 @@ impl<F, Fut: Future, Y, R, E> AsyncGen<F, Fut, Y, R, E> {
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: as above.
         let mut body = unsafe { Pin::new_unchecked(&mut this.body) };
+        if body.is_finished() {
+            // A step left in progress ended in a panic: nothing to catch up.
+            this.mid_step = false;
+        }
         if this.mid_step && input.is_some() {
             if !catch_up {
                 *input = None;

@@ -27,12 +27,21 @@ enum State<F, Fut> {
     Run(Fut),
     /// Returned, or finished by an unhandled interrupt.
     Done,
+    /// Finished by a panic: in the body, in its closure, or a misuse reported
+    /// by `resume`. Like `Done`, except that resuming says so.
+    Panicked,
 }
 
 /// A generator body. Structurally pinned: `Fut` is pinned, `F` is not.
 pub(crate) struct Body<F, Fut> {
     /// Zero until started.
     id: u64,
+    /// Set while the body is polled: still set afterwards only if that poll
+    /// panicked, and then the body counts as [`State::Panicked`] (its future,
+    /// poisoned, is dropped by the next call or with the generator). Two plain
+    /// stores per step: cheaper than a drop guard, whose landing pad would
+    /// keep the body's poll from being optimised as well.
+    in_poll: bool,
     state: State<F, Fut>,
 }
 
@@ -41,13 +50,14 @@ impl<F, Fut: Future> Body<F, Fut> {
     pub(crate) const fn new(f: F) -> Self {
         Body {
             id: 0,
+            in_poll: false,
             state: State::Start(f),
         }
     }
 
     #[inline]
     pub(crate) fn is_finished(&self) -> bool {
-        matches!(self.state, State::Done)
+        self.in_poll || matches!(self.state, State::Done | State::Panicked)
     }
 
     #[inline]
@@ -55,11 +65,11 @@ impl<F, Fut: Future> Body<F, Fut> {
         !matches!(self.state, State::Start(_))
     }
 
-    /// Drops the body in place (running its live destructors), e.g. before
-    /// reporting a misuse.
+    /// Drops the body in place (running its live destructors) before `resume`
+    /// reports a misuse with a panic: the generator counts as panicked.
     pub(crate) fn abandon(self: Pin<&mut Self>) {
-        // SAFETY: `finish` drops `Fut` in place; nothing is moved.
-        unsafe { self.get_unchecked_mut() }.finish();
+        // SAFETY: the assignment drops `Fut` in place; nothing is moved.
+        unsafe { self.get_unchecked_mut() }.state = State::Panicked;
     }
 
     /// Drops the body in place (running its live destructors).
@@ -84,9 +94,16 @@ impl<F, Fut: Future> Body<F, Fut> {
     where
         F: FnOnce(Co<Y, R, E>, R) -> Fut,
     {
+        if self.in_poll {
+            // The last poll panicked: drop the poisoned future in place.
+            self.in_poll = false;
+            self.state = State::Panicked;
+        }
         match (&self.state, mem::replace(transfer, Transfer::Empty)) {
             (State::Start(_), Transfer::Send(first)) => {
-                let State::Start(f) = mem::replace(&mut self.state, State::Done) else {
+                // `Panicked` while the closure runs: should it panic, the
+                // generator is finished.
+                let State::Start(f) = mem::replace(&mut self.state, State::Panicked) else {
                     unreachable!()
                 };
                 self.id = crate::id::next();
@@ -101,6 +118,11 @@ impl<F, Fut: Future> Body<F, Fut> {
                 self.finish();
                 Some(Outcome::Unhandled(Interrupt::Close))
             }
+            // A panicked body keeps its state, so that resuming it keeps saying
+            // why it is finished.
+            (State::Panicked, Transfer::Throw(e)) => Some(Outcome::Unhandled(Interrupt::Throw(e))),
+            (State::Panicked, Transfer::Close) => Some(Outcome::Unhandled(Interrupt::Close)),
+            (State::Panicked, _) => resumed_after_panic(),
             (State::Done, _) => resumed_after_completion(),
             // Unreachable: a step cannot be in progress before the start, and
             // a running body is never handed here.
@@ -131,7 +153,7 @@ impl<F, Fut: Future> Body<F, Fut> {
         // body's own drop). `F` is not structurally pinned, so moving it out of
         // `State::Start` is fine.
         let this = unsafe { self.get_unchecked_mut() };
-        if !matches!(this.state, State::Run(_))
+        if (this.in_poll || !matches!(this.state, State::Run(_)))
             && let Some(outcome) = this.start_or_refuse(transfer)
         {
             return Some(outcome);
@@ -142,13 +164,22 @@ impl<F, Fut: Future> Body<F, Fut> {
         // SAFETY: see above: `fut` stays where it is until dropped in place.
         let fut = unsafe { Pin::new_unchecked(fut) };
         let mut slot = Slot::new(this.id, mem::replace(transfer, Transfer::Empty), outer);
+        // Should the body panic, `in_poll` stays set: the body is finished
+        // (`close` and `throw` run no code, `resume` says why).
+        this.in_poll = true;
         let polled = slot::with_waker(&mut slot, |cx| fut.poll(cx));
+        this.in_poll = false;
         match polled {
             Poll::Ready(value) => {
                 this.finish();
                 Some(Outcome::Complete(value))
             }
             Poll::Pending => match mem::replace(&mut slot.transfer, Transfer::Empty) {
+                // Synchronous flavour: a yield parked its value, but the body
+                // went on past it (the yield lost a race) and now waits on some
+                // other future. That value was never yielded: report the
+                // foreign future instead (the caller drops the body).
+                Transfer::Yielded(_) if outer.is_none() && slot.yield_was_lost() => None,
                 Transfer::Yielded(value) => Some(Outcome::Yielded(value)),
                 Transfer::Unhandled(interrupt) => {
                     this.finish();
@@ -161,6 +192,12 @@ impl<F, Fut: Future> Body<F, Fut> {
             },
         }
     }
+}
+
+#[cold]
+#[inline(never)]
+fn resumed_after_panic() -> ! {
+    panic!("genlet-coro: generator resumed after it panicked (a panic finishes a generator)")
 }
 
 #[cold]

@@ -10,6 +10,7 @@ use core::task::{Context, Poll};
 
 use crate::coroutine::{CoroutineState, Generator};
 use crate::err::IgnoredClose;
+use crate::from_iter::FromIter;
 use crate::slot::{Slot, Transfer};
 
 /// What a caller sent into a suspended yield instead of a value: seen by a body
@@ -203,6 +204,42 @@ impl<Y, R, E> Co<Y, R, E> {
     }
 }
 
+impl<Y, E> Co<Y, (), E> {
+    /// Yields every item of `iter`, as Python's `yield from range(3)`: the
+    /// same as [`yield_from`](Co::yield_from) with the iterator wrapped in
+    /// [`FromIter`]; evaluates to `()` when it ends.
+    ///
+    /// A throw or close drops the iterator and goes on through this yield, as
+    /// through [`yield_`](Co::yield_); await [`.catch()`](YieldFrom::catch)
+    /// to handle it here. Only for generators resumed with `()`: an iterator
+    /// cannot receive a resume value, and any other would be lost.
+    ///
+    /// # Panics
+    ///
+    /// As [`yield_`](Co::yield_); and if the iterator panics.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use core::pin::pin;
+    /// use genlet_coro::{Co, Gen, Iter};
+    ///
+    /// let g = pin!(Gen::new(|co: Co<u32>, ()| async move {
+    ///     co.yield_from_iter(0..3).await;
+    ///     co.yield_from_iter(vec![10, 20]).await;
+    ///     co.yield_from_iter([7].iter().copied()).await;
+    /// }));
+    /// assert_eq!(Iter::new(g).collect::<Vec<_>>(), [0, 1, 2, 10, 20, 7]);
+    /// ```
+    #[inline]
+    pub fn yield_from_iter<I>(&self, iter: I) -> YieldFrom<FromIter<I::IntoIter, E>, Y, (), E>
+    where
+        I: IntoIterator<Item = Y>,
+    {
+        self.yield_from(FromIter::new(iter), ())
+    }
+}
+
 /// A suspension point that reports interrupts: polled with the slot's transfer.
 pub(crate) trait Suspend<Y, R, E> {
     type Output;
@@ -308,7 +345,7 @@ impl<Y, R, E> Suspend<Y, R, E> for Yield<Y, R, E> {
             if !matches!(*transfer, Transfer::Empty) {
                 two_yields_at_once();
             }
-            *transfer = Transfer::Yielded(value);
+            transfer.park(value);
             return Poll::Pending;
         }
         match mem::replace(&mut *transfer, Transfer::Empty) {
@@ -442,7 +479,7 @@ where
         };
         match state {
             CoroutineState::Yielded(value) => {
-                *Slot::<Y, R, E>::claim(cx.waker(), this.id) = Transfer::Yielded(value);
+                Slot::<Y, R, E>::claim(cx.waker(), this.id).park(value);
                 Poll::Pending
             }
             CoroutineState::Complete(value) => Poll::Ready(Ok(value)),

@@ -34,6 +34,11 @@ pub enum CoroutineState<Y, R> {
 ///
 /// Implemented by [`Gen`](crate::Gen) and by hand-written state machines.
 ///
+/// As on nightly, the trait is `#[must_use]` ("coroutines are lazy and do
+/// nothing unless resumed"): an `impl Coroutine` or `Box<dyn Coroutine>` left
+/// unused is linted, and so are unused [`Gen`](crate::Gen) and
+/// [`AsyncGen`](crate::AsyncGen) values.
+///
 /// # Examples
 ///
 /// A hand-written coroutine that counts the values it is resumed with:
@@ -57,6 +62,7 @@ pub enum CoroutineState<Y, R> {
 /// assert_eq!(Pin::new(&mut sum).resume(2), CoroutineState::Yielded(2));
 /// assert_eq!(Pin::new(&mut sum).resume(3), CoroutineState::Yielded(5));
 /// ```
+#[must_use = "coroutines are lazy and do nothing unless resumed"]
 pub trait Coroutine<R = ()> {
     /// The type of value this coroutine yields.
     type Yield;
@@ -95,12 +101,13 @@ pub trait Coroutine<R = ()> {
 ///   body handles it (a yield awaited with [`.catch()`](crate::Yield::catch)) the
 ///   generator goes on and `throw` returns what it yields or returns next; if
 ///   not, the body is finished (its live destructors run) and the error comes
-///   back as `Err`. On a finished or never-started generator no code runs and
-///   the error comes straight back.
+///   back as `Err`. On a finished (including panicked) or never-started
+///   generator no code runs and the error comes straight back.
 /// * [`close`](Generator::close) asks the body to finish. It returns `Ok` when
 ///   the body finishes (with `Some(value)` when it returned one, as Python 3.13
-///   does) and `Err(IgnoredClose)` when it yields instead. Closing a finished or
-///   never-started generator does nothing and returns `Ok(None)`.
+///   does) and `Err(IgnoredClose)` when it yields instead. Closing a finished
+///   (including panicked) or never-started generator does nothing and returns
+///   `Ok(None)`. [`Closing`](crate::Closing) closes a generator when dropped.
 ///
 /// [`yield_from`](crate::Co::yield_from) delegates to any `Generator` and
 /// forwards both. [`FromCoroutine`](crate::FromCoroutine) makes any plain

@@ -33,8 +33,20 @@ use crate::slot::Transfer;
 ///
 /// Resuming panics after the generator completed, and when the body awaits a
 /// future that is not pending on its own yield (it needs
-/// [`AsyncGen`](crate::AsyncGen)); the body is dropped first. A panic in the
-/// body unwinds through `resume`.
+/// [`AsyncGen`](crate::AsyncGen)); the body is dropped first. That includes a
+/// body whose yield lost a race (inside `future::or` or `select!`) and which
+/// went on to await a foreign future: the resume panics, instead of reporting
+/// the value of the yield that lost as if it had been yielded. (Detected when
+/// the foreign future clones or wakes the waker, as any future that can ever
+/// become ready does; a future that is pending without touching the waker,
+/// like `future::pending()`, cannot be told apart from the yield.)
+///
+/// A panic in the body (or in the closure) unwinds through the `resume`,
+/// `throw` or `close` that ran it, and finishes the generator, as an exception
+/// finishes a Python generator: the body's live destructors have run,
+/// [`is_finished`](Gen::is_finished) is true, `close` is a no-op returning
+/// `Ok(None)`, `throw(e)` hands `e` back without running code, and `resume`
+/// panics with "generator resumed after it panicked".
 ///
 /// # Examples
 ///
@@ -56,6 +68,7 @@ use crate::slot::Transfer;
 /// assert_eq!(total.as_mut().resume(0), CoroutineState::Complete(7));
 /// assert!(total.is_finished());
 /// ```
+#[must_use = "coroutines are lazy and do nothing unless resumed"]
 pub struct Gen<F, Fut, Y, R = (), E = core::convert::Infallible> {
     body: Body<F, Fut>,
     _types: PhantomData<fn(R, E) -> Y>,
@@ -92,7 +105,8 @@ where
 }
 
 impl<F, Fut: Future, Y, R, E> Gen<F, Fut, Y, R, E> {
-    /// True once the body returned or was finished by `throw` or `close`.
+    /// True once the body returned, was finished by `throw` or `close`, or
+    /// panicked.
     ///
     /// # Examples
     ///

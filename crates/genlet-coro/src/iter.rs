@@ -14,6 +14,30 @@ use crate::coroutine::{Coroutine, CoroutineState};
 /// The coroutine must be `Unpin`: pass a pinned reference (`pin!(g)` or
 /// `g.as_mut()`) or a `Pin<Box<_>>`.
 ///
+/// It resumes with `()` only, as Python's `for x in g` sends `None`:
+/// [`Iterator::next`] takes no argument, so a resume value of any other type
+/// would have to be made up (a `Default` or a fixed clone would pass for data
+/// the caller never sent). To feed values, resume in a loop, or build the
+/// iterator from a closure that chooses each value:
+///
+/// ```
+/// use core::pin::pin;
+/// use genlet_coro::{Co, Coroutine, CoroutineState, Gen};
+///
+/// let mut doubler = pin!(Gen::new(|co: Co<u32, u32>, mut x: u32| async move {
+///     while x != 0 {
+///         x = co.yield_(x * 2).await;
+///     }
+/// }));
+/// let mut inputs = [1, 2, 3, 0].into_iter();
+/// let doubled: Vec<u32> = core::iter::from_fn(|| match doubler.as_mut().resume(inputs.next()?) {
+///     CoroutineState::Yielded(y) => Some(y),
+///     CoroutineState::Complete(()) => None,
+/// })
+/// .collect();
+/// assert_eq!(doubled, [2, 4, 6]);
+/// ```
+///
 /// # Examples
 ///
 /// ```

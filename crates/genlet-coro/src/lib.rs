@@ -48,7 +48,10 @@
 //! | [`Co::yield_from`] | delegate to a sub-generator (PEP 380) | `yield from sub` |
 //! | [`Iter`] | a coroutine resumed with `()` as an [`Iterator`] | `for x in g` |
 //! | [`AsyncGen`] | a body that may also await real futures; a [`Stream`](futures_core::Stream) | an async generator |
+//! | `generator!` (feature `macros`) | a generator function with `yield_!(v)` | a `def` with `yield` |
+//! | [`Closing`] | a generator closed when dropped | finalisation (PEP 342) |
 //! | [`FromCoroutine`] | any [`Coroutine`] as a [`Generator`], to delegate to it | an iterator without `throw` |
+//! | [`Co::yield_from_iter`], [`FromIter`] | delegate to any [`IntoIterator`] | `yield from range(3)` |
 //!
 //! # Python semantics, and how they map
 //!
@@ -68,8 +71,17 @@
 //!   when the body lets it through, `Ok(Some(value))` when it catches it and
 //!   returns (Python 3.13), `Err(IgnoredClose(y))` when it yields instead.
 //!   Idempotent; a no-op when never started or finished.
+//! * An exception in the body: a panic unwinds through the call that ran the
+//!   body and finishes the generator. As in Python, `close()` is then a no-op
+//!   (`Ok(None)`), `throw(e)` hands `e` back without running code and
+//!   `is_finished()` is true; resuming panics ("generator resumed after it
+//!   panicked").
 //! * Finalisation: dropping a suspended generator drops its body, running the
-//!   destructors of everything alive at the yield.
+//!   destructors of everything alive at the yield. For Python's full
+//!   behaviour, where a collected generator is closed and its `except
+//!   GeneratorExit` code runs, wrap it in [`Closing`]: dropped, it delivers a
+//!   close to the suspended yield first. (An [`AsyncGen`] cannot be closed by
+//!   a drop, which cannot await: `close().await` it first.)
 //! * `yield from sub`: [`co.yield_from(sub, first)`](Co::yield_from) starts
 //!   `sub` with `first` (Python starts it with `None`; Rust has no `None` of
 //!   every type), forwards resumes, throws and closes, and evaluates to
@@ -128,6 +140,17 @@
 //!   atomic add, and each yield claims its slot with an atomic flag instead (a
 //!   little slower, same guarantees).
 //! * `alloc` (implied by `std`): the `Box<G>` and `Pin<Box<G>>` impls.
+//! * `macros` (default): the `generator!` macro, a generator function with
+//!   its yield, resume, error and return types in one signature and
+//!   `yield_!(v)` in its body. A `macro_rules!` macro: no dependencies.
+//!
+//! It builds on every target with atomic compare-and-swap, including those
+//! whose widest atomic is 32 bits (Cortex-M such as `thumbv7em-none-eabihf`).
+//! There ids are counted in 32-bit blocks: without `std` a process can then
+//! make 2^32 - 2 (about 4.3 billion) generators, after which the first resume
+//! of a new one panics ("generator ids exhausted") rather than reuse an id;
+//! with `std` the limit is 2^48. Targets without compare-and-swap
+//! (`thumbv6m-none-eabi`) get a compile error saying so.
 #![no_std]
 #![doc(test(attr(deny(warnings))))]
 
@@ -138,19 +161,25 @@ extern crate std;
 
 mod async_gen;
 mod body;
+mod closing;
 mod co;
 mod coroutine;
 mod err;
 mod from_coroutine;
+mod from_iter;
 mod generator;
 mod id;
 mod iter;
+#[cfg(feature = "macros")]
+mod macros;
 mod slot;
 
 pub use async_gen::AsyncGen;
+pub use closing::Closing;
 pub use co::{Catch, Co, Interrupt, Yield, YieldFrom};
 pub use coroutine::{Coroutine, CoroutineState, Generator};
 pub use err::IgnoredClose;
 pub use from_coroutine::FromCoroutine;
+pub use from_iter::FromIter;
 pub use generator::Gen;
 pub use iter::Iter;

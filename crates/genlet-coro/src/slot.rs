@@ -24,6 +24,7 @@
 //! is alive. Cloning it never copies the slot pointer: the clone is the outer
 //! task's waker (async flavour) or a no-op waker (sync flavour).
 
+use core::cell::Cell;
 use core::ptr;
 use core::task::{RawWaker, RawWakerVTable, Waker};
 
@@ -54,7 +55,22 @@ pub(crate) struct Header {
     owner: owner::Owner,
     /// The outer task's waker in the async flavour, null in the sync one.
     outer: *const Waker,
+    /// Whether a yield parked its value in this step ([`PARKED`]), and whether
+    /// the waker was used after that ([`LOST`]): by some other future, which
+    /// the body went on to await although the yield had suspended it (the
+    /// yield lost a `select`/`or` race, say). Not an atomic, which would keep
+    /// the slot from living in registers: a live waker is `Sync`, so it is
+    /// only touched under the owner check (by a claim, or by `clone` and
+    /// `wake_by_ref` once they passed it), and by the driver after the poll.
+    after_yield: Cell<u8>,
 }
+
+/// No yield parked a value in this step.
+const NONE: u8 = 0;
+/// A yield parked its value in this step.
+const PARKED: u8 = 1;
+/// A yield parked its value and the waker was then cloned or woken.
+const LOST: u8 = 2;
 
 /// A slot: the header, then the typed transfer. `repr(C)` so a pointer to the
 /// slot is a pointer to its header.
@@ -73,9 +89,18 @@ impl<Y, R, E> Slot<Y, R, E> {
                 id,
                 owner: owner::Owner::current(),
                 outer: outer.map_or(ptr::null(), |w| w as *const Waker),
+                after_yield: Cell::new(NONE),
             },
             transfer,
         }
+    }
+
+    /// True when, after a yield parked its value in this step, some other
+    /// future used the waker: the body went on past that yield and is waiting
+    /// on that future, so the parked value does not stand for a suspension.
+    #[inline]
+    pub(crate) fn yield_was_lost(&self) -> bool {
+        self.header.after_yield.get() == LOST
     }
 
     /// Claims the transfer of generator `id`'s slot, found behind `waker`.
@@ -93,9 +118,10 @@ impl<Y, R, E> Slot<Y, R, E> {
         // SAFETY: a waker with `VTABLE` is only made by `with_waker`, whose data
         // pointer is a live `Slot` (header first, `repr(C)`) for as long as the
         // waker is lent out; safe code cannot keep it longer (its clones get
-        // another vtable). The header is plain data (plus an atomic), never
-        // written during a poll, and valid to read whatever the slot's type
-        // parameters are: only shared access to it is made here.
+        // another vtable). The header's plain fields are never written during
+        // a poll (its atomics may be, through shared references), and it is
+        // valid to read whatever the slot's type parameters are: only shared
+        // access to it is made here.
         let header = unsafe { &*(slot as *const Header) };
         if header.id != id {
             wrong_generator();
@@ -111,17 +137,24 @@ impl<Y, R, E> Slot<Y, R, E> {
         // sequential (`Claim` never lives across a call into other code that
         // could claim it). The pointer was derived from `&mut Slot`.
         let transfer = unsafe { &mut *ptr::addr_of_mut!((*slot).transfer) };
-        Claim {
-            transfer,
-            owner: &header.owner,
-        }
+        Claim { transfer, header }
     }
 }
 
 /// Exclusive access to a slot's transfer, for the duration of one yield poll.
 pub(crate) struct Claim<'a, Y, R, E> {
     transfer: &'a mut Transfer<Y, R, E>,
-    owner: &'a owner::Owner,
+    header: &'a Header,
+}
+
+impl<Y, R, E> Claim<'_, Y, R, E> {
+    /// Suspends the body with `value`: leaves it for the driver.
+    #[inline]
+    pub(crate) fn park(&mut self, value: Y) {
+        *self.transfer = Transfer::Yielded(value);
+        // The claim passed the owner check: no other thread is here.
+        self.header.after_yield.set(PARKED);
+    }
 }
 
 impl<Y, R, E> core::ops::Deref for Claim<'_, Y, R, E> {
@@ -143,7 +176,7 @@ impl<Y, R, E> core::ops::DerefMut for Claim<'_, Y, R, E> {
 impl<Y, R, E> Drop for Claim<'_, Y, R, E> {
     #[inline]
     fn drop(&mut self) {
-        self.owner.leave();
+        self.header.owner.leave();
     }
 }
 
@@ -154,10 +187,11 @@ pub(crate) fn with_waker<Y, R, E, T>(
     f: impl FnOnce(&mut core::task::Context<'_>) -> T,
 ) -> T {
     let data = slot as *mut Slot<Y, R, E> as *const ();
-    // SAFETY: `VTABLE`'s functions uphold the `RawWaker` contract: they only
-    // read the header's `outer` pointer (set before the poll, unchanged during
-    // it) and forward to that waker, which is `Send + Sync`; `drop` and `wake`
-    // do nothing. The waker is only lent out for the duration of `f`, while
+    // SAFETY: `VTABLE`'s functions uphold the `RawWaker` contract: they read
+    // the header's `outer` pointer (set before the poll, unchanged during it)
+    // and forward to that waker, which is `Send + Sync`; they touch the
+    // `after_yield` cell only after the owner check, which no two threads pass
+    // at once; `drop` and `wake` do nothing. The waker is only lent out for the duration of `f`, while
     // `slot` is alive.
     let waker = unsafe { Waker::from_raw(RawWaker::new(data, &VTABLE)) };
     let mut cx = core::task::Context::from_waker(&waker);
@@ -168,9 +202,26 @@ pub(crate) fn with_waker<Y, R, E, T>(
 /// unique.
 static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop);
 
+/// Notes that a future other than a yield is using the waker: if a yield
+/// parked a value earlier in this step, that yield was lost.
+#[inline]
+fn used_after_yield(header: &Header) {
+    // Off the owner thread (or while another thread holds the slot, without
+    // `std`) the mark is skipped: a waker used from elsewhere is not the body
+    // awaiting a future, and the cell must not be raced on.
+    if header.owner.enter() {
+        if header.after_yield.get() == PARKED {
+            header.after_yield.set(LOST);
+        }
+        header.owner.leave();
+    }
+}
+
 unsafe fn clone(data: *const ()) -> RawWaker {
     // SAFETY: called through a live waker, whose data is a live header.
-    let outer = unsafe { (*(data as *const Header)).outer };
+    let header = unsafe { &*(data as *const Header) };
+    used_after_yield(header);
+    let outer = header.outer;
     let waker = if outer.is_null() {
         Waker::noop().clone()
     } else {
@@ -184,7 +235,9 @@ unsafe fn clone(data: *const ()) -> RawWaker {
 
 unsafe fn wake_by_ref(data: *const ()) {
     // SAFETY: called through a live waker, whose data is a live header.
-    let outer = unsafe { (*(data as *const Header)).outer };
+    let header = unsafe { &*(data as *const Header) };
+    used_after_yield(header);
+    let outer = header.outer;
     if !outer.is_null() {
         // SAFETY: `outer` is the lent waker of the poll in progress.
         unsafe { (*outer).wake_by_ref() }

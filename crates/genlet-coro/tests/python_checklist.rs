@@ -6,7 +6,9 @@ use core::pin::pin;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
-use genlet_coro::{Co, Coroutine, CoroutineState, Gen, Generator, IgnoredClose, Interrupt, Iter};
+use genlet_coro::{
+    Closing, Co, Coroutine, CoroutineState, Gen, Generator, IgnoredClose, Interrupt, Iter,
+};
 
 /// Counts its drops: stands for a `finally` block.
 struct Finally(Rc<Cell<u32>>);
@@ -61,6 +63,34 @@ fn line_3_return_value_then_exhausted() {
     assert_eq!(it.next(), None);
     assert_eq!(it.next(), None); // exhausted, and stays so
     assert_eq!(it.into_return(), Some(5));
+}
+
+/// Line 3, after a raise: a generator whose body raised (here: panicked) is
+/// finished: `close()` is a no-op, `throw(e)` re-raises `e` without running
+/// code, and resuming reports it (Python: `StopIteration`; here a panic with
+/// genlet-coro's own message, as after completion).
+#[test]
+fn line_3_after_a_panic_the_generator_is_finished() {
+    let ran = &Cell::new(0);
+    let mut g = pin!(Gen::new(|co: Co<u8, (), &str>, ()| async move {
+        loop {
+            match co.yield_(1).catch().await {
+                Ok(()) => panic!("raised"),
+                Err(_) => ran.set(ran.get() + 1),
+            }
+        }
+    }));
+    g.as_mut().resume(());
+    assert!(catch_unwind(AssertUnwindSafe(|| g.as_mut().resume(()))).is_err());
+    assert!(g.is_finished());
+    assert_eq!(g.as_mut().close(), Ok(None));
+    assert_eq!(g.as_mut().throw("e"), Err("e"));
+    assert_eq!(ran.get(), 0);
+    let err = catch_unwind(AssertUnwindSafe(|| g.as_mut().resume(()))).unwrap_err();
+    assert_eq!(
+        err.downcast_ref::<&str>().copied(),
+        Some("genlet-coro: generator resumed after it panicked (a panic finishes a generator)")
+    );
 }
 
 /// Line 4: Resuming a generator from inside itself is refused ("generator already
@@ -202,6 +232,37 @@ fn line_7_drop_runs_live_destructors() {
     assert_eq!(finally.get(), 2);
 }
 
+/// Line 7, Python's finalisation (PEP 342): a collected suspended generator is
+/// closed, so its `except GeneratorExit` / `finally` code runs. Opt in with
+/// `Closing`; a body that ignores that close is dropped where it stands.
+#[test]
+fn line_7_closing_runs_close_handlers_on_drop() {
+    let log = &std::cell::RefCell::new(Vec::new());
+    {
+        let mut g = pin!(Closing::new(Gen::new(|co: Co<u8>, ()| async move {
+            match co.yield_(1).catch().await {
+                Err(Interrupt::Close) => log.borrow_mut().push("except GeneratorExit"),
+                _ => log.borrow_mut().push("not closed"),
+            }
+        })));
+        g.as_mut().resume(());
+    }
+    assert_eq!(*log.borrow(), ["except GeneratorExit"]);
+
+    let finally = Rc::new(Cell::new(0));
+    let f = finally.clone();
+    {
+        let mut g = pin!(Closing::new(Gen::new(move |co: Co<u8>, ()| async move {
+            let _finally = Finally(f);
+            loop {
+                let _ = co.yield_(1).catch().await; // ignores GeneratorExit
+            }
+        })));
+        g.as_mut().resume(());
+    }
+    assert_eq!(finally.get(), 1);
+}
+
 /// Line 8: `yield from sub` (PEP 380): values pass through, sends go to `sub`,
 /// throws go to `sub.throw`, close closes `sub` first, and the expression is
 /// `sub`'s return value.
@@ -269,4 +330,25 @@ fn line_8_yield_from() {
     outer.as_mut().resume(());
     assert_eq!(outer.as_mut().close(), Ok(Some(())));
     assert_eq!(*log.borrow(), ["sub closed", "outer closed"]);
+}
+
+/// Line 8, any iterable: `yield from range(3)` delegates to a plain iterator;
+/// a throw goes through it (an iterator has no `throw`) and it is dropped.
+#[test]
+fn line_8_yield_from_any_iterable() {
+    let g = pin!(Gen::new(|co: Co<u32>, ()| async move {
+        co.yield_from_iter(0..3).await;
+        co.yield_from_iter(vec![10, 20]).await;
+    }));
+    assert_eq!(Iter::new(g).collect::<Vec<_>>(), [0, 1, 2, 10, 20]);
+
+    let mut g = pin!(Gen::new(|co: Co<u32, (), &str>, ()| async move {
+        match co.yield_from_iter(0..).catch().await {
+            Err(Interrupt::Throw(e)) => e.len(),
+            _ => 0,
+        }
+    }));
+    assert_eq!(g.as_mut().resume(()), CoroutineState::Yielded(0));
+    assert_eq!(g.as_mut().resume(()), CoroutineState::Yielded(1));
+    assert_eq!(g.as_mut().throw("four"), Ok(CoroutineState::Complete(4)));
 }
