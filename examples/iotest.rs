@@ -7,7 +7,8 @@
 //! ```
 //!
 //! With `--serve` it runs the server alone (printing its port first) for
-//! `examples/echoclient.rs`. Modes: `inline` (spinners beside the echo task:
+//! `examples/echoclient.rs`, until SIGTERM or SIGINT (then it exits 0).
+//! Modes: `inline` (spinners beside the echo task:
 //! the convoy), `priority` (the echo task at high priority), `offload` (the
 //! spinners' work on genlet-ythread's pool). The code is in
 //! `src/demos/iotest.rs`.
@@ -49,6 +50,13 @@ fn main() {
     let args = Args::parse();
     if args.serve {
         let (spinners, mode) = (args.spinners.unwrap_or(2), args.cpu.unwrap_or(Mode::Inline));
+        let mut signals = match genlet::Signals::new() {
+            Ok(signals) => signals,
+            Err(e) => {
+                eprintln!("iotest: cannot catch signals: {e}");
+                std::process::exit(1);
+            }
+        };
         match Server::start(args.port, spinners, mode) {
             Ok(server) => {
                 println!("{}", server.addr().port());
@@ -56,7 +64,10 @@ fn main() {
                     "iotest: echoing on {} beside {spinners} spinners ({mode})",
                     server.addr()
                 );
-                server.wait();
+                match server.serve_until_signal(&mut signals) {
+                    Ok(signal) => eprintln!("iotest: {signal}: stopped"),
+                    Err(e) => eprintln!("iotest: {e}"),
+                }
             }
             Err(e) => {
                 eprintln!("iotest: {e}");

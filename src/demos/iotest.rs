@@ -132,12 +132,16 @@ impl Server {
         self.addr
     }
 
-    /// Serves until the process ends. The calling thread only waits: it
-    /// does not join the hub's one worker in running tasks.
-    pub fn wait(self) {
-        loop {
-            std::thread::park();
-        }
+    /// Serves until `signals` delivers SIGTERM or SIGINT, then stops (a
+    /// datagram server has no request in flight to wait for). The calling
+    /// thread only waits: it does not join the hub's one worker in running
+    /// tasks.
+    ///
+    /// # Errors
+    ///
+    /// When reading the signals fails.
+    pub fn serve_until_signal(self, signals: &mut genlet::Signals) -> io::Result<genlet::Signal> {
+        futures_lite::future::block_on(signals.recv())
     }
 }
 
