@@ -36,7 +36,10 @@ enum Kind {
         /// but to take it out.
         payload: Mutex<Box<dyn Any + Send + 'static>>,
     },
-    Cancelled,
+    Cancelled {
+        /// The reason given to `kill_with`, if any.
+        reason: Option<Arc<str>>,
+    },
 }
 
 impl TaskError {
@@ -66,14 +69,28 @@ impl TaskError {
                     }),
                 },
             },
-            Kind::Cancelled => TaskError::cancelled(self.name.clone()),
+            Kind::Cancelled { reason } => TaskError::killed(self.name.clone(), reason.clone()),
         }
     }
 
-    pub(crate) fn cancelled(name: Arc<str>) -> Self {
+    pub(crate) fn killed(name: Arc<str>, reason: Option<Arc<str>>) -> Self {
         TaskError {
             name,
-            kind: Kind::Cancelled,
+            kind: Kind::Cancelled { reason },
+        }
+    }
+
+    /// The reason the greenlet was killed with, when it was killed by
+    /// [`Greenlet::kill_with`](crate::Greenlet::kill_with) (or
+    /// [`Current::abort_with`](crate::Current::abort_with)).
+    ///
+    /// # Examples
+    ///
+    /// See [`Greenlet::kill_with`](crate::Greenlet::kill_with).
+    pub fn kill_reason(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Cancelled { reason } => reason.as_deref(),
+            Kind::Panic { .. } => None,
         }
     }
 
@@ -102,7 +119,7 @@ impl TaskError {
     /// assert!(err.is_cancelled());
     /// ```
     pub fn is_cancelled(&self) -> bool {
-        matches!(self.kind, Kind::Cancelled)
+        matches!(self.kind, Kind::Cancelled { .. })
     }
 
     /// The greenlet's name.
@@ -134,7 +151,7 @@ impl TaskError {
     pub fn panic_message(&self) -> Option<&str> {
         match &self.kind {
             Kind::Panic { message, .. } => message.as_deref(),
-            Kind::Cancelled => None,
+            Kind::Cancelled { .. } => None,
         }
     }
 
@@ -157,7 +174,7 @@ impl TaskError {
             Kind::Panic { payload, .. } => {
                 Ok(payload.into_inner().unwrap_or_else(|e| e.into_inner()))
             }
-            Kind::Cancelled => Err(self),
+            Kind::Cancelled { .. } => Err(self),
         }
     }
 }
@@ -187,7 +204,7 @@ impl fmt::Debug for TaskError {
             Kind::Panic { message, .. } => {
                 d.field("panic", &message.as_deref().unwrap_or(NON_STRING))
             }
-            Kind::Cancelled => d.field("cancelled", &true),
+            Kind::Cancelled { reason } => d.field("killed", reason),
         };
         d.finish()
     }
@@ -200,7 +217,10 @@ impl fmt::Display for TaskError {
                 let message = message.as_deref().unwrap_or(NON_STRING);
                 write!(f, "greenlet '{}' panicked: {message}", self.name)
             }
-            Kind::Cancelled => write!(f, "greenlet '{}' was killed", self.name),
+            Kind::Cancelled { reason: None } => write!(f, "greenlet '{}' was killed", self.name),
+            Kind::Cancelled {
+                reason: Some(reason),
+            } => write!(f, "greenlet '{}' was killed: {reason}", self.name),
         }
     }
 }

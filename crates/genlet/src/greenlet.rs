@@ -8,7 +8,7 @@
 //! cancelled. A guard owned by the future does the last, so a greenlet killed
 //! before its first poll completes too, without running its body.
 
-use core::cell::Cell;
+use core::cell::RefCell;
 use core::fmt;
 use core::future::{Future, IntoFuture};
 use core::panic::AssertUnwindSafe;
@@ -60,6 +60,8 @@ struct State<T> {
     listening: bool,
     /// The task, for `kill`. Dropping it cancels the task.
     task: Option<Task<()>>,
+    /// Why it was killed, if a reason was given.
+    kill_reason: Option<Arc<str>>,
 }
 
 impl<T> State<T> {
@@ -132,6 +134,7 @@ impl<T> Shared<T> {
                 joiner: None,
                 listening: false,
                 task: None,
+                kill_reason: None,
             }),
             done: Event::new(),
             started: AtomicBool::new(false),
@@ -334,6 +337,18 @@ impl<T> Shared<T> {
     pub(crate) fn cancel(&self) {
         drop(self.take_task());
     }
+
+    /// Cancels the task without waiting, with `reason` for its error.
+    pub(crate) fn abort(&self, reason: Option<Arc<str>>) {
+        let task = {
+            let mut state = self.lock();
+            if reason.is_some() && state.kill_reason.is_none() {
+                state.kill_reason = reason;
+            }
+            state.task.take()
+        };
+        drop(task);
+    }
 }
 
 /// Completes the greenlet as cancelled if the task's future is dropped
@@ -351,29 +366,113 @@ impl<T> Drop for CompleteOnDrop<T> {
     fn drop(&mut self) {
         if let Some(shared) = self.0.take() {
             let name = shared.name.get().clone();
-            shared.complete(Err(TaskError::cancelled(name)));
+            let reason = shared.lock().kill_reason.take();
+            shared.complete(Err(TaskError::killed(name, reason)));
         }
     }
 }
 
+/// A greenlet as [`current`] sees it, whatever its output type.
+trait Running: Send + Sync {
+    fn name(&self) -> &str;
+    fn abort(&self, reason: Option<Arc<str>>);
+}
+
+impl<T: Send + 'static> Running for Shared<T> {
+    fn name(&self) -> &str {
+        Shared::name(self)
+    }
+
+    fn abort(&self, reason: Option<Arc<str>>) {
+        Shared::abort(self, reason);
+    }
+}
+
 std::thread_local! {
-    /// How many greenlet bodies this thread is polling (nested when a
-    /// body blocks on another hub): for the panic filter of
-    /// [`quiet_std_panics`](crate::quiet_std_panics).
-    static IN_GREENLET: Cell<u32> = const { Cell::new(0) };
+    /// The greenlet this thread is polling, if any (the innermost, when a
+    /// greenlet blocks on another hub).
+    static CURRENT: RefCell<Option<Arc<dyn Running>>> = const { RefCell::new(None) };
 }
 
 /// True while this thread polls a greenlet's body.
 pub(crate) fn in_greenlet() -> bool {
-    IN_GREENLET.with(Cell::get) > 0
+    CURRENT.with(|c| c.borrow().is_some())
+}
+
+/// The greenlet running on this thread: its name and a way to kill it
+/// (gevent's `getcurrent()`); `None` outside a greenlet (in the future given
+/// to [`run`](crate::run), on a plain thread, in a task spawned on the hub
+/// directly).
+///
+/// # Examples
+///
+/// ```
+/// let name = genlet::run(async {
+///     assert!(genlet::current().is_none()); // `run`'s own future is no greenlet
+///     genlet::task()
+///         .name("worker")
+///         .spawn(async { genlet::current().unwrap().name().to_owned() })
+///         .await
+/// });
+/// assert_eq!(name.unwrap(), "worker");
+/// ```
+pub fn current() -> Option<Current> {
+    CURRENT
+        .with(|c| c.borrow().clone())
+        .map(|running| Current { running })
+}
+
+/// The greenlet running on this thread, from [`current`].
+#[derive(Clone)]
+pub struct Current {
+    running: Arc<dyn Running>,
+}
+
+impl fmt::Debug for Current {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Current").field(&self.name()).finish()
+    }
+}
+
+impl Current {
+    /// Its name: the one given, else `greenlet-N`.
+    ///
+    /// # Examples
+    ///
+    /// See [`current`].
+    pub fn name(&self) -> &str {
+        self.running.name()
+    }
+
+    /// Kills it with `reason` without waiting: it is dropped at its next
+    /// `.await` (see [`Greenlet::kill_with`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = genlet::run(async {
+    ///     genlet::spawn(async {
+    ///         genlet::current().unwrap().abort_with("giving up");
+    ///         genlet::yield_now().await; // killed here
+    ///         unreachable!();
+    ///     })
+    ///     .await
+    /// })
+    /// .unwrap_err();
+    /// assert_eq!(err.kill_reason(), Some("giving up"));
+    /// ```
+    pub fn abort_with(&self, reason: impl Into<Arc<str>>) {
+        self.running.abort(Some(reason.into()));
+    }
 }
 
 pin_project_lite::pin_project! {
-    /// A greenlet's future as its task polls it: marks the thread as inside
-    /// a greenlet, and the greenlet as started.
+    /// A greenlet's future as its task polls it: makes the greenlet the
+    /// thread's [`current`] one while it is polled.
     struct Polled<F> {
         #[pin]
         future: F,
+        me: Option<Arc<dyn Running>>,
     }
 }
 
@@ -381,15 +480,21 @@ impl<F: Future> Future for Polled<F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        struct Leave;
-        impl Drop for Leave {
+        /// Puts the outer greenlet back (also when the future panics), and
+        /// this one back into its `Polled`.
+        struct Leave<'a> {
+            me: &'a mut Option<Arc<dyn Running>>,
+            outer: Option<Arc<dyn Running>>,
+        }
+        impl Drop for Leave<'_> {
             fn drop(&mut self) {
-                IN_GREENLET.with(|n| n.set(n.get() - 1));
+                *self.me = CURRENT.with(|c| c.replace(self.outer.take()));
             }
         }
-        IN_GREENLET.with(|n| n.set(n.get() + 1));
-        let _leave = Leave;
-        self.project().future.poll(cx)
+        let this = self.project();
+        let outer = CURRENT.with(|c| c.replace(this.me.take()));
+        let _leave = Leave { me: this.me, outer };
+        this.future.poll(cx)
     }
 }
 
@@ -412,7 +517,8 @@ where
         if let Some(shared) = &guard.0 {
             shared.started.store(true, Ordering::Relaxed);
         }
-        let result = AssertUnwindSafe(Polled { future }).catch_unwind().await;
+        let me = guard.0.clone().map(|shared| shared as Arc<dyn Running>);
+        let result = AssertUnwindSafe(Polled { future, me }).catch_unwind().await;
         if let Some(shared) = guard.0.take() {
             let result =
                 result.map_err(|payload| TaskError::panic(shared.name.get().clone(), payload));
@@ -661,6 +767,47 @@ impl<T> Greenlet<T> {
     /// ```
     pub async fn kill(&self) {
         self.shared.kill().await;
+    }
+
+    /// Kills the greenlet as [`kill`](Greenlet::kill) does, with `reason`:
+    /// its [`TaskError`] (at the join and in links) carries it, as gevent's
+    /// `kill(exception=…)` delivers its exception.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let g = genlet::spawn(genlet::sleep(Duration::from_secs(3600)));
+    ///     g.kill_with("shutting down").await;
+    ///     let err = g.await.unwrap_err();
+    ///     assert_eq!(err.kill_reason(), Some("shutting down"));
+    ///     assert!(err.to_string().ends_with("was killed: shutting down"));
+    /// });
+    /// ```
+    pub async fn kill_with(&self, reason: impl Into<Arc<str>>) {
+        self.shared.abort(Some(reason.into()));
+        self.shared.wait().await;
+    }
+
+    /// Kills the greenlet without waiting for it to be gone (gevent's
+    /// `kill(block=False)`): it is dropped at its next `.await`, or before
+    /// its first poll.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let g = genlet::spawn(genlet::sleep(Duration::from_secs(3600)));
+    ///     g.abort();
+    ///     assert!(g.await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
+    pub fn abort(&self) {
+        self.shared.abort(None);
     }
 
     /// Calls `callback` with the greenlet's result once it is done, or at

@@ -14,6 +14,7 @@ use event_listener::Event;
 
 use crate::err::TaskError;
 use crate::greenlet::{Greenlet, Shared};
+use crate::imap::Imap;
 use crate::spawn::GreenletBuilder;
 
 /// A member as the group sees it, whatever its output type.
@@ -62,7 +63,7 @@ impl FirstError {
     }
 }
 
-struct Inner {
+pub(crate) struct Inner {
     /// Unique for the process's life, never 0 (0: no group).
     id: u64,
     state: Mutex<GroupState>,
@@ -182,6 +183,30 @@ impl Inner {
             self.cancel_all();
         }
         self.left.notify(usize::MAX);
+    }
+
+    /// Spawns `future` as a member if a slot is free (always, for a plain
+    /// group), else gives it back.
+    pub(crate) fn try_spawn<T: Send + 'static, F>(
+        self: &Arc<Self>,
+        future: F,
+    ) -> Result<Greenlet<T>, F>
+    where
+        F: Future<Output = T> + Send + 'static,
+    {
+        let permit = match &self.slots {
+            Some(slots) => match slots.try_acquire_arc() {
+                Some(permit) => Some(permit),
+                None => return Err(future),
+            },
+            None => None,
+        };
+        Ok(self.spawn(crate::task(), future, permit))
+    }
+
+    /// Listens for the next member to leave.
+    pub(crate) fn left_listener(&self) -> event_listener::EventListener {
+        self.left.listen()
     }
 
     /// Waits until no member is left.
@@ -492,8 +517,8 @@ impl Group {
         Ok(out)
     }
 
-    /// Runs `f` on every item and yields the results as they finish
-    /// (gevent's `imap_unordered`), through an [`Iwait`](crate::Iwait).
+    /// Runs `f` on every item, lazily, and yields the results in the
+    /// items' order (gevent's `imap`); see [`Imap`].
     ///
     /// # Examples
     ///
@@ -502,24 +527,52 @@ impl Group {
     ///
     /// genlet::run(async {
     ///     let group = genlet::Group::new();
-    ///     let mut done = group
-    ///         .imap_unordered([100u64, 1], |ms| async move {
-    ///             genlet::sleep(Duration::from_millis(ms)).await;
-    ///             ms
-    ///         })
-    ///         .await;
+    ///     let mut done = group.imap([30u64, 1], |ms| async move {
+    ///         genlet::sleep(Duration::from_millis(ms)).await;
+    ///         ms
+    ///     });
+    ///     assert_eq!(done.next().await.unwrap().1.unwrap(), 30); // the first item's, though it finished last
+    ///     assert_eq!(done.next().await.unwrap().1.unwrap(), 1);
+    /// });
+    /// ```
+    pub fn imap<I, F, Fut, T>(&self, items: I, f: F) -> Imap<T>
+    where
+        I: IntoIterator,
+        I::IntoIter: Send + 'static,
+        F: FnMut(I::Item) -> Fut + Send + 'static,
+        Fut: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        Imap::new(Arc::downgrade(&self.inner), items, f, true)
+    }
+
+    /// Runs `f` on every item, lazily, and yields the results as they
+    /// finish (gevent's `imap_unordered`); see [`Imap`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let group = genlet::Group::new();
+    ///     let mut done = group.imap_unordered([100u64, 1], |ms| async move {
+    ///         genlet::sleep(Duration::from_millis(ms)).await;
+    ///         ms
+    ///     });
     ///     assert_eq!(done.next().await.unwrap().1.unwrap(), 1);
     ///     assert_eq!(done.next().await.unwrap().1.unwrap(), 100);
     /// });
     /// ```
-    pub async fn imap_unordered<I, F, Fut, T>(&self, items: I, f: F) -> crate::Iwait<T>
+    pub fn imap_unordered<I, F, Fut, T>(&self, items: I, f: F) -> Imap<T>
     where
         I: IntoIterator,
-        F: FnMut(I::Item) -> Fut,
+        I::IntoIter: Send + 'static,
+        F: FnMut(I::Item) -> Fut + Send + 'static,
         Fut: Future<Output = T> + Send + 'static,
         T: Send + 'static,
     {
-        crate::iwait(self.spawn_all(items, f).await)
+        Imap::new(Arc::downgrade(&self.inner), items, f, false)
     }
 
     async fn spawn_all<I, F, Fut, T>(&self, items: I, mut f: F) -> Vec<Greenlet<T>>
@@ -848,6 +901,22 @@ impl Pool {
         self.group.map(items, f).await
     }
 
+    /// [`Group::imap`], at most `size` at once.
+    ///
+    /// # Examples
+    ///
+    /// See [`Imap`].
+    pub fn imap<I, F, Fut, T>(&self, items: I, f: F) -> Imap<T>
+    where
+        I: IntoIterator,
+        I::IntoIter: Send + 'static,
+        F: FnMut(I::Item) -> Fut + Send + 'static,
+        Fut: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.group.imap(items, f)
+    }
+
     /// [`Group::imap_unordered`], at most `size` at once.
     ///
     /// # Examples
@@ -855,7 +924,7 @@ impl Pool {
     /// ```
     /// genlet::run(async {
     ///     let pool = genlet::Pool::new(2);
-    ///     let mut done = pool.imap_unordered(0..3, |i| async move { i }).await;
+    ///     let mut done = pool.imap_unordered(0..3, |i| async move { i });
     ///     let mut seen = Vec::new();
     ///     while let Some((_, r)) = done.next().await {
     ///         seen.push(r.unwrap());
@@ -864,14 +933,15 @@ impl Pool {
     ///     assert_eq!(seen, [0, 1, 2]);
     /// });
     /// ```
-    pub async fn imap_unordered<I, F, Fut, T>(&self, items: I, f: F) -> crate::Iwait<T>
+    pub fn imap_unordered<I, F, Fut, T>(&self, items: I, f: F) -> Imap<T>
     where
         I: IntoIterator,
-        F: FnMut(I::Item) -> Fut,
+        I::IntoIter: Send + 'static,
+        F: FnMut(I::Item) -> Fut + Send + 'static,
         Fut: Future<Output = T> + Send + 'static,
         T: Send + 'static,
     {
-        self.group.imap_unordered(items, f).await
+        self.group.imap_unordered(items, f)
     }
 
     /// A handle for members: spawn into the pool, or `apply` without

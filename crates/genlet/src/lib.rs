@@ -75,6 +75,7 @@ mod connection;
 mod err;
 mod greenlet;
 mod group;
+mod imap;
 mod join;
 mod queue;
 mod report;
@@ -87,8 +88,9 @@ mod timethis;
 
 pub use connection::Connection;
 pub use err::{Closed, Elapsed, ExtraTaskDone, GetError, OverRelease, TaskError};
-pub use greenlet::{Greenlet, Join};
+pub use greenlet::{Current, Greenlet, Join, current};
 pub use group::{Group, GroupHandle, Pool};
+pub use imap::Imap;
 pub use join::{Iwait, Joined, iwait, joinall, killall, race, wait};
 pub use queue::{Channel, ChannelGet, ChannelPut, Queue};
 pub use report::{quiet_std_panics, reset_panic_hook, set_panic_hook};

@@ -6,6 +6,8 @@
 //! it (gevent's `Timeout` slips past `except Exception`, #838).
 
 use core::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::err::Elapsed;
@@ -43,8 +45,10 @@ pub async fn with_timeout<T>(
     timeout(duration, future).await.unwrap_or(fallback)
 }
 
-/// One deadline shared by several steps, like a trio cancel scope: each
-/// [`run`](Timeout::run) gets only the time left.
+/// One deadline shared by several steps, like a trio cancel scope or
+/// gevent's `Timeout.start_new`: each [`run`](Timeout::run) gets only the
+/// time left, and [`cancel`](Timeout::cancel) lifts the limit, also for the
+/// steps running at that moment. Clones share the deadline.
 ///
 /// # Examples
 ///
@@ -59,15 +63,30 @@ pub async fn with_timeout<T>(
 ///     assert!(budget.is_expired());
 /// });
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Timeout {
+    shared: Arc<Deadline>,
+}
+
+#[derive(Debug)]
+struct Deadline {
     /// `None`: further away than an `Instant` can hold, so never.
-    deadline: Option<Instant>,
+    at: Option<Instant>,
+    cancelled: AtomicBool,
 }
 
 impl Timeout {
-    /// A deadline `duration` from now. A duration too long for an
-    /// `Instant` to hold (`Duration::MAX`) means no limit.
+    fn with(at: Option<Instant>) -> Self {
+        Timeout {
+            shared: Arc::new(Deadline {
+                at,
+                cancelled: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    /// A deadline `duration` from now, started at once. A duration too
+    /// long for an `Instant` to hold (`Duration::MAX`) means no limit.
     ///
     /// # Examples
     ///
@@ -81,9 +100,7 @@ impl Timeout {
     /// assert_eq!(forever.remaining(), Duration::MAX);
     /// ```
     pub fn after(duration: Duration) -> Self {
-        Timeout {
-            deadline: Instant::now().checked_add(duration),
-        }
+        Timeout::with(Instant::now().checked_add(duration))
     }
 
     /// A deadline at `deadline`.
@@ -95,12 +112,54 @@ impl Timeout {
     /// assert!(t.is_expired());
     /// ```
     pub fn at(deadline: Instant) -> Self {
-        Timeout {
-            deadline: Some(deadline),
-        }
+        Timeout::with(Some(deadline))
     }
 
-    /// The time left (zero once expired, `Duration::MAX` without a limit).
+    /// Lifts the limit: no step fails with it from now on, including the
+    /// ones running now (gevent's `Timeout.cancel`). A timeout cancelled
+    /// before it fires never fires.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let limit = genlet::Timeout::after(Duration::from_millis(5));
+    ///     let l = limit.clone();
+    ///     let step = genlet::spawn(async move {
+    ///         l.run(genlet::sleep(Duration::from_millis(50))).await
+    ///     });
+    ///     limit.cancel(); // before it fires
+    ///     assert!(step.await.unwrap().is_ok());
+    ///     assert!(!limit.is_pending());
+    /// });
+    /// ```
+    pub fn cancel(&self) {
+        self.shared.cancelled.store(true, Ordering::SeqCst);
+    }
+
+    /// True while the limit holds: not cancelled, not expired (gevent's
+    /// `pending`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let t = genlet::Timeout::after(std::time::Duration::from_secs(60));
+    /// assert!(t.is_pending());
+    /// t.cancel();
+    /// assert!(!t.is_pending());
+    /// ```
+    pub fn is_pending(&self) -> bool {
+        !self.is_cancelled() && !self.is_expired()
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.shared.cancelled.load(Ordering::SeqCst)
+    }
+
+    /// The time left (zero once expired, `Duration::MAX` without a limit or
+    /// once cancelled).
     ///
     /// # Examples
     ///
@@ -110,23 +169,28 @@ impl Timeout {
     /// assert!(genlet::Timeout::after(Duration::from_secs(60)).remaining() > Duration::from_secs(59));
     /// ```
     pub fn remaining(&self) -> Duration {
-        match self.deadline {
+        match self.shared.at {
+            Some(_) if self.is_cancelled() => Duration::MAX,
             Some(deadline) => deadline.saturating_duration_since(Instant::now()),
             None => Duration::MAX,
         }
     }
 
-    /// True once the deadline passed.
+    /// True once the deadline passed (and it was not cancelled).
     ///
     /// # Examples
     ///
     /// See [`Timeout`].
     pub fn is_expired(&self) -> bool {
-        self.deadline
-            .is_some_and(|deadline| Instant::now() >= deadline)
+        !self.is_cancelled()
+            && self
+                .shared
+                .at
+                .is_some_and(|deadline| Instant::now() >= deadline)
     }
 
-    /// Runs `future` until the deadline.
+    /// Runs `future` until the deadline (or without a limit once
+    /// cancelled).
     ///
     /// # Errors
     ///
@@ -140,9 +204,15 @@ impl Timeout {
     ///
     /// See [`Timeout`].
     pub async fn run<T>(&self, future: impl Future<Output = T>) -> Result<T, Elapsed> {
-        match self.deadline {
-            Some(_) => timeout(self.remaining(), future).await,
-            None => Ok(future.await),
+        let mut future = core::pin::pin!(future);
+        if self.shared.at.is_none() || self.is_cancelled() {
+            return Ok(future.await);
+        }
+        match timeout(self.remaining(), future.as_mut()).await {
+            Ok(value) => Ok(value),
+            // Cancelled while it ran: the limit is gone, the step goes on.
+            Err(_) if self.is_cancelled() => Ok(future.await),
+            Err(elapsed) => Err(elapsed),
         }
     }
 }

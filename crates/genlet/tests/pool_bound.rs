@@ -73,12 +73,10 @@ fn map_keeps_order_and_imap_unordered_yields_in_completion_order() {
             .await
             .unwrap();
         assert_eq!(ordered, delays);
-        let mut unordered = pool
-            .imap_unordered(delays, |ms| async move {
-                genlet::sleep(Duration::from_millis(ms)).await;
-                ms
-            })
-            .await;
+        let mut unordered = pool.imap_unordered(delays, |ms| async move {
+            genlet::sleep(Duration::from_millis(ms)).await;
+            ms
+        });
         let mut seen = Vec::new();
         while let Some((_, r)) = unordered.next().await {
             seen.push(r.unwrap());

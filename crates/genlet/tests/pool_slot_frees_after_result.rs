@@ -36,15 +36,13 @@ fn imap_unordered_on_a_pool_of_one_yields_in_completion_order() {
                 let pool = genlet::Pool::new(1);
                 let finished = Arc::new(AtomicUsize::new(0));
                 let f = finished.clone();
-                let mut done = pool
-                    .imap_unordered(0..ITEMS, move |item| {
-                        let f = f.clone();
-                        async move {
-                            // The order in which the members finish.
-                            (item, f.fetch_add(1, Ordering::SeqCst))
-                        }
-                    })
-                    .await;
+                let mut done = pool.imap_unordered(0..ITEMS, move |item| {
+                    let f = f.clone();
+                    async move {
+                        // The order in which the members finish.
+                        (item, f.fetch_add(1, Ordering::SeqCst))
+                    }
+                });
                 let mut position = 0;
                 while let Some((_, result)) = done.next().await {
                     let (_, finished_at) = result.unwrap();

@@ -1,0 +1,208 @@
+//! [`Imap`]: a group's or pool's results as a lazy, bounded stream
+//! (gevent's `imap` and `imap_unordered`).
+
+use core::fmt;
+use core::future::{Future, poll_fn};
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use std::collections::VecDeque;
+use std::sync::Weak;
+
+use event_listener::EventListener;
+
+use crate::err::TaskError;
+use crate::greenlet::Greenlet;
+use crate::group::Inner;
+
+type Item<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// The results of running a function on every item of a source, in a
+/// [`Group`](crate::Group) or [`Pool`](crate::Pool): made by `imap` (results
+/// in the items' order) or `imap_unordered` (in the order they finish).
+/// Each result comes with the index of its item.
+///
+/// Nothing starts until the `Imap` is polled, and the source is read as
+/// results are taken: it may be endless. A pool runs at most its size at
+/// once; [`maxsize`](Imap::maxsize) bounds how many items are started and
+/// not yet taken (running, or finished and waiting for the reader), as
+/// gevent's `maxsize` does. Dropping the `Imap` leaves the greenlets it
+/// started to their group.
+///
+/// `Imap` is a [`Stream`](futures_core::Stream).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// genlet::run(async {
+///     let pool = genlet::Pool::new(2);
+///     // An endless source: only what is read is ever started.
+///     let mut squares = pool
+///         .imap(1u64.., |i| async move {
+///             genlet::sleep(Duration::from_millis(1)).await;
+///             i * i
+///         })
+///         .maxsize(4);
+///     let mut first = Vec::new();
+///     while first.len() < 5 {
+///         let (_, square) = squares.next().await.unwrap();
+///         first.push(square.unwrap());
+///     }
+///     assert_eq!(first, [1, 4, 9, 16, 25]);
+/// });
+/// ```
+#[must_use = "an Imap does nothing unless polled"]
+pub struct Imap<T> {
+    group: Weak<Inner>,
+    source: Box<dyn Iterator<Item = Item<T>> + Send>,
+    /// Taken from the source, waiting for a pool slot.
+    next: Option<Item<T>>,
+    next_index: usize,
+    /// Started and not yet taken, in the items' order.
+    started: VecDeque<(usize, Greenlet<T>)>,
+    ordered: bool,
+    maxsize: usize,
+    exhausted: bool,
+    /// Woken when a member leaves the group (a slot frees, a result is in).
+    left: Option<EventListener>,
+}
+
+impl<T> fmt::Debug for Imap<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Imap")
+            .field("ordered", &self.ordered)
+            .field("started", &self.started.len())
+            .field("maxsize", &self.maxsize)
+            .field("exhausted", &self.exhausted)
+            .finish()
+    }
+}
+
+impl<T: Send + 'static> Imap<T> {
+    pub(crate) fn new<I, F, Fut>(group: Weak<Inner>, items: I, mut f: F, ordered: bool) -> Self
+    where
+        I: IntoIterator,
+        I::IntoIter: Send + 'static,
+        F: FnMut(I::Item) -> Fut + Send + 'static,
+        Fut: Future<Output = T> + Send + 'static,
+    {
+        let source = items
+            .into_iter()
+            .map(move |item| Box::pin(f(item)) as Item<T>);
+        Imap {
+            group,
+            source: Box::new(source),
+            next: None,
+            next_index: 0,
+            started: VecDeque::new(),
+            ordered,
+            maxsize: usize::MAX,
+            exhausted: false,
+            left: None,
+        }
+    }
+
+    /// Starts no item while `maxsize` started ones were not taken yet
+    /// (default: no limit beyond the pool's size).
+    ///
+    /// # Examples
+    ///
+    /// See [`Imap`].
+    pub fn maxsize(mut self, maxsize: usize) -> Self {
+        self.maxsize = maxsize.max(1);
+        self
+    }
+
+    /// The next result and its item's index; `None` once the source is
+    /// exhausted and every result was taken.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: a result not taken stays for the next call.
+    ///
+    /// # Examples
+    ///
+    /// See [`Imap`].
+    pub async fn next(&mut self) -> Option<(usize, Result<T, TaskError>)> {
+        poll_fn(|cx| self.poll_result(cx)).await
+    }
+
+    /// Starts items while the limits allow; false when one is waiting for a
+    /// pool slot.
+    fn start_more(&mut self) -> bool {
+        while self.started.len() < self.maxsize {
+            let Some(item) = self.next.take().or_else(|| {
+                let next = self.source.next();
+                self.exhausted |= next.is_none();
+                next
+            }) else {
+                return true;
+            };
+            let Some(group) = self.group.upgrade() else {
+                self.exhausted = true;
+                return true;
+            };
+            match group.try_spawn(item) {
+                Ok(greenlet) => {
+                    self.started.push_back((self.next_index, greenlet));
+                    self.next_index += 1;
+                }
+                Err(item) => {
+                    self.next = Some(item);
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    fn poll_result(&mut self, cx: &mut Context<'_>) -> Poll<Option<(usize, Result<T, TaskError>)>> {
+        loop {
+            let taken = if self.ordered {
+                self.started.front().map(|_| 0)
+            } else {
+                self.started.iter().position(|(_, g)| g.is_ready())
+            };
+            if let Some(at) = taken
+                && let Poll::Ready(result) = self.started[at].1.shared().poll_take(cx)
+            {
+                let (index, _) = self.started.remove(at).expect("found above");
+                return Poll::Ready(Some((index, result)));
+            }
+            self.start_more();
+            if self.started.is_empty() && self.next.is_none() && self.exhausted {
+                return Poll::Ready(None);
+            }
+            if self.started.iter().any(|(_, g)| g.is_ready()) && !self.ordered {
+                continue;
+            }
+            match &mut self.left {
+                None => {
+                    let Some(group) = self.group.upgrade() else {
+                        // The group is gone: its members were killed and
+                        // their results are in (or about to be).
+                        return match self.started.is_empty() {
+                            true => Poll::Ready(None),
+                            false => Poll::Pending,
+                        };
+                    };
+                    // Listen, then look again: nothing is missed.
+                    self.left = Some(group.left_listener());
+                }
+                Some(listener) => match Pin::new(listener).poll(cx) {
+                    Poll::Ready(()) => self.left = None,
+                    Poll::Pending => return Poll::Pending,
+                },
+            }
+        }
+    }
+}
+
+impl<T: Send + 'static> futures_core::Stream for Imap<T> {
+    type Item = (usize, Result<T, TaskError>);
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_result(cx)
+    }
+}

@@ -1,0 +1,48 @@
+//! A `Timeout` cancelled before it fires never fires, including for the
+//! steps running under it; one not cancelled fires for every step; clones
+//! share the deadline.
+
+use std::time::Duration;
+
+#[test]
+fn a_cancelled_timeout_never_fires() {
+    genlet::run(async {
+        for _ in 0..50 {
+            let limit = genlet::Timeout::after(Duration::from_millis(2));
+            let l = limit.clone();
+            let step =
+                genlet::spawn(async move { l.run(genlet::sleep(Duration::from_millis(10))).await });
+            limit.cancel();
+            assert!(step.await.unwrap().is_ok());
+            assert!(!limit.is_pending() && !limit.is_expired());
+            assert!(
+                limit
+                    .run(genlet::sleep(Duration::from_millis(3)))
+                    .await
+                    .is_ok()
+            );
+        }
+    });
+}
+
+#[test]
+fn an_uncancelled_timeout_fires_for_every_step() {
+    genlet::run(async {
+        let limit = genlet::Timeout::after(Duration::from_millis(5));
+        assert!(limit.is_pending());
+        assert!(
+            limit
+                .run(genlet::sleep(Duration::from_secs(60)))
+                .await
+                .is_err()
+        );
+        assert!(
+            limit
+                .clone()
+                .run(genlet::sleep(Duration::from_secs(60)))
+                .await
+                .is_err()
+        );
+        assert!(limit.is_expired() && !limit.is_pending());
+    });
+}
