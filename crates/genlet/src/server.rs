@@ -9,25 +9,6 @@
 //! handlers a grace period, then kills the rest; `stop_on_signal` does the
 //! same when SIGTERM or SIGINT comes, and a second signal cuts the grace
 //! period short.
-//!
-//! # Timeouts, and why these defaults
-//!
-//! The handler starts at once, as in gevent, so a server that speaks first
-//! works; a read that waits for the client's first byte fails after the
-//! first-byte timeout. A pool of 50 held by 50 silent connections is free
-//! again after that much, never stuck. For protocols where the client speaks
-//! first (HTTP, the sum server), [`ServerBuilder::await_first_byte`] keeps
-//! silent connections out of the pool altogether. The defaults, each set on
-//! the [`ServerBuilder`] (`Duration::MAX`: no limit):
-//!
-//! | limit | default | why |
-//! |---|---|---|
-//! | first byte | 10 s | a client that connects has its request ready; 10 s covers a slow mobile link, and bounds how long a silent connection holds a slot |
-//! | idle (between reads) | 60 s | the keep-alive idle limit of nginx (75 s) and of most load balancers (60 s): an idle keep-alive connection holds a slot this long at most |
-//! | write (a write that makes no progress) | 30 s | a peer that stops reading cannot hold a handler forever |
-//! | lifetime | none | a long download or a websocket is legitimate; set it to bound every connection |
-//! | TCP keepalive | 15 s idle before probes | Go's default: dead peers are found without traffic |
-//! | `TCP_NODELAY` | on | Go's default; without it a client that pipelines small requests waits about 44 ms per batch (Nagle against delayed ACK) |
 
 use core::future::Future;
 use std::io;
@@ -46,8 +27,26 @@ use crate::signal::Signals;
 /// How a server runs its handlers: how many at once, its name, its
 /// per-connection timeouts and socket options. Made by
 /// [`StreamServer::builder`] or [`DatagramServer::builder`]; the timeouts
-/// and socket options apply to TCP only. See the [module docs](self) for
-/// the defaults and why.
+/// and socket options apply to TCP only.
+///
+/// # Timeouts, and why these defaults
+///
+/// The handler starts at once, as in gevent, so a server that speaks first
+/// works; a read that waits for the client's first byte fails after the
+/// first-byte timeout. A pool of 50 held by 50 silent connections is free
+/// again after that much, never stuck. For protocols where the client speaks
+/// first (HTTP, the sum server), [`ServerBuilder::await_first_byte`] keeps
+/// silent connections out of the pool altogether. The defaults, each set on
+/// the [`ServerBuilder`] (`Duration::MAX`: no limit):
+///
+/// | limit | default | why |
+/// |---|---|---|
+/// | first byte | 10 s | a client that connects has its request ready; 10 s covers a slow mobile link, and bounds how long a silent connection holds a slot |
+/// | idle (between reads) | 60 s | the keep-alive idle limit of nginx (75 s) and of most load balancers (60 s): an idle keep-alive connection holds a slot this long at most |
+/// | write (a write that makes no progress) | 30 s | a peer that stops reading cannot hold a handler forever |
+/// | lifetime | none | a long download or a websocket is legitimate; set it to bound every connection |
+/// | TCP keepalive | 15 s idle before probes | Go's default: dead peers are found without traffic |
+/// | `TCP_NODELAY` | on | Go's default; without it a client that pipelines small requests waits about 44 ms per batch (Nagle against delayed ACK) |
 ///
 /// # Examples
 ///

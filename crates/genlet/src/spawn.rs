@@ -109,7 +109,7 @@ pub fn spawn_blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'stati
 /// yield its CPU-heavy steps with ([`Cpu::run`]), and `apply` runs them
 /// ([`Inline`](genlet_ythread::Inline) on the hub's worker,
 /// [`Exclusive`](genlet_ythread::Exclusive) one at a time, or a
-/// [`Pool`](genlet_ythread::Pool) of threads, so the hub keeps serving
+/// [`ThreadPool`](genlet_ythread::ThreadPool) of threads, so the hub keeps serving
 /// I/O). The body's output is the greenlet's.
 ///
 /// # Examples
