@@ -8,19 +8,19 @@
 //! cancelled. A guard owned by the future does the last, so a greenlet killed
 //! before its first poll completes too, without running its body.
 
-use core::cell::RefCell;
+use core::any::Any;
+use core::cell::Cell;
 use core::fmt;
 use core::future::{Future, IntoFuture};
 use core::panic::AssertUnwindSafe;
 use core::pin::Pin;
-use core::task::{Context, Poll, Waker};
+use core::task::{Context, Poll, Waker, ready};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use event_listener::Event;
-use futures_lite::FutureExt;
-use genlet_reactor::Task;
+use genlet_reactor::{Sleep, Task};
 
 use crate::err::{GetError, TaskError};
 use crate::report::report;
@@ -351,31 +351,12 @@ impl<T> Shared<T> {
     }
 }
 
-/// Completes the greenlet as cancelled if the task's future is dropped
-/// before it finished: killed (even before its first poll), its group
-/// dropped, or its hub shut down.
-pub(crate) struct CompleteOnDrop<T>(Option<Arc<Shared<T>>>);
-
-impl<T> CompleteOnDrop<T> {
-    pub(crate) fn new(shared: Arc<Shared<T>>) -> Self {
-        CompleteOnDrop(Some(shared))
-    }
-}
-
-impl<T> Drop for CompleteOnDrop<T> {
-    fn drop(&mut self) {
-        if let Some(shared) = self.0.take() {
-            let name = shared.name.get().clone();
-            let reason = shared.lock().kill_reason.take();
-            shared.complete(Err(TaskError::killed(name, reason)));
-        }
-    }
-}
-
 /// A greenlet as [`current`] sees it, whatever its output type.
 trait Running: Send + Sync {
     fn name(&self) -> &str;
     fn abort(&self, reason: Option<Arc<str>>);
+    /// Back to the typed state (a downcast: no reference count changes).
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
 }
 
 impl<T: Send + 'static> Running for Shared<T> {
@@ -386,17 +367,31 @@ impl<T: Send + 'static> Running for Shared<T> {
     fn abort(&self, reason: Option<Arc<str>>) {
         Shared::abort(self, reason);
     }
+
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
+    }
 }
 
 std::thread_local! {
     /// The greenlet this thread is polling, if any (the innermost, when a
     /// greenlet blocks on another hub).
-    static CURRENT: RefCell<Option<Arc<dyn Running>>> = const { RefCell::new(None) };
+    static CURRENT: Cell<Option<Arc<dyn Running>>> = const { Cell::new(None) };
+}
+
+/// A look at the current greenlet, leaving it in place.
+fn with_current<R>(f: impl FnOnce(Option<&Arc<dyn Running>>) -> R) -> R {
+    CURRENT.with(|c| {
+        let current = c.take();
+        let seen = f(current.as_ref());
+        c.set(current);
+        seen
+    })
 }
 
 /// True while this thread polls a greenlet's body.
 pub(crate) fn in_greenlet() -> bool {
-    CURRENT.with(|c| c.borrow().is_some())
+    with_current(|c| c.is_some())
 }
 
 /// The greenlet running on this thread: its name and a way to kill it
@@ -417,9 +412,7 @@ pub(crate) fn in_greenlet() -> bool {
 /// assert_eq!(name.unwrap(), "worker");
 /// ```
 pub fn current() -> Option<Current> {
-    CURRENT
-        .with(|c| c.borrow().clone())
-        .map(|running| Current { running })
+    with_current(|c| c.cloned()).map(|running| Current { running })
 }
 
 /// The greenlet running on this thread, from [`current`].
@@ -467,62 +460,76 @@ impl Current {
 }
 
 pin_project_lite::pin_project! {
-    /// A greenlet's future as its task polls it: makes the greenlet the
-    /// thread's [`current`] one while it is polled.
-    struct Polled<F> {
+    /// The future a greenlet's task runs: after `delay` (if any), `future`,
+    /// as the thread's [`current`] greenlet, its panic caught, its result
+    /// stored in `shared`. Dropped before it finished (killed, even before
+    /// its first poll; its group dropped; its hub shut down), it completes
+    /// the greenlet as killed.
+    pub(crate) struct Body<T, F> {
+        // `None` once completed.
+        shared: Option<Arc<Shared<T>>>,
+        delay: Option<Sleep>,
         #[pin]
         future: F,
-        me: Option<Arc<dyn Running>>,
     }
-}
 
-impl<F: Future> Future for Polled<F> {
-    type Output = F::Output;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        /// Puts the outer greenlet back (also when the future panics), and
-        /// this one back into its `Polled`.
-        struct Leave<'a> {
-            me: &'a mut Option<Arc<dyn Running>>,
-            outer: Option<Arc<dyn Running>>,
-        }
-        impl Drop for Leave<'_> {
-            fn drop(&mut self) {
-                *self.me = CURRENT.with(|c| c.replace(self.outer.take()));
+    impl<T, F> PinnedDrop for Body<T, F> {
+        fn drop(this: Pin<&mut Self>) {
+            if let Some(shared) = this.project().shared.take() {
+                let name = shared.name.get().clone();
+                let reason = shared.lock().kill_reason.take();
+                shared.complete(Err(TaskError::killed(name, reason)));
             }
         }
-        let this = self.project();
-        let outer = CURRENT.with(|c| c.replace(this.me.take()));
-        let _leave = Leave { me: this.me, outer };
-        this.future.poll(cx)
     }
 }
 
-/// The future a greenlet's task runs: after `delay` (if any), `future`, its
-/// panic caught, its result stored in `shared`.
-pub(crate) fn body<T, F>(
-    shared: Arc<Shared<T>>,
-    delay: Option<Duration>,
-    future: F,
-) -> impl Future<Output = ()> + Send
-where
-    T: Send + 'static,
-    F: Future<Output = T> + Send + 'static,
-{
-    let mut guard = CompleteOnDrop::new(shared);
-    async move {
-        if let Some(delay) = delay {
-            genlet_reactor::sleep(delay).await;
+/// [`Body`] for `future` of the greenlet `shared`.
+pub(crate) fn body<T, F>(shared: Arc<Shared<T>>, delay: Option<Duration>, future: F) -> Body<T, F> {
+    Body {
+        shared: Some(shared),
+        delay: delay.map(genlet_reactor::sleep),
+        future,
+    }
+}
+
+impl<T: Send + 'static, F: Future<Output = T>> Future for Body<T, F> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.project();
+        if let Some(delay) = this.delay {
+            ready!(Pin::new(delay).poll(cx));
+            *this.delay = None;
         }
-        if let Some(shared) = &guard.0 {
-            shared.started.store(true, Ordering::Relaxed);
-        }
-        let me = guard.0.clone().map(|shared| shared as Arc<dyn Running>);
-        let result = AssertUnwindSafe(Polled { future, me }).catch_unwind().await;
-        if let Some(shared) = guard.0.take() {
-            let result =
-                result.map_err(|payload| TaskError::panic(shared.name.get().clone(), payload));
-            shared.complete(result);
+        let Some(shared) = this.shared.take() else {
+            return Poll::Ready(()); // completed: not polled again
+        };
+        shared.started.store(true, Ordering::Relaxed);
+        // The greenlet is the thread's current one while it is polled: its
+        // state moves into the thread-local and back, no count changes.
+        let outer = CURRENT.with(|c| c.replace(Some(shared as Arc<dyn Running>)));
+        let future = this.future;
+        let polled = std::panic::catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
+        let me = CURRENT.with(|c| c.replace(outer)).expect("put in above");
+        let shared = match me.into_any().downcast::<Shared<T>>() {
+            Ok(shared) => shared,
+            Err(_) => unreachable!("the current greenlet is this body's"),
+        };
+        match polled {
+            Ok(Poll::Pending) => {
+                *this.shared = Some(shared);
+                Poll::Pending
+            }
+            Ok(Poll::Ready(value)) => {
+                shared.complete(Ok(value));
+                Poll::Ready(())
+            }
+            Err(payload) => {
+                let name = shared.name.get().clone();
+                shared.complete(Err(TaskError::panic(name, payload)));
+                Poll::Ready(())
+            }
         }
     }
 }
