@@ -469,13 +469,17 @@ pin_project_lite::pin_project! {
         // `None` once completed.
         shared: Option<Arc<Shared<T>>>,
         delay: Option<Sleep>,
+        // `None` once finished or dropped: its destructors run before the
+        // greenlet completes.
         #[pin]
-        future: F,
+        future: Option<F>,
     }
 
     impl<T, F> PinnedDrop for Body<T, F> {
         fn drop(this: Pin<&mut Self>) {
-            if let Some(shared) = this.project().shared.take() {
+            let mut this = this.project();
+            this.future.set(None);
+            if let Some(shared) = this.shared.take() {
                 let name = shared.name.get().clone();
                 let reason = shared.lock().kill_reason.take();
                 shared.complete(Err(TaskError::killed(name, reason)));
@@ -489,7 +493,7 @@ pub(crate) fn body<T, F>(shared: Arc<Shared<T>>, delay: Option<Duration>, future
     Body {
         shared: Some(shared),
         delay: delay.map(genlet_reactor::sleep),
-        future,
+        future: Some(future),
     }
 }
 
@@ -497,7 +501,7 @@ impl<T: Send + 'static, F: Future<Output = T>> Future for Body<T, F> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.project();
+        let mut this = self.project();
         if let Some(delay) = this.delay {
             ready!(Pin::new(delay).poll(cx));
             *this.delay = None;
@@ -509,8 +513,20 @@ impl<T: Send + 'static, F: Future<Output = T>> Future for Body<T, F> {
         // The greenlet is the thread's current one while it is polled: its
         // state moves into the thread-local and back, no count changes.
         let outer = CURRENT.with(|c| c.replace(Some(shared as Arc<dyn Running>)));
-        let future = this.future;
-        let polled = std::panic::catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
+        let future = this
+            .future
+            .as_mut()
+            .as_pin_mut()
+            .expect("polled only until it completes");
+        let mut polled = std::panic::catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
+        if !matches!(polled, Ok(Poll::Pending)) {
+            // Finished or panicked: its destructors run before the result is
+            // stored; one that panics makes the greenlet's result a panic.
+            let mut future = this.future.as_mut();
+            if let Err(payload) = std::panic::catch_unwind(AssertUnwindSafe(|| future.set(None))) {
+                polled = polled.and(Err(payload));
+            }
+        }
         let me = CURRENT.with(|c| c.replace(outer)).expect("put in above");
         let shared = match me.into_any().downcast::<Shared<T>>() {
             Ok(shared) => shared,
