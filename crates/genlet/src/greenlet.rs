@@ -118,6 +118,10 @@ pub(crate) struct Shared<T> {
     done: Event,
     /// The body was polled at least once.
     started: AtomicBool,
+    /// A kill was asked for: the body stops at its next poll, and a task
+    /// stored after that is dropped at once (a greenlet can be killed from
+    /// inside its first poll, before its spawner stored its task).
+    killed: AtomicBool,
 }
 
 impl<T> Shared<T> {
@@ -138,6 +142,7 @@ impl<T> Shared<T> {
             }),
             done: Event::new(),
             started: AtomicBool::new(false),
+            killed: AtomicBool::new(false),
         })
     }
 
@@ -147,7 +152,17 @@ impl<T> Shared<T> {
     }
 
     pub(crate) fn set_task(&self, task: Task<()>) {
-        self.lock().task = Some(task);
+        let killed = {
+            let mut state = self.lock();
+            if self.killed.load(Ordering::SeqCst) {
+                Some(task)
+            } else {
+                state.task = Some(task);
+                None
+            }
+        };
+        // Killed while it was being spawned: cancelled now.
+        drop(killed);
     }
 
     pub(crate) fn name(&self) -> &str {
@@ -328,9 +343,12 @@ impl<T> Shared<T> {
         self.put_back(result);
     }
 
-    /// Takes the task out, to cancel it by dropping it.
+    /// Takes the task out, to cancel it by dropping it; marks the kill if
+    /// the task is not stored yet.
     pub(crate) fn take_task(&self) -> Option<Task<()>> {
-        self.lock().task.take()
+        let mut state = self.lock();
+        self.killed.store(true, Ordering::SeqCst);
+        state.task.take()
     }
 
     /// Cancels the task without waiting.
@@ -345,6 +363,7 @@ impl<T> Shared<T> {
             if reason.is_some() && state.kill_reason.is_none() {
                 state.kill_reason = reason;
             }
+            self.killed.store(true, Ordering::SeqCst);
             state.task.take()
         };
         drop(task);
@@ -478,11 +497,16 @@ pin_project_lite::pin_project! {
     impl<T, F> PinnedDrop for Body<T, F> {
         fn drop(this: Pin<&mut Self>) {
             let mut this = this.project();
-            this.future.set(None);
+            let mut future = this.future.as_mut();
+            let dropped = std::panic::catch_unwind(AssertUnwindSafe(|| future.set(None)));
             if let Some(shared) = this.shared.take() {
                 let name = shared.name.get().clone();
-                let reason = shared.lock().kill_reason.take();
-                shared.complete(Err(TaskError::killed(name, reason)));
+                let error = match dropped {
+                    Ok(()) => TaskError::killed(name, shared.lock().kill_reason.take()),
+                    // A destructor that panics: the greenlet still completes.
+                    Err(payload) => TaskError::panic(name, payload),
+                };
+                shared.complete(Err(error));
             }
         }
     }
@@ -502,6 +526,15 @@ impl<T: Send + 'static, F: Future<Output = T>> Future for Body<T, F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut this = self.project();
+        if this
+            .shared
+            .as_ref()
+            .is_some_and(|shared| shared.killed.load(Ordering::Relaxed))
+        {
+            // Killed (its task may not be cancelled yet): it stops here, as
+            // at any await; dropping the body completes it as killed.
+            return Poll::Ready(());
+        }
         if let Some(delay) = this.delay {
             ready!(Pin::new(delay).poll(cx));
             *this.delay = None;

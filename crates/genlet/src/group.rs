@@ -170,6 +170,9 @@ impl Inner {
                 // handles, and reported if nobody sees them.
                 Some(error) if state.first_error.is_none() && !self.report_each => {
                     state.first_error = Some(FirstError { error, member });
+                    // Closed in the same step as the member left: a `join`
+                    // that sees the group empty sees it closed too.
+                    state.closed |= self.fail_fast;
                     (self.fail_fast, None)
                 }
                 _ => (false, Some(member)),
@@ -179,7 +182,6 @@ impl Inner {
             member.release();
         }
         if cancel_rest {
-            self.lock().closed = true;
             self.cancel_all();
         }
         self.left.notify(usize::MAX);

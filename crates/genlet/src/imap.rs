@@ -22,10 +22,11 @@ type Item<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 /// Each result comes with the index of its item.
 ///
 /// Nothing starts until the `Imap` is polled, and the source is read as
-/// results are taken: it may be endless. A pool runs at most its size at
-/// once; [`maxsize`](Imap::maxsize) bounds how many items are started and
-/// not yet taken (running, or finished and waiting for the reader), as
-/// gevent's `maxsize` does. Dropping the `Imap` leaves the greenlets it
+/// results are taken. A pool runs at most its size at once;
+/// [`maxsize`](Imap::maxsize) bounds how many items are started and not yet
+/// taken (running, or finished and waiting for the reader), as gevent's
+/// `maxsize` does. The source may be endless with a pool or a `maxsize`; a
+/// plain group without a `maxsize` starts every item it can get at once. Dropping the `Imap` leaves the greenlets it
 /// started to their group.
 ///
 /// `Imap` is a [`Stream`](futures_core::Stream).
@@ -157,39 +158,47 @@ impl<T: Send + 'static> Imap<T> {
         true
     }
 
+    /// Takes a finished result: the first item's (ordered), or any (in
+    /// the items' order otherwise). Every greenlet asked and not finished
+    /// keeps `cx`'s waker, so its end wakes the reader.
+    fn take_one(&mut self, cx: &mut Context<'_>) -> Option<(usize, Result<T, TaskError>)> {
+        let asked = if self.ordered {
+            self.started.len().min(1)
+        } else {
+            self.started.len()
+        };
+        let at = (0..asked).find_map(|at| match self.started[at].1.shared().poll_take(cx) {
+            Poll::Ready(result) => Some((at, result)),
+            Poll::Pending => None,
+        })?;
+        let (index, _) = self.started.remove(at.0).expect("found above");
+        Some((index, at.1))
+    }
+
     fn poll_result(&mut self, cx: &mut Context<'_>) -> Poll<Option<(usize, Result<T, TaskError>)>> {
         loop {
-            let taken = if self.ordered {
-                self.started.front().map(|_| 0)
-            } else {
-                self.started.iter().position(|(_, g)| g.is_ready())
-            };
-            if let Some(at) = taken
-                && let Poll::Ready(result) = self.started[at].1.shared().poll_take(cx)
-            {
-                let (index, _) = self.started.remove(at).expect("found above");
-                return Poll::Ready(Some((index, result)));
+            if let Some(result) = self.take_one(cx) {
+                return Poll::Ready(Some(result));
             }
+            let before = self.next_index;
             self.start_more();
+            if self.next_index != before {
+                continue; // new greenlets: ask them too
+            }
             if self.started.is_empty() && self.next.is_none() && self.exhausted {
                 return Poll::Ready(None);
             }
-            if self.started.iter().any(|(_, g)| g.is_ready()) && !self.ordered {
-                continue;
+            if self.next.is_none() {
+                // Nothing waits for a slot: the greenlets' ends wake us.
+                return Poll::Pending;
             }
+            // An item waits for a slot: a member leaving frees one.
             match &mut self.left {
-                None => {
-                    let Some(group) = self.group.upgrade() else {
-                        // The group is gone: its members were killed and
-                        // their results are in (or about to be).
-                        return match self.started.is_empty() {
-                            true => Poll::Ready(None),
-                            false => Poll::Pending,
-                        };
-                    };
+                None => match self.group.upgrade() {
                     // Listen, then look again: nothing is missed.
-                    self.left = Some(group.left_listener());
-                }
+                    Some(group) => self.left = Some(group.left_listener()),
+                    None => continue, // gone: `start_more` drops the item
+                },
                 Some(listener) => match Pin::new(listener).poll(cx) {
                     Poll::Ready(()) => self.left = None,
                     Poll::Pending => return Poll::Pending,

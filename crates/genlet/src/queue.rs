@@ -72,8 +72,13 @@ impl<'a> Counted<'a> {
 
 impl Drop for Counted<'_> {
     fn drop(&mut self) {
+        // Never below zero: an extra `task_done` may have taken this count
+        // already while the put was waiting.
         if let Some(unfinished) = self.0
-            && unfinished.count.fetch_sub(1, Ordering::SeqCst) == 1
+            && unfinished
+                .count
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                == Ok(1)
         {
             unfinished.zero.notify(usize::MAX);
         }

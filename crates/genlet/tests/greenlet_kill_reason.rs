@@ -33,3 +33,55 @@ fn abort_does_not_wait_and_a_plain_kill_has_no_reason() {
         assert_eq!(h.await.unwrap_err().kill_reason(), None);
     });
 }
+
+/// A greenlet that kills itself in its first poll, before its spawner has
+/// stored its task: the kill is not lost (300 rounds on each hub).
+#[test]
+fn a_greenlet_that_aborts_itself_at_once_is_killed() {
+    for hub in [
+        genlet::reactor::Hub::builder().workers(1).build().unwrap(),
+        genlet::reactor::Hub::builder().workers(2).build().unwrap(),
+    ] {
+        hub.block_on(async {
+            for round in 0..300 {
+                let g = genlet::spawn(async {
+                    genlet::current().unwrap().abort_with("at once");
+                    genlet::yield_now().await;
+                    "ran on"
+                });
+                let err = genlet::timeout(Duration::from_secs(20), g.join())
+                    .await
+                    .unwrap()
+                    .unwrap_err();
+                assert_eq!(err.kill_reason(), Some("at once"), "round {round}");
+            }
+        });
+    }
+}
+
+struct PanicOnDrop;
+
+impl Drop for PanicOnDrop {
+    fn drop(&mut self) {
+        panic!("destructor");
+    }
+}
+
+/// A killed greenlet whose destructor panics still completes (a panic),
+/// and its join does not hang.
+#[test]
+fn a_destructor_that_panics_on_kill_still_completes_the_greenlet() {
+    genlet::run(async {
+        let g = genlet::spawn(async {
+            let _bomb = PanicOnDrop;
+            genlet::sleep(Duration::from_secs(3600)).await;
+        });
+        genlet::sleep(Duration::from_millis(5)).await;
+        g.kill().await;
+        let err = genlet::timeout(Duration::from_secs(20), g.join())
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(err.panic_message(), Some("destructor"));
+    });
+}

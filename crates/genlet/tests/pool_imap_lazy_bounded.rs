@@ -89,3 +89,30 @@ fn the_first_result_is_readable_while_later_items_run() {
         assert!(results.next().await.is_none());
     });
 }
+
+/// An unordered `Imap` whose group was dropped ends: the members are
+/// killed, their results come in, and the stream finishes (no hang).
+#[test]
+fn an_imap_outliving_its_group_ends() {
+    genlet::run(async {
+        let group = genlet::Group::new();
+        let mut results =
+            group.imap_unordered(0..3u32, |_| genlet::sleep(Duration::from_secs(3600)));
+        // Start them, then drop the group.
+        assert!(
+            futures_lite::future::poll_once(results.next())
+                .await
+                .is_none()
+        );
+        drop(group);
+        let mut killed = 0;
+        let all = async {
+            while let Some((_, r)) = results.next().await {
+                assert!(r.unwrap_err().is_cancelled());
+                killed += 1;
+            }
+        };
+        genlet::timeout(Duration::from_secs(20), all).await.unwrap();
+        assert_eq!(killed, 3);
+    });
+}

@@ -76,3 +76,22 @@ fn a_channel_put_returns_once_the_item_was_taken() {
         assert!(putter.join().await.unwrap().is_ok());
     });
 }
+
+/// An extra `task_done` while a put waits, then that put is cancelled: the
+/// count never goes below zero, so `join` returns.
+#[test]
+fn a_cancelled_put_after_an_extra_task_done_leaves_join_working() {
+    genlet::run(async {
+        let q = genlet::Queue::bounded(1);
+        q.put(1).await.unwrap();
+        let waiting = genlet::timeout(std::time::Duration::from_millis(5), q.put(2));
+        let extra = async { q.task_done() };
+        let (timed_out, _) = futures_lite::future::zip(waiting, extra).await;
+        assert!(timed_out.is_err());
+        assert_eq!(q.get().await.unwrap(), 1);
+        let _ = q.task_done();
+        genlet::timeout(std::time::Duration::from_secs(20), q.join())
+            .await
+            .unwrap();
+    });
+}
