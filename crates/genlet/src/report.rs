@@ -89,6 +89,12 @@ pub fn quiet_std_panics() {
     }));
 }
 
+/// The one place the crate prints: a report without a `tracing`
+/// subscriber, one line on stderr.
+fn to_stderr(line: std::fmt::Arguments<'_>) {
+    eprintln!("genlet: {line}");
+}
+
 /// True when a `tracing` subscriber is installed: reports go to it then,
 /// and nothing is printed.
 fn traced() -> bool {
@@ -109,7 +115,7 @@ pub(crate) fn server_trouble(name: &str, addr: std::net::SocketAddr, what: &str)
     if traced() {
         tracing::warn!(target: "genlet::server", server = name, %addr, "{what}");
     } else {
-        eprintln!("genlet: server '{name}' on {addr}: {what}");
+        to_stderr(format_args!("server '{name}' on {addr}: {what}"));
     }
 }
 
@@ -119,7 +125,9 @@ pub(crate) fn link_panicked(name: &str, payload: &(dyn std::any::Any + Send)) {
     if traced() {
         tracing::error!(target: "genlet::panic", greenlet = name, "a link panicked: {message}");
     } else {
-        eprintln!("genlet: a link of greenlet '{name}' panicked: {message}");
+        to_stderr(format_args!(
+            "a link of greenlet '{name}' panicked: {message}"
+        ));
     }
 }
 
@@ -131,6 +139,6 @@ pub(crate) fn report(error: &TaskError) {
         None if traced() => {
             tracing::error!(target: "genlet::panic", greenlet = error.name(), "{error}");
         }
-        None => eprintln!("genlet: {error}"),
+        None => to_stderr(format_args!("{error}")),
     }
 }
