@@ -36,9 +36,13 @@ sleepers tasks="1000000" runtime="genlet":
 echo-gen clients="3":
     cargo run --release --example echo_gen -- --clients {{clients}}
 
-# Seed 002's crawler: N pages from a local HTTP server through a pool of greenlets.
+# Seed 002's crawler: N pages from a local HTTP server (hyper) through a pool of greenlets.
 crawl urls="20" pool="5":
     cargo run --release --example crawl -- --urls {{urls}} --pool {{pool}}
+
+# HTTP/1.1 with keep-alive through hyper on a StreamServer until Ctrl-C (try `curl localhost:PORT/greenlet`).
+http-hello port="8080":
+    cargo run --release --example http_hello -- --port {{port}}
 
 # Seed 003's sum server with an apply policy (inline, exclusive or pool); prints its port.
 sumserver apply="pool" *flags="":

@@ -96,3 +96,26 @@ fn iotest_serve_stops_on_sigterm() {
     signal(&server);
     assert_eq!(server.wait().unwrap().code(), Some(0));
 }
+
+#[test]
+fn http_hello_closes_idle_keep_alive_connections_on_sigterm() {
+    // A grace of an hour: the stop must not wait for the idle connection.
+    let (mut server, port) = start("http_hello", &["--grace-ms", "3600000"]);
+    let mut conn = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    conn.write_all(b"GET / HTTP/1.1\r\nHost: test\r\n\r\n")
+        .unwrap();
+    let mut reply = [0; 512];
+    let n = conn.read(&mut reply).unwrap();
+    let reply = String::from_utf8_lossy(&reply[..n]);
+    assert!(reply.starts_with("HTTP/1.1 200 OK"), "{reply}");
+    assert!(reply.ends_with("Hello, world!\n"), "{reply}");
+    // The connection stays open (keep-alive) while the server stops.
+    signal(&server);
+    wait_for_line(&mut server, "0 connections cut");
+    assert_eq!(server.wait().unwrap().code(), Some(0));
+    let mut rest = Vec::new();
+    conn.read_to_end(&mut rest).unwrap();
+    assert!(rest.is_empty(), "closed without another byte");
+}

@@ -1,13 +1,15 @@
 //! Seed 002's URL fetcher: N pages fetched through a `Pool` of greenlets,
 //! from a local HTTP/1.1 server started for the purpose (no network
-//! needed). The client is a plain `GET` over genlet's sockets.
+//! needed). Server and client are hyper's, on genlet's sockets (see
+//! [`http`]).
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use futures_lite::{AsyncReadExt, AsyncWriteExt};
-use genlet::net::TcpStream;
+use hyper::StatusCode;
+
+use super::http::{self, HttpServer};
 
 /// The body length the server gives page `n`: varied, so lengths differ;
 /// 1,000 to 9,999 bytes for any `n` (no overflow).
@@ -25,81 +27,40 @@ pub fn page_len(n: u64) -> usize {
     1000 + ((n % 9000) * 7919 % 9000) as usize
 }
 
-/// Starts the HTTP server: `GET /page/N` answers with [`page_len`]`(N)`
-/// bytes after `latency`; anything else gets a 400 or a 404.
+/// Starts the HTTP server (hyper, on a [`genlet::StreamServer`]):
+/// `GET /page/N` answers with [`page_len`]`(N)` bytes after `latency`;
+/// anything else gets a 404.
 ///
 /// # Errors
 ///
 /// When the port cannot be bound.
-pub fn start_server(latency: Duration) -> io::Result<genlet::StreamServer> {
-    genlet::StreamServer::bind("127.0.0.1:0", move |mut conn, _peer| async move {
-        let mut request = Vec::new();
-        let mut buf = [0; 1024];
-        // Read the head (bounded): up to the blank line.
-        while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 8192 {
-            match conn.read(&mut buf).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => request.extend_from_slice(&buf[..n]),
+pub fn start_server(latency: Duration) -> io::Result<HttpServer> {
+    http::serve("127.0.0.1:0", move |request| async move {
+        let page = request
+            .uri()
+            .path()
+            .strip_prefix("/page/")
+            .and_then(|n| n.parse::<u64>().ok());
+        match page {
+            Some(n) => {
+                genlet::sleep(latency).await; // the page's latency
+                http::respond(StatusCode::OK, "x".repeat(page_len(n)))
             }
+            None => http::respond(StatusCode::NOT_FOUND, String::new()),
         }
-        let head = String::from_utf8_lossy(&request);
-        let path = head
-            .lines()
-            .next()
-            .and_then(|line| line.strip_prefix("GET "))
-            .and_then(|rest| rest.split(' ').next());
-        let response = match path.map(|p| p.strip_prefix("/page/").map(str::parse::<u64>)) {
-            Some(Some(Ok(n))) => {
-                genlet::sleep(latency).await;
-                let body = "x".repeat(page_len(n));
-                format!(
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                )
-            }
-            Some(_) => {
-                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into()
-            }
-            None => {
-                "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into()
-            }
-        };
-        let _ = conn.write_all(response.as_bytes()).await;
     })
 }
 
-/// `GET url` over HTTP/1.1; the body's length.
+/// `GET path` through hyper's HTTP/1.1 client; the body's length.
 ///
 /// # Errors
 ///
-/// When the connection fails, the status is not 200, or the body's length
-/// differs from its `Content-Length`.
+/// When the connection fails or the status is not 200.
 pub async fn fetch(server: SocketAddr, path: &str) -> io::Result<usize> {
-    let mut conn = TcpStream::connect(server).await?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {server}\r\nConnection: close\r\n\r\n");
-    conn.write_all(request.as_bytes()).await?;
-    let mut response = Vec::new();
-    conn.read_to_end(&mut response).await?;
-    let split = response
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| io::Error::other("no end of headers"))?;
-    let head = String::from_utf8_lossy(&response[..split]);
-    let status = head.lines().next().unwrap_or_default();
-    if !status.starts_with("HTTP/1.1 200") {
-        return Err(io::Error::other(format!("{path}: {status}")));
+    match http::get(server, path).await? {
+        (200, body) => Ok(body.len()),
+        (status, _) => Err(io::Error::other(format!("{path}: status {status}"))),
     }
-    let body = response.len() - split - 4;
-    let declared = head
-        .lines()
-        .find_map(|l| l.strip_prefix("Content-Length: "))
-        .and_then(|v| v.trim().parse::<usize>().ok());
-    if declared != Some(body) {
-        return Err(io::Error::other(format!(
-            "{path}: body {body} bytes, declared {declared:?}"
-        )));
-    }
-    Ok(body)
 }
 
 /// Fetches `urls` pages through a pool of `pool` greenlets and prints each

@@ -9,6 +9,7 @@ pub mod crawl;
 pub mod echo_gen;
 pub mod fanout;
 pub mod generators;
+pub mod http;
 pub mod iotest;
 pub mod matrix;
 pub mod resume_cost;

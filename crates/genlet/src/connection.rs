@@ -7,11 +7,14 @@ use core::pin::Pin;
 use core::task::{Context, Poll, ready};
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_lite::{AsyncRead, AsyncWrite};
 use genlet_reactor::net::TcpStream;
 use genlet_reactor::{Sleep, sleep_until};
+
+use crate::sync::{Event, EventWait};
 
 /// A served TCP connection: reads fail with [`io::ErrorKind::TimedOut`] when
 /// the peer sends nothing for the server's first-byte timeout (before its
@@ -59,6 +62,8 @@ pub struct Connection {
     read_timer: Option<Sleep>,
     /// Armed while a write waits.
     write_timer: Option<Sleep>,
+    /// Set when the server starts to stop.
+    stopping: Arc<Event>,
 }
 
 /// Polls `timer`, armed `limit` from now if it is not: a `TimedOut` error
@@ -92,8 +97,10 @@ impl Connection {
         first_byte: Option<Duration>,
         idle: Option<Duration>,
         write: Option<Duration>,
+        stopping: Arc<Event>,
     ) -> Self {
         Connection {
+            stopping,
             stream,
             first_byte,
             got_a_byte: false,
@@ -132,6 +139,51 @@ impl Connection {
     /// ```
     pub fn into_inner(self) -> TcpStream {
         self.stream
+    }
+
+    /// The server's stop, seen from this connection: it fires when
+    /// [`StreamServer::stop`](crate::StreamServer::stop) (or a signal)
+    /// begins. A handler that keeps its connection open between requests
+    /// (HTTP keep-alive, a chat) waits for it beside its next read, finishes
+    /// the request in hand and closes, so the server drains in its grace
+    /// period instead of cutting idle connections at its end.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use futures_lite::{AsyncReadExt, AsyncWriteExt, FutureExt};
+    ///
+    /// genlet::run(async {
+    ///     let server = genlet::StreamServer::bind("127.0.0.1:0", |mut conn: genlet::Connection, _peer| async move {
+    ///         let stopping = conn.stopping();
+    ///         let mut buf = [0; 64];
+    ///         loop {
+    ///             // The next request, or the server's stop, whichever comes first.
+    ///             let next = async { Some(conn.read(&mut buf).await) }
+    ///                 .or(async { stopping.wait().await; None })
+    ///                 .await;
+    ///             match next {
+    ///                 Some(Ok(n)) if n > 0 => { let _ = conn.write_all(&buf[..n]).await; }
+    ///                 Some(_) => return, // closed or failed
+    ///                 None => { let _ = conn.write_all(b"bye\n").await; return; }
+    ///             }
+    ///         }
+    ///     })?;
+    ///     let mut client = genlet::net::TcpStream::connect(server.local_addr()).await?;
+    ///     client.write_all(b"hi").await?;
+    ///     let mut echo = [0; 2];
+    ///     client.read_exact(&mut echo).await?;
+    ///     let killed = server.stop(Duration::from_secs(5)).await;
+    ///     let mut rest = String::new();
+    ///     client.read_to_string(&mut rest).await?;
+    ///     assert_eq!((killed, rest.as_str()), (0, "bye\n")); // none cut: it left in time
+    ///     Ok::<(), std::io::Error>(())
+    /// })?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn stopping(&self) -> Stopping {
+        Stopping(self.stopping.clone())
     }
 
     /// The peer's address.
@@ -194,5 +246,41 @@ impl AsyncWrite for Connection {
 
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().stream).poll_close(cx)
+    }
+}
+
+/// A server's stop, as a [`Connection`]'s handler sees it: made by
+/// [`Connection::stopping`]; cheap to clone, and it outlives the connection
+/// (hand the connection to a protocol library and keep this).
+#[derive(Debug, Clone)]
+pub struct Stopping(Arc<Event>);
+
+impl Stopping {
+    /// Waits until the server begins to stop; at once if it has.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: it only waits.
+    ///
+    /// # Examples
+    ///
+    /// See [`Connection::stopping`].
+    pub fn wait(&self) -> EventWait<'_> {
+        self.0.wait()
+    }
+
+    /// Whether the server has begun to stop.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let server = genlet::StreamServer::bind("127.0.0.1:0", |conn, _peer| async move {
+    ///     let _stopping: bool = conn.stopping().is_stopping();
+    /// })?;
+    /// # drop(server);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn is_stopping(&self) -> bool {
+        self.0.is_set()
     }
 }

@@ -71,6 +71,8 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "tokio-compat")]
+pub mod compat;
 mod connection;
 mod err;
 mod greenlet;
@@ -86,7 +88,7 @@ mod sync;
 mod timeout;
 mod timethis;
 
-pub use connection::Connection;
+pub use connection::{Connection, Stopping};
 pub use err::{Closed, Elapsed, ExtraTaskDone, GetError, OverRelease, TaskError};
 pub use greenlet::{Current, Greenlet, Join, current};
 pub use group::{Group, GroupHandle, Pool};

@@ -23,6 +23,7 @@ use crate::connection::Connection;
 use crate::greenlet::Greenlet;
 use crate::group::{Group, GroupHandle};
 use crate::signal::Signals;
+use crate::sync::Event;
 
 /// How a server runs its handlers: how many at once, its name, its
 /// per-connection timeouts and socket options. Made by
@@ -254,7 +255,9 @@ impl ServerBuilder {
         let (spawner, gate) = (handlers.handle(), waiting.handle());
         let handler = Arc::new(handler);
         let settings = Arc::new(self);
+        let stopping = Arc::new(Event::new());
         let acceptor_name = name.clone();
+        let stop_seen = stopping.clone();
         let acceptor = crate::task().name(name.clone()).spawn(async move {
             let mut errors = AcceptErrors::new(acceptor_name.clone(), addr);
             loop {
@@ -275,8 +278,12 @@ impl ServerBuilder {
                 }
                 let conn_name: Arc<str> = format!("{acceptor_name} {peer}").into();
                 let awaits_first_byte = settings.await_first_byte;
-                let (handler, spawner, settings) =
-                    (handler.clone(), spawner.clone(), settings.clone());
+                let (handler, spawner, settings, stopping) = (
+                    handler.clone(),
+                    spawner.clone(),
+                    settings.clone(),
+                    stop_seen.clone(),
+                );
                 // Boxed: a connection's futures nest the handler's several
                 // times over, and unboxed they are copied through the stack
                 // (in debug builds, deep enough to overflow it).
@@ -289,6 +296,7 @@ impl ServerBuilder {
                         limit(settings.first_byte),
                         limit(settings.idle),
                         limit(settings.write),
+                        stopping,
                     );
                     let lifetime = limit(settings.lifetime);
                     let run = Box::pin(async move {
@@ -312,6 +320,7 @@ impl ServerBuilder {
             acceptor,
             waiting,
             handlers,
+            stopping,
         })
     }
 
@@ -369,6 +378,7 @@ impl ServerBuilder {
                 acceptor: receiver,
                 waiting: Group::for_server(None),
                 handlers,
+                stopping: Arc::new(Event::new()),
             },
         })
     }
@@ -477,6 +487,8 @@ pub struct StreamServer {
     /// Connections waiting for their first byte.
     waiting: Group,
     handlers: Group,
+    /// Set when stopping begins; every connection holds it.
+    stopping: Arc<Event>,
 }
 
 impl StreamServer {
@@ -530,9 +542,10 @@ impl StreamServer {
         self.handlers.len()
     }
 
-    /// Stops accepting, waits up to `grace` for the running handlers (and
-    /// the connections that have not sent their first byte), then kills
-    /// those still running; returns how many were killed.
+    /// Stops accepting, tells the handlers ([`Connection::stopping`]),
+    /// waits up to `grace` for them (and the connections that have not sent
+    /// their first byte), then kills those still running; returns how many
+    /// were killed.
     ///
     /// # Examples
     ///
@@ -583,6 +596,7 @@ impl StreamServer {
     /// completes, then kills the rest.
     async fn drain(self, grace: Duration, cut: impl Future<Output = ()>) -> usize {
         self.acceptor.kill().await;
+        self.stopping.set();
         let finished = async {
             let _ = self.waiting.join().await;
             let _ = self.handlers.join().await;
