@@ -335,6 +335,79 @@ impl<T> fmt::Display for Closed<T> {
 
 impl<T> std::error::Error for Closed<T> {}
 
+/// Why [`Queue::try_put`](crate::Queue::try_put) did not add its item,
+/// which it hands back.
+///
+/// # Examples
+///
+/// ```
+/// let q = genlet::Queue::bounded(1);
+/// q.try_put(1).unwrap();
+/// let full = q.try_put(2).unwrap_err();
+/// assert!(full.is_full());
+/// assert_eq!(full.into_inner(), 2);
+/// q.close();
+/// assert!(q.try_put(3).unwrap_err().is_closed());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum TryPutError<T> {
+    /// The queue holds its capacity.
+    Full(T),
+    /// The queue is closed.
+    Closed(T),
+}
+
+impl<T> TryPutError<T> {
+    /// The item that was not added.
+    ///
+    /// # Examples
+    ///
+    /// See [`TryPutError`].
+    pub fn into_inner(self) -> T {
+        match self {
+            TryPutError::Full(item) | TryPutError::Closed(item) => item,
+        }
+    }
+
+    /// True for [`Full`](TryPutError::Full).
+    ///
+    /// # Examples
+    ///
+    /// See [`TryPutError`].
+    pub fn is_full(&self) -> bool {
+        matches!(self, TryPutError::Full(_))
+    }
+
+    /// True for [`Closed`](TryPutError::Closed).
+    ///
+    /// # Examples
+    ///
+    /// See [`TryPutError`].
+    pub fn is_closed(&self) -> bool {
+        matches!(self, TryPutError::Closed(_))
+    }
+}
+
+impl<T> fmt::Debug for TryPutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TryPutError::Full(_) => "Full(..)",
+            TryPutError::Closed(_) => "Closed(..)",
+        })
+    }
+}
+
+impl<T> fmt::Display for TryPutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TryPutError::Full(_) => "the queue is full",
+            TryPutError::Closed(_) => "the queue is closed",
+        })
+    }
+}
+
+impl<T> std::error::Error for TryPutError<T> {}
+
 /// [`Queue::task_done`](crate::Queue::task_done) was called more times than
 /// items were put.
 ///

@@ -71,6 +71,7 @@
 
 #![forbid(unsafe_code)]
 
+mod channel;
 #[cfg(feature = "tokio-compat")]
 pub mod compat;
 mod connection;
@@ -88,13 +89,14 @@ mod sync;
 mod timeout;
 mod timethis;
 
+pub use channel::{Channel, ChannelGet, ChannelPut};
 pub use connection::{Connection, Stopping};
-pub use err::{Closed, Elapsed, ExtraTaskDone, GetError, OverRelease, TaskError};
+pub use err::{Closed, Elapsed, ExtraTaskDone, GetError, OverRelease, TaskError, TryPutError};
 pub use greenlet::{Current, Greenlet, Join, current};
 pub use group::{Group, GroupHandle, Pool};
 pub use imap::Imap;
 pub use join::{Iwait, Joined, iwait, joinall, killall, race, wait};
-pub use queue::{Channel, ChannelGet, ChannelPut, Queue};
+pub use queue::Queue;
 pub use report::{quiet_std_panics, reset_panic_hook, set_panic_hook};
 pub use server::{DatagramServer, ServerBuilder, StreamServer};
 pub use signal::{Signal, Signals};

@@ -1,21 +1,41 @@
-//! [`Queue`] (bounded or not, joinable, closable) and [`Channel`] (a
-//! rendezvous: a put completes when a getter took the item), on
-//! async-channel. Both work across OS threads, with blocking variants.
+//! [`Queue`]: gevent's `Queue`, `LifoQueue` and `PriorityQueue` in one type
+//! (the order is chosen when it is made), bounded or not, joinable
+//! (`task_done` / `join`), closable, and usable from any OS thread.
+//!
+//! The items sit in a buffer under a mutex; waiting is event-listener's
+//! (smol's notification primitive, the one async-channel is built on).
+//! async-channel itself, which the FIFO queue used before, can neither peek
+//! nor take in another order.
 
+use core::cmp::Ordering as CmpOrdering;
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
-use core::task::{Context, Poll, Waker};
+use core::task::{Context, Poll, ready};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::err::{Closed, ExtraTaskDone};
+use event_listener::{Event, EventListener, IntoNotification, Listener};
 
-/// A FIFO queue with gevent's `JoinableQueue` manners: every item put is
-/// counted until a consumer calls [`task_done`](Queue::task_done), and
+use crate::err::{Closed, ExtraTaskDone, TryPutError};
+
+/// A queue with gevent's `JoinableQueue` manners: every item put is counted
+/// until a consumer calls [`task_done`](Queue::task_done), and
 /// [`join`](Queue::join) waits for the count to reach zero. Clones share the
 /// queue. Closing it makes puts fail and gets drain what is left.
+///
+/// Its order is chosen when it is made: first in, first out
+/// ([`unbounded`](Queue::unbounded), [`bounded`](Queue::bounded)), last in,
+/// first out ([`lifo_unbounded`](Queue::lifo_unbounded), gevent's
+/// `LifoQueue`), or lowest first ([`priority_unbounded`](Queue::priority_unbounded),
+/// gevent's `PriorityQueue`; equal items in no set order). Waiting getters
+/// are woken in the order they began to wait, and so are putters waiting
+/// for room (one that arrives when an item, or room, is there takes it at
+/// once).
+///
+/// Every wait can be bounded with [`timeout`](crate::timeout): puts and
+/// gets are cancel-safe.
 ///
 /// # Examples
 ///
@@ -39,20 +59,115 @@ use crate::err::{Closed, ExtraTaskDone};
 ///     assert_eq!(worker.join().await.unwrap(), 10);
 /// });
 /// ```
-#[derive(Debug)]
 pub struct Queue<T> {
-    tx: async_channel::Sender<T>,
-    rx: async_channel::Receiver<T>,
-    unfinished: Arc<Unfinished>,
-    /// The receiver this clone polls as a `Stream` (pinned: it keeps a
-    /// listener between polls).
-    streaming: Option<Pin<Box<async_channel::Receiver<T>>>>,
+    shared: Arc<Shared<T>>,
+    /// The wait this clone has under way as a `Stream`, if any.
+    listener: Option<EventListener>,
+}
+
+struct Shared<T> {
+    state: Mutex<State<T>>,
+    capacity: Option<usize>,
+    /// An item went in (one getter more is told per item), or the queue
+    /// closed (all are told).
+    items: Event,
+    /// Room came free (one putter more per item taken), or it closed.
+    room: Event,
+    /// An item went in, or it closed: for peekers, who take nothing and so
+    /// must not use up the getters' notifications.
+    peeks: Event,
+    unfinished: Unfinished,
+}
+
+struct State<T> {
+    buffer: Buffer<T>,
+    closed: bool,
+}
+
+/// The items, in the queue's order.
+enum Buffer<T> {
+    Fifo(VecDeque<T>),
+    Lifo(Vec<T>),
+    /// A binary min-heap under `less` (T's `Ord`, fixed when made).
+    Lowest {
+        heap: Vec<T>,
+        less: fn(&T, &T) -> bool,
+    },
+}
+
+impl<T> Buffer<T> {
+    fn len(&self) -> usize {
+        match self {
+            Buffer::Fifo(items) => items.len(),
+            Buffer::Lifo(items) => items.len(),
+            Buffer::Lowest { heap, .. } => heap.len(),
+        }
+    }
+
+    fn push(&mut self, item: T) {
+        match self {
+            Buffer::Fifo(items) => items.push_back(item),
+            Buffer::Lifo(items) => items.push(item),
+            Buffer::Lowest { heap, less } => {
+                heap.push(item);
+                let mut child = heap.len() - 1;
+                while child > 0 {
+                    let parent = (child - 1) / 2;
+                    if !less(&heap[child], &heap[parent]) {
+                        break;
+                    }
+                    heap.swap(child, parent);
+                    child = parent;
+                }
+            }
+        }
+    }
+
+    fn pop(&mut self) -> Option<T> {
+        match self {
+            Buffer::Fifo(items) => items.pop_front(),
+            Buffer::Lifo(items) => items.pop(),
+            Buffer::Lowest { heap, less } => {
+                if heap.is_empty() {
+                    return None;
+                }
+                let last = heap.len() - 1;
+                heap.swap(0, last);
+                let lowest = heap.pop();
+                let mut parent = 0;
+                loop {
+                    let (left, right) = (2 * parent + 1, 2 * parent + 2);
+                    let mut smallest = parent;
+                    if left < heap.len() && less(&heap[left], &heap[smallest]) {
+                        smallest = left;
+                    }
+                    if right < heap.len() && less(&heap[right], &heap[smallest]) {
+                        smallest = right;
+                    }
+                    if smallest == parent {
+                        break;
+                    }
+                    heap.swap(parent, smallest);
+                    parent = smallest;
+                }
+                lowest
+            }
+        }
+    }
+
+    fn peek(&self) -> Option<&T> {
+        match self {
+            Buffer::Fifo(items) => items.front(),
+            Buffer::Lifo(items) => items.last(),
+            Buffer::Lowest { heap, .. } => heap.first(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
 struct Unfinished {
     count: AtomicUsize,
-    zero: event_listener::Event,
+    zero: Event,
 }
 
 /// One item counted as unfinished while its put is under way: uncounted
@@ -85,28 +200,113 @@ impl Drop for Counted<'_> {
     }
 }
 
-impl<T> Clone for Queue<T> {
-    fn clone(&self) -> Self {
-        Queue {
-            tx: self.tx.clone(),
-            rx: self.rx.clone(),
-            unfinished: self.unfinished.clone(),
-            streaming: None,
+/// What a take found.
+enum Take<T> {
+    Item(T),
+    Empty,
+    Closed,
+}
+
+impl<T> Shared<T> {
+    fn new(buffer: Buffer<T>, capacity: Option<usize>) -> Self {
+        Shared {
+            state: Mutex::new(State {
+                buffer,
+                closed: false,
+            }),
+            capacity,
+            items: Event::new(),
+            room: Event::new(),
+            peeks: Event::new(),
+            unfinished: Unfinished::default(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        // The lock is never held across user code: a poisoned one still
+        // holds a consistent buffer.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn try_push(&self, item: T) -> Result<(), TryPutError<T>> {
+        let mut state = self.lock();
+        if state.closed {
+            return Err(TryPutError::Closed(item));
+        }
+        if self.capacity.is_some_and(|c| state.buffer.len() >= c) {
+            return Err(TryPutError::Full(item));
+        }
+        state.buffer.push(item);
+        drop(state);
+        self.items.notify(1.additional());
+        self.peeks.notify(usize::MAX);
+        Ok(())
+    }
+
+    fn try_take(&self) -> Take<T> {
+        let mut state = self.lock();
+        match state.buffer.pop() {
+            Some(item) => {
+                drop(state);
+                if self.capacity.is_some() {
+                    self.room.notify(1.additional());
+                }
+                Take::Item(item)
+            }
+            None if state.closed => Take::Closed,
+            None => Take::Empty,
+        }
+    }
+
+    /// The next item, cloned: `Err(true)` when closed and empty, `Err(false)`
+    /// when empty.
+    fn try_peek(&self) -> Result<T, bool>
+    where
+        T: Clone,
+    {
+        let state = self.lock();
+        match state.buffer.peek() {
+            Some(item) => Ok(item.clone()),
+            None => Err(state.closed),
         }
     }
 }
 
-impl<T> Queue<T> {
-    fn from_channel((tx, rx): (async_channel::Sender<T>, async_channel::Receiver<T>)) -> Self {
+impl<T> Clone for Queue<T> {
+    fn clone(&self) -> Self {
         Queue {
-            tx,
-            rx,
-            unfinished: Arc::default(),
-            streaming: None,
+            shared: self.shared.clone(),
+            listener: None,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Queue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.shared.lock();
+        let order = match state.buffer {
+            Buffer::Fifo(_) => "fifo",
+            Buffer::Lifo(_) => "lifo",
+            Buffer::Lowest { .. } => "priority",
+        };
+        f.debug_struct("Queue")
+            .field("order", &order)
+            .field("len", &state.buffer.len())
+            .field("capacity", &self.shared.capacity)
+            .field("closed", &state.closed)
+            .finish()
+    }
+}
+
+impl<T> Queue<T> {
+    fn with(buffer: Buffer<T>, capacity: Option<usize>) -> Self {
+        Queue {
+            shared: Arc::new(Shared::new(buffer, capacity.map(|c| c.max(1)))),
+            listener: None,
         }
     }
 
-    /// A queue without a size limit.
+    /// A first-in, first-out queue without a size limit.
     ///
     /// # Examples
     ///
@@ -116,11 +316,11 @@ impl<T> Queue<T> {
     /// assert_eq!(q.len(), 1);
     /// ```
     pub fn unbounded() -> Self {
-        Queue::from_channel(async_channel::unbounded())
+        Queue::with(Buffer::Fifo(VecDeque::new()), None)
     }
 
-    /// A queue holding at most `capacity` items (at least one): `put` waits
-    /// while it is full.
+    /// A first-in, first-out queue holding at most `capacity` items (at
+    /// least one): `put` waits while it is full.
     ///
     /// # Examples
     ///
@@ -128,7 +328,88 @@ impl<T> Queue<T> {
     /// assert_eq!(genlet::Queue::<u8>::bounded(4).capacity(), Some(4));
     /// ```
     pub fn bounded(capacity: usize) -> Self {
-        Queue::from_channel(async_channel::bounded(capacity.max(1)))
+        Queue::with(Buffer::Fifo(VecDeque::new()), Some(capacity))
+    }
+
+    /// A last-in, first-out queue (a stack; gevent's `LifoQueue`) without a
+    /// size limit.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let stack = genlet::Queue::lifo_unbounded();
+    /// for n in 1..=3 {
+    ///     stack.try_put(n).unwrap();
+    /// }
+    /// assert_eq!(stack.try_get(), Some(3));
+    /// assert_eq!(stack.try_get(), Some(2));
+    /// ```
+    pub fn lifo_unbounded() -> Self {
+        Queue::with(Buffer::Lifo(Vec::new()), None)
+    }
+
+    /// A last-in, first-out queue holding at most `capacity` items (at
+    /// least one).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let stack = genlet::Queue::lifo_bounded(1);
+    /// stack.try_put("a").unwrap();
+    /// assert!(stack.try_put("b").unwrap_err().is_full());
+    /// ```
+    pub fn lifo_bounded(capacity: usize) -> Self {
+        Queue::with(Buffer::Lifo(Vec::new()), Some(capacity))
+    }
+
+    /// A queue that gives its lowest item first (gevent's `PriorityQueue`:
+    /// put `(priority, job)` pairs, lowest priority first), without a size
+    /// limit. Items that compare equal come out in no set order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let jobs = genlet::Queue::priority_unbounded();
+    /// jobs.try_put((2, "later")).unwrap();
+    /// jobs.try_put((1, "first")).unwrap();
+    /// jobs.try_put((3, "last")).unwrap();
+    /// assert_eq!(jobs.try_get(), Some((1, "first")));
+    /// assert_eq!(jobs.try_get(), Some((2, "later")));
+    /// ```
+    pub fn priority_unbounded() -> Self
+    where
+        T: Ord,
+    {
+        Queue::with(Queue::<T>::heap(), None)
+    }
+
+    /// A lowest-first queue holding at most `capacity` items (at least
+    /// one).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let jobs = genlet::Queue::priority_bounded(2);
+    /// jobs.try_put(5).unwrap();
+    /// jobs.try_put(4).unwrap();
+    /// assert!(jobs.try_put(3).unwrap_err().is_full());
+    /// assert_eq!(jobs.try_peek(), Some(4));
+    /// ```
+    pub fn priority_bounded(capacity: usize) -> Self
+    where
+        T: Ord,
+    {
+        Queue::with(Queue::<T>::heap(), Some(capacity))
+    }
+
+    fn heap() -> Buffer<T>
+    where
+        T: Ord,
+    {
+        Buffer::Lowest {
+            heap: Vec::new(),
+            less: |a, b| a.cmp(b) == CmpOrdering::Less,
+        }
     }
 
     /// Adds `item`, waiting while the queue is full.
@@ -147,13 +428,24 @@ impl<T> Queue<T> {
     /// See [`Queue`].
     pub async fn put(&self, item: T) -> Result<(), Closed<T>> {
         // Counted before it can be taken, uncounted if it never goes in.
-        let counted = Counted::new(&self.unfinished);
-        self.tx
-            .send(item)
-            .await
-            .map_err(|e| Closed(Some(e.into_inner())))?;
-        counted.keep();
-        Ok(())
+        let counted = Counted::new(&self.shared.unfinished);
+        let mut item = item;
+        let mut listener: Option<EventListener> = None;
+        loop {
+            match self.shared.try_push(item) {
+                Ok(()) => {
+                    counted.keep();
+                    return Ok(());
+                }
+                Err(TryPutError::Closed(back)) => return Err(Closed(Some(back))),
+                Err(TryPutError::Full(back)) => item = back,
+            }
+            match listener.take() {
+                // Listen, then look again: room made in between is not missed.
+                None => listener = Some(self.shared.room.listen()),
+                Some(l) => l.await,
+            }
+        }
     }
 
     /// Adds `item` from a thread outside the hub, blocking while full.
@@ -166,15 +458,44 @@ impl<T> Queue<T> {
     ///
     /// See [`Queue::unbounded`].
     pub fn put_blocking(&self, item: T) -> Result<(), Closed<T>> {
-        let counted = Counted::new(&self.unfinished);
-        self.tx
-            .send_blocking(item)
-            .map_err(|e| Closed(Some(e.into_inner())))?;
+        let counted = Counted::new(&self.shared.unfinished);
+        let mut item = item;
+        let mut listener: Option<EventListener> = None;
+        loop {
+            match self.shared.try_push(item) {
+                Ok(()) => {
+                    counted.keep();
+                    return Ok(());
+                }
+                Err(TryPutError::Closed(back)) => return Err(Closed(Some(back))),
+                Err(TryPutError::Full(back)) => item = back,
+            }
+            match listener.take() {
+                None => listener = Some(self.shared.room.listen()),
+                Some(l) => l.wait(),
+            }
+        }
+    }
+
+    /// Adds `item` if there is room now, without waiting (gevent's
+    /// `put_nowait`).
+    ///
+    /// # Errors
+    ///
+    /// [`TryPutError::Full`] or [`TryPutError::Closed`], with the item.
+    ///
+    /// # Examples
+    ///
+    /// See [`Queue::lifo_bounded`].
+    pub fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
+        let counted = Counted::new(&self.shared.unfinished);
+        self.shared.try_push(item)?;
         counted.keep();
         Ok(())
     }
 
-    /// Takes the oldest item, waiting for one.
+    /// Takes the next item (the oldest, newest or lowest, by the queue's
+    /// order), waiting for one.
     ///
     /// # Errors
     ///
@@ -182,16 +503,28 @@ impl<T> Queue<T> {
     ///
     /// # Cancel safety
     ///
-    /// Cancel-safe: no item is lost.
+    /// Cancel-safe: no item is lost (a wake-up meant for a get that was
+    /// cancelled passes to the next one).
     ///
     /// # Examples
     ///
     /// See [`Queue`].
     pub async fn get(&self) -> Result<T, Closed<T>> {
-        self.rx.recv().await.map_err(|_| Closed(None))
+        let mut listener: Option<EventListener> = None;
+        loop {
+            match self.shared.try_take() {
+                Take::Item(item) => return Ok(item),
+                Take::Closed => return Err(Closed(None)),
+                Take::Empty => {}
+            }
+            match listener.take() {
+                None => listener = Some(self.shared.items.listen()),
+                Some(l) => l.await,
+            }
+        }
     }
 
-    /// Takes the oldest item from a thread outside the hub.
+    /// Takes the next item from a thread outside the hub.
     ///
     /// # Errors
     ///
@@ -205,10 +538,21 @@ impl<T> Queue<T> {
     /// assert_eq!(q.get_blocking().unwrap(), 1);
     /// ```
     pub fn get_blocking(&self) -> Result<T, Closed<T>> {
-        self.rx.recv_blocking().map_err(|_| Closed(None))
+        let mut listener: Option<EventListener> = None;
+        loop {
+            match self.shared.try_take() {
+                Take::Item(item) => return Ok(item),
+                Take::Closed => return Err(Closed(None)),
+                Take::Empty => {}
+            }
+            match listener.take() {
+                None => listener = Some(self.shared.items.listen()),
+                Some(l) => l.wait(),
+            }
+        }
     }
 
-    /// Takes the oldest item if there is one.
+    /// Takes the next item if there is one (gevent's `get_nowait`).
     ///
     /// # Examples
     ///
@@ -217,7 +561,63 @@ impl<T> Queue<T> {
     /// assert_eq!(q.try_get(), None);
     /// ```
     pub fn try_get(&self) -> Option<T> {
-        self.rx.try_recv().ok()
+        match self.shared.try_take() {
+            Take::Item(item) => Some(item),
+            Take::Empty | Take::Closed => None,
+        }
+    }
+
+    /// The item [`get`](Queue::get) would take next, cloned, left in the
+    /// queue; waits for one (gevent's `peek`).
+    ///
+    /// # Errors
+    ///
+    /// [`Closed`] once the queue is closed and empty.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: it takes nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let q = genlet::Queue::unbounded();
+    ///     let putter = q.clone();
+    ///     genlet::spawn(async move { putter.put("next").await });
+    ///     assert_eq!(q.peek().await.unwrap(), "next");
+    ///     assert_eq!(q.len(), 1); // still there
+    /// });
+    /// ```
+    pub async fn peek(&self) -> Result<T, Closed<T>>
+    where
+        T: Clone,
+    {
+        let mut listener: Option<EventListener> = None;
+        loop {
+            match self.shared.try_peek() {
+                Ok(item) => return Ok(item),
+                Err(true) => return Err(Closed(None)),
+                Err(false) => {}
+            }
+            match listener.take() {
+                None => listener = Some(self.shared.peeks.listen()),
+                Some(l) => l.await,
+            }
+        }
+    }
+
+    /// The item [`get`](Queue::get) would take next, cloned, if there is
+    /// one.
+    ///
+    /// # Examples
+    ///
+    /// See [`Queue::priority_bounded`].
+    pub fn try_peek(&self) -> Option<T>
+    where
+        T: Clone,
+    {
+        self.shared.try_peek().ok()
     }
 
     /// Marks one item taken with `get` as processed.
@@ -230,19 +630,24 @@ impl<T> Queue<T> {
     ///
     /// See [`Queue`].
     pub fn task_done(&self) -> Result<(), ExtraTaskDone> {
-        let count = &self.unfinished.count;
-        let mut current = count.load(Ordering::SeqCst);
+        let unfinished = &self.shared.unfinished;
+        let mut current = unfinished.count.load(Ordering::SeqCst);
         loop {
             if current == 0 {
                 return Err(ExtraTaskDone);
             }
-            match count.compare_exchange(current, current - 1, Ordering::SeqCst, Ordering::SeqCst) {
+            match unfinished.count.compare_exchange(
+                current,
+                current - 1,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            ) {
                 Ok(_) => break,
                 Err(actual) => current = actual,
             }
         }
         if current == 1 {
-            self.unfinished.zero.notify(usize::MAX);
+            unfinished.zero.notify(usize::MAX);
         }
         Ok(())
     }
@@ -257,12 +662,13 @@ impl<T> Queue<T> {
     ///
     /// See [`Queue`].
     pub async fn join(&self) {
+        let unfinished = &self.shared.unfinished;
         loop {
-            if self.unfinished.count.load(Ordering::SeqCst) == 0 {
+            if unfinished.count.load(Ordering::SeqCst) == 0 {
                 return;
             }
-            let listener = self.unfinished.zero.listen();
-            if self.unfinished.count.load(Ordering::SeqCst) == 0 {
+            let listener = unfinished.zero.listen();
+            if unfinished.count.load(Ordering::SeqCst) == 0 {
                 return;
             }
             listener.await;
@@ -282,7 +688,29 @@ impl<T> Queue<T> {
     /// assert!(q.get_blocking().is_err());
     /// ```
     pub fn close(&self) -> bool {
-        self.tx.close()
+        let mut state = self.shared.lock();
+        let was_open = !state.closed;
+        state.closed = true;
+        drop(state);
+        if was_open {
+            self.shared.items.notify(usize::MAX);
+            self.shared.room.notify(usize::MAX);
+            self.shared.peeks.notify(usize::MAX);
+        }
+        was_open
+    }
+
+    /// Whether [`close`](Queue::close) was called.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let q = genlet::Queue::<u8>::unbounded();
+    /// q.close();
+    /// assert!(q.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.shared.lock().closed
     }
 
     /// Items waiting.
@@ -291,7 +719,7 @@ impl<T> Queue<T> {
     ///
     /// See [`Queue::unbounded`].
     pub fn len(&self) -> usize {
-        self.rx.len()
+        self.shared.lock().buffer.len()
     }
 
     /// True when no item waits.
@@ -302,7 +730,22 @@ impl<T> Queue<T> {
     /// assert!(genlet::Queue::<u8>::unbounded().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.rx.is_empty()
+        self.len() == 0
+    }
+
+    /// True when a bounded queue holds its capacity (gevent's `full`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let q = genlet::Queue::bounded(1);
+    /// q.try_put(()).unwrap();
+    /// assert!(q.is_full());
+    /// ```
+    pub fn is_full(&self) -> bool {
+        self.shared
+            .capacity
+            .is_some_and(|c| self.shared.lock().buffer.len() >= c)
     }
 
     /// The size limit, if any.
@@ -311,7 +754,7 @@ impl<T> Queue<T> {
     ///
     /// See [`Queue::bounded`].
     pub fn capacity(&self) -> Option<usize> {
-        self.tx.capacity()
+        self.shared.capacity
     }
 }
 
@@ -320,452 +763,65 @@ impl<T> Unpin for Queue<T> {}
 impl<T> futures_core::Stream for Queue<T> {
     type Item = T;
 
-    /// The items in the order they were put; the stream ends once the
-    /// queue is closed and drained. Counts each item as
-    /// [`get`](Queue::get) does: call [`task_done`](Queue::task_done) for
-    /// it if you [`join`](Queue::join) the queue.
+    /// The items in the queue's order; the stream ends once the queue is
+    /// closed and drained. Counts each item as [`get`](Queue::get) does:
+    /// call [`task_done`](Queue::task_done) for it if you
+    /// [`join`](Queue::join) the queue.
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let this = self.get_mut();
-        let rx = this
-            .streaming
-            .get_or_insert_with(|| Box::pin(this.rx.clone()));
-        rx.as_mut().poll_next(cx)
-    }
-}
-
-/// A rendezvous: [`put`](Channel::put) completes only once a getter took the
-/// item, handing over one item at a time (gevent's `Channel`). Clones share
-/// it; puts are served in the order they started, and so are gets.
-///
-/// A put that times out or is cancelled never delivers its item, and a get
-/// that times out or is cancelled takes nothing: the hand-over happens while
-/// the putter is being polled, so a put that returns `Ok` delivered its item
-/// and one that did not return `Ok` did not. Should the getter it handed the
-/// item to be cancelled before it ran again, the item goes to the next
-/// getter, ahead of any other.
-///
-/// A `Channel` is also a [`Stream`](futures_core::Stream) of the items put,
-/// ending when it is closed.
-///
-/// # Examples
-///
-/// ```
-/// let channel = genlet::Channel::new();
-/// genlet::run(async {
-///     let c = channel.clone();
-///     let getter = genlet::spawn(async move { c.get().await.unwrap() });
-///     channel.put("handed over").await.unwrap(); // returns once taken
-///     assert_eq!(getter.join().await.unwrap(), "handed over");
-/// });
-/// ```
-pub struct Channel<T> {
-    shared: Arc<Mutex<Rendezvous<T>>>,
-    /// The get this clone has under way as a `Stream`, if any.
-    streaming: Option<u64>,
-}
-
-struct Rendezvous<T> {
-    next_id: u64,
-    /// Puts waiting for a getter, oldest first, each holding its item.
-    putters: VecDeque<Putter<T>>,
-    /// Gets waiting, oldest first; `item` is filled by a putter.
-    getters: VecDeque<Getter<T>>,
-    /// Items handed to a getter that was cancelled before it took them:
-    /// delivered first.
-    orphans: VecDeque<T>,
-    closed: bool,
-}
-
-struct Putter<T> {
-    id: u64,
-    item: T,
-    waker: Waker,
-}
-
-struct Getter<T> {
-    id: u64,
-    item: Option<T>,
-    waker: Waker,
-}
-
-impl<T> Rendezvous<T> {
-    fn id(&mut self) -> u64 {
-        self.next_id += 1;
-        self.next_id
-    }
-
-    /// Wakes the oldest putter if a getter is waiting for an item.
-    fn wake_first_putter(&self) {
-        if self.getters.iter().any(|g| g.item.is_none())
-            && let Some(first) = self.putters.front()
-        {
-            first.waker.wake_by_ref();
-        }
-    }
-
-    /// Hands `item` to the oldest getter still waiting for one.
-    fn hand_over(&mut self, item: T) -> Result<(), T> {
-        match self.getters.iter_mut().find(|g| g.item.is_none()) {
-            Some(getter) => {
-                getter.item = Some(item);
-                getter.waker.wake_by_ref();
-                Ok(())
+        loop {
+            match this.shared.try_take() {
+                Take::Item(item) => {
+                    this.listener = None;
+                    return Poll::Ready(Some(item));
+                }
+                Take::Closed => {
+                    this.listener = None;
+                    return Poll::Ready(None);
+                }
+                Take::Empty => {}
             }
-            None => Err(item),
-        }
-    }
-
-    fn poll_put(
-        &mut self,
-        id: &mut Option<u64>,
-        item: &mut Option<T>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Result<(), Closed<T>>> {
-        let first = match *id {
-            Some(mine) => self.putters.front().is_some_and(|p| p.id == mine),
-            // Earlier puts go first.
-            None => self.putters.is_empty(),
-        };
-        let getter_waiting = self.getters.iter().any(|g| g.item.is_none());
-        if self.closed || (first && getter_waiting) {
-            let offered = match id.take() {
-                Some(mine) => self.remove_putter(mine),
-                None => item.take(),
-            };
-            let offered = offered.expect("a put holds its item until it completes");
-            if self.closed {
-                return Poll::Ready(Err(Closed(Some(offered))));
-            }
-            if self.hand_over(offered).is_err() {
-                unreachable!("a getter is waiting");
-            }
-            self.wake_first_putter();
-            return Poll::Ready(Ok(()));
-        }
-        match *id {
-            Some(mine) => {
-                if let Some(p) = self.putters.iter_mut().find(|p| p.id == mine) {
-                    p.waker.clone_from(cx.waker());
+            match &mut this.listener {
+                None => this.listener = Some(this.shared.items.listen()),
+                Some(listener) => {
+                    ready!(Pin::new(listener).poll(cx));
+                    this.listener = None;
                 }
             }
-            None => {
-                let mine = self.id();
-                *id = Some(mine);
-                let offered = item
-                    .take()
-                    .expect("a put holds its item until it completes");
-                self.putters.push_back(Putter {
-                    id: mine,
-                    item: offered,
-                    waker: cx.waker().clone(),
-                });
-            }
-        }
-        Poll::Pending
-    }
-
-    fn remove_putter(&mut self, id: u64) -> Option<T> {
-        let at = self.putters.iter().position(|p| p.id == id)?;
-        self.putters.remove(at).map(|p| p.item)
-    }
-
-    fn cancel_put(&mut self, id: u64) {
-        let was_first = self.putters.front().is_some_and(|p| p.id == id);
-        // The item is dropped undelivered.
-        drop(self.remove_putter(id));
-        if was_first {
-            self.wake_first_putter();
         }
     }
+}
 
-    fn poll_get(
-        &mut self,
-        id: &mut Option<u64>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Result<T, Closed<T>>> {
-        if let Some(mine) = *id
-            && let Some(at) = self.getters.iter().position(|g| g.id == mine)
-        {
-            if self.getters[at].item.is_some() {
-                *id = None;
-                let getter = self.getters.remove(at).expect("found above");
-                return Poll::Ready(Ok(getter.item.expect("checked above")));
-            }
-            if let Some(item) = self.orphans.pop_front() {
-                *id = None;
-                self.getters.remove(at);
-                return Poll::Ready(Ok(item));
-            }
-            if self.closed {
-                *id = None;
-                self.getters.remove(at);
-                return Poll::Ready(Err(Closed(None)));
-            }
-            self.getters[at].waker.clone_from(cx.waker());
-            return Poll::Pending;
-        }
-        if let Some(item) = self.orphans.pop_front() {
-            return Poll::Ready(Ok(item));
-        }
-        if self.closed {
-            return Poll::Ready(Err(Closed(None)));
-        }
-        let mine = self.id();
-        *id = Some(mine);
-        self.getters.push_back(Getter {
-            id: mine,
-            item: None,
-            waker: cx.waker().clone(),
-        });
-        self.wake_first_putter();
-        Poll::Pending
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    fn cancel_get(&mut self, id: u64) {
-        let Some(at) = self.getters.iter().position(|g| g.id == id) else {
-            return;
+    /// The heap gives what a sort gives, for many mixes of pushes and pops.
+    #[test]
+    fn lowest_first_matches_a_sorted_model() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
         };
-        let getter = self.getters.remove(at).expect("found above");
-        if let Some(item) = getter.item {
-            // Handed over but never taken: the next getter has it.
-            if let Err(item) = self.hand_over(item) {
-                self.orphans.push_front(item);
+        for _ in 0..200 {
+            let mut buffer = Queue::<u64>::heap();
+            let mut model: Vec<u64> = Vec::new();
+            for _ in 0..200 {
+                if next() % 3 == 0 {
+                    model.sort_unstable_by(|a, b| b.cmp(a));
+                    assert_eq!(buffer.pop(), model.pop());
+                } else {
+                    let n = next() % 50;
+                    buffer.push(n);
+                    model.push(n);
+                }
+                assert_eq!(buffer.len(), model.len());
             }
+            model.sort_unstable();
+            assert_eq!(buffer.peek(), model.first());
         }
-    }
-}
-
-impl<T> fmt::Debug for Channel<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = lock(&self.shared);
-        f.debug_struct("Channel")
-            .field("putters", &state.putters.len())
-            .field("getters", &state.getters.len())
-            .field("closed", &state.closed)
-            .finish()
-    }
-}
-
-impl<T> Clone for Channel<T> {
-    fn clone(&self) -> Self {
-        Channel {
-            shared: self.shared.clone(),
-            streaming: None,
-        }
-    }
-}
-
-impl<T> Default for Channel<T> {
-    fn default() -> Self {
-        Channel::new()
-    }
-}
-
-impl<T> Drop for Channel<T> {
-    fn drop(&mut self) {
-        if let Some(id) = self.streaming.take() {
-            lock(&self.shared).cancel_get(id);
-        }
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-impl<T> Channel<T> {
-    /// A new channel.
-    ///
-    /// # Examples
-    ///
-    /// See [`Channel`].
-    pub fn new() -> Self {
-        Channel {
-            shared: Arc::new(Mutex::new(Rendezvous {
-                next_id: 0,
-                putters: VecDeque::new(),
-                getters: VecDeque::new(),
-                orphans: VecDeque::new(),
-                closed: false,
-            })),
-            streaming: None,
-        }
-    }
-
-    /// Hands `item` to a getter, waiting until one took it.
-    ///
-    /// # Errors
-    ///
-    /// [`Closed`] with the item when the channel is closed before a getter
-    /// took it.
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel-safe: dropped before it returned `Ok`, the put delivered
-    /// nothing (its item is dropped), so retrying delivers the item once.
-    ///
-    /// # Examples
-    ///
-    /// See [`Channel`].
-    pub fn put(&self, item: T) -> ChannelPut<'_, T> {
-        ChannelPut {
-            channel: self,
-            item: Some(item),
-            id: None,
-        }
-    }
-
-    /// Takes the next item handed over, waiting for a putter.
-    ///
-    /// # Errors
-    ///
-    /// [`Closed`] once the channel is closed and nothing is left.
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel-safe: dropped before it returned, the get took nothing.
-    ///
-    /// # Examples
-    ///
-    /// See [`Channel`].
-    pub fn get(&self) -> ChannelGet<'_, T> {
-        ChannelGet {
-            channel: self,
-            id: None,
-        }
-    }
-
-    /// Hands `item` over from a thread outside the hub, blocking until a
-    /// getter took it.
-    ///
-    /// # Errors
-    ///
-    /// [`Closed`] with the item when the channel is closed first.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let c = genlet::Channel::new();
-    /// let getter = c.clone();
-    /// let t = std::thread::spawn(move || getter.get_blocking().unwrap());
-    /// c.put_blocking(7).unwrap();
-    /// assert_eq!(t.join().unwrap(), 7);
-    /// ```
-    pub fn put_blocking(&self, item: T) -> Result<(), Closed<T>> {
-        futures_lite::future::block_on(self.put(item))
-    }
-
-    /// Takes the next item from a thread outside the hub.
-    ///
-    /// # Errors
-    ///
-    /// [`Closed`] once the channel is closed and nothing is left.
-    ///
-    /// # Examples
-    ///
-    /// See [`Channel::put_blocking`].
-    pub fn get_blocking(&self) -> Result<T, Closed<T>> {
-        futures_lite::future::block_on(self.get())
-    }
-
-    /// Closes the channel: waiting putters fail with their items, and
-    /// getters fail once no item handed over is left. Returns `false` if it
-    /// was already closed.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let c = genlet::Channel::<u8>::new();
-    /// c.close();
-    /// assert!(genlet::run(c.get()).is_err());
-    /// ```
-    pub fn close(&self) -> bool {
-        let mut state = lock(&self.shared);
-        let was_open = !state.closed;
-        state.closed = true;
-        for p in &state.putters {
-            p.waker.wake_by_ref();
-        }
-        for g in &state.getters {
-            g.waker.wake_by_ref();
-        }
-        was_open
-    }
-}
-
-/// The future of [`Channel::put`].
-#[must_use = "futures do nothing unless awaited"]
-pub struct ChannelPut<'a, T> {
-    channel: &'a Channel<T>,
-    item: Option<T>,
-    id: Option<u64>,
-}
-
-impl<T> fmt::Debug for ChannelPut<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ChannelPut").finish_non_exhaustive()
-    }
-}
-
-impl<T> Unpin for ChannelPut<'_, T> {}
-
-impl<T> Future for ChannelPut<'_, T> {
-    type Output = Result<(), Closed<T>>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        lock(&this.channel.shared).poll_put(&mut this.id, &mut this.item, cx)
-    }
-}
-
-impl<T> Drop for ChannelPut<'_, T> {
-    fn drop(&mut self) {
-        if let Some(id) = self.id.take() {
-            lock(&self.channel.shared).cancel_put(id);
-        }
-    }
-}
-
-/// The future of [`Channel::get`].
-#[must_use = "futures do nothing unless awaited"]
-pub struct ChannelGet<'a, T> {
-    channel: &'a Channel<T>,
-    id: Option<u64>,
-}
-
-impl<T> fmt::Debug for ChannelGet<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ChannelGet").finish_non_exhaustive()
-    }
-}
-
-impl<T> Future for ChannelGet<'_, T> {
-    type Output = Result<T, Closed<T>>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        lock(&this.channel.shared).poll_get(&mut this.id, cx)
-    }
-}
-
-impl<T> Drop for ChannelGet<'_, T> {
-    fn drop(&mut self) {
-        if let Some(id) = self.id.take() {
-            lock(&self.channel.shared).cancel_get(id);
-        }
-    }
-}
-
-impl<T> Unpin for Channel<T> {}
-
-impl<T> futures_core::Stream for Channel<T> {
-    type Item = T;
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        let this = self.get_mut();
-        let mut id = this.streaming;
-        let polled = lock(&this.shared).poll_get(&mut id, cx);
-        this.streaming = id;
-        polled.map(Result::ok)
     }
 }
