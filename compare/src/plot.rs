@@ -6,7 +6,7 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
-use crate::measure::Results;
+use crate::results::Results;
 
 type Series = Vec<(String, Vec<(f64, f64)>)>;
 
