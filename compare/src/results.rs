@@ -9,9 +9,9 @@ use std::fmt::Write as _;
 /// One measured quantity for one system at one setting, over repetitions.
 #[derive(Clone, Debug)]
 pub(crate) struct Cell {
-    pub(crate) experiment: &'static str,
-    pub(crate) metric: &'static str,
-    pub(crate) unit: &'static str,
+    pub(crate) experiment: String,
+    pub(crate) metric: String,
+    pub(crate) unit: String,
     pub(crate) setting: String,
     /// The setting as a number, for plots (N, clients, K…).
     pub(crate) x: f64,
@@ -52,7 +52,7 @@ pub(crate) struct Results {
 }
 
 /// The system each experiment's ratios are taken against.
-fn baseline(experiment: &str) -> &'static str {
+pub(crate) fn baseline(experiment: &str) -> &'static str {
     match experiment {
         "resume" => "genlet-coro, stack-pinned",
         "matrix" => "genlet generators",
@@ -76,9 +76,9 @@ impl Results {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn add(
         &mut self,
-        experiment: &'static str,
-        metric: &'static str,
-        unit: &'static str,
+        experiment: &str,
+        metric: &str,
+        unit: &str,
         setting: &str,
         x: f64,
         system: &str,
@@ -92,9 +92,9 @@ impl Results {
         }) {
             Some(cell) => cell.samples.push(value),
             None => self.cells.push(Cell {
-                experiment,
-                metric,
-                unit,
+                experiment: experiment.to_string(),
+                metric: metric.to_string(),
+                unit: unit.to_string(),
                 setting: setting.to_string(),
                 x,
                 system: system.to_string(),
@@ -131,12 +131,12 @@ impl Results {
                 .position(|c| c.experiment == cell.experiment && c.metric == cell.metric)
                 .unwrap_or(i);
             groups
-                .entry((first, cell.experiment, cell.metric))
+                .entry((first, &cell.experiment, &cell.metric))
                 .or_default()
                 .push(cell);
         }
         for ((_, experiment, metric), cells) in groups {
-            let unit = cells[0].unit;
+            let unit = &cells[0].unit;
             let base = baseline(experiment);
             let _ = writeln!(
                 out,
@@ -236,7 +236,7 @@ impl Results {
             .filter(|c| c.experiment == "sumserver" && c.system == "genlet pool")
             .map(|c| {
                 let py = self
-                    .find("sumserver", c.metric, &c.setting, "python pool")
+                    .find("sumserver", &c.metric, &c.setting, "python pool")
                     .map(Cell::median);
                 py.map(|p| p / c.median())
             })
@@ -248,6 +248,48 @@ impl Results {
             3.0,
         );
         out
+    }
+
+    /// A run read back from the `results.json` that [`Results::to_json`]
+    /// wrote (the plots' tests draw a stored run).
+    #[cfg(test)]
+    pub(crate) fn from_json(text: &str) -> Result<Results, String> {
+        let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let text_of = |v: &serde_json::Value, key: &str| {
+            v[key]
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| format!("no string {key:?} in {v}"))
+        };
+        let mut results = Results::new(
+            text_of(&doc, "machine")?,
+            text_of(&doc, "date")?,
+            doc["quick"].as_bool().unwrap_or(false),
+            doc["repetitions"].as_u64().unwrap_or(1) as usize,
+        );
+        for cell in doc["cells"].as_array().ok_or("no cells")? {
+            let samples = cell["samples"]
+                .as_array()
+                .ok_or_else(|| format!("no samples in {cell}"))?
+                .iter()
+                .map(|s| {
+                    s.as_f64()
+                        .ok_or_else(|| format!("a sample not a number in {cell}"))
+                })
+                .collect::<Result<Vec<f64>, String>>()?;
+            results.cells.push(Cell {
+                experiment: text_of(cell, "experiment")?,
+                metric: text_of(cell, "metric")?,
+                unit: text_of(cell, "unit")?,
+                setting: text_of(cell, "setting")?,
+                x: cell["x"]
+                    .as_f64()
+                    .ok_or_else(|| format!("no x in {cell}"))?,
+                system: text_of(cell, "system")?,
+                samples,
+            });
+        }
+        Ok(results)
     }
 
     pub(crate) fn to_json(&self) -> String {
