@@ -203,25 +203,49 @@ impl Axis {
         human(if self.log { 10f64.powf(t) } else { t })
     }
 
-    /// A log axis over `lo..hi` (data units, both > 0) with 1-2-5 ticks
-    /// when it spans few decades, decades alone when it spans many.
-    fn log(lo: f64, hi: f64) -> Axis {
-        let (l, h) = (lo.log10(), hi.log10());
-        let span = h - l;
-        let steps: &[f64] = if span < 1.2 {
+    /// The tick steps within a decade for a log axis spanning `span`
+    /// decades: 1-2-5 over a few decades, decades alone over many.
+    fn steps(span: f64) -> &'static [f64] {
+        if span < 1.2 {
             &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0]
         } else if span < 3.6 {
             &[1.0, 2.0, 5.0]
         } else {
             &[1.0]
+        }
+    }
+
+    /// A log axis over `lo..hi` (data units, both > 0).
+    fn log(lo: f64, hi: f64) -> Axis {
+        Axis::log_with(lo, hi, Axis::steps((hi / lo).log10()))
+    }
+
+    /// A log axis from the tick at or below `lo` to the tick at or above
+    /// `hi` (with a little room), so every value has a labelled tick on
+    /// either side.
+    fn log_around(lo: f64, hi: f64) -> Axis {
+        let steps = Axis::steps((hi / lo).log10());
+        let (lo, hi) = (lo / 1.05, hi * 1.05);
+        let candidates = || {
+            ((lo.log10().floor() as i32)..=(hi.log10().ceil() as i32))
+                .flat_map(|d| steps.iter().map(move |m| m * 10f64.powi(d)))
         };
+        // A decade's 1 is at or below `lo`, the next decade's at or above `hi`.
+        let start = candidates().filter(|&v| v <= lo).reduce(f64::max);
+        let end = candidates().filter(|&v| v >= hi).reduce(f64::min);
+        Axis::log_with(start.unwrap_or(lo), end.unwrap_or(hi), steps)
+    }
+
+    fn log_with(lo: f64, hi: f64, steps: &[f64]) -> Axis {
+        let (l, h) = (lo.log10(), hi.log10());
         let mut ticks = Vec::new();
         let mut light = Vec::new();
         for decade in (l.floor() as i32)..=(h.ceil() as i32) {
             let base = 10f64.powi(decade);
+            let inside = |v: f64| v >= lo * (1.0 - 1e-9) && v <= hi * (1.0 + 1e-9);
             for m in 1..10 {
                 let v = base * f64::from(m);
-                if v < lo || v > hi {
+                if !inside(v) {
                     continue;
                 }
                 if steps.contains(&f64::from(m)) {
@@ -230,11 +254,8 @@ impl Axis {
                     light.push(v.log10());
                 }
             }
-            if steps.contains(&1.5) {
-                let v = base * 1.5;
-                if v >= lo && v <= hi {
-                    ticks.push(v.log10());
-                }
+            if steps.contains(&1.5) && inside(base * 1.5) {
+                ticks.push((base * 1.5).log10());
             }
         }
         ticks.sort_by(f64::total_cmp);
@@ -246,27 +267,24 @@ impl Axis {
         }
     }
 
-    /// An x axis with a labelled tick at each measured setting, on a log
-    /// scale if `log`, with a margin so the end points and their labels are
+    /// An x axis with a labelled tick at each measured setting and, between
+    /// them, at each power of ten (log) or whole number (linear, up to 20
+    /// of them), with a margin so the end points and their labels are
     /// inside.
     fn settings(xs: &[f64], log: bool) -> Axis {
-        let mut ticks: Vec<f64> = Vec::new();
-        for &x in xs {
-            let t = if log { x.log10() } else { x };
-            if !ticks.iter().any(|&u| (u - t).abs() < 1e-9) {
-                ticks.push(t);
-            }
-        }
+        let mut ticks: Vec<f64> = xs
+            .iter()
+            .map(|&x| if log { x.log10() } else { x })
+            .collect();
         ticks.sort_by(f64::total_cmp);
         let (lo, hi) = (ticks[0], ticks[ticks.len() - 1]);
-        let pad = if hi > lo {
-            (hi - lo) * 0.06
-        } else if log {
-            0.3
-        } else {
-            0.5
-        };
-        let pad = if log { pad.max(0.06) } else { pad.max(0.3) };
+        let between = lo.ceil() as i32..=hi.floor() as i32;
+        if between.clone().count() <= 20 {
+            ticks.extend(between.map(f64::from));
+        }
+        ticks.sort_by(f64::total_cmp);
+        ticks.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+        let pad = ((hi - lo) * 0.06).max(if log { 0.06 } else { 0.3 });
         Axis {
             log,
             range: (lo - pad, hi + pad),
@@ -363,7 +381,7 @@ fn line_chart(path: &Path, labels: &Labels<'_>, log_x: bool, lines: &[Line]) -> 
     let hi = points().map(|p| p.max).fold(lo, f64::max);
     let xs: Vec<f64> = points().map(|p| p.x).collect();
     let x = Axis::settings(&xs, log_x);
-    let y = Axis::log(lo / 1.2, hi * 1.2);
+    let y = Axis::log_around(lo, hi);
     let colours = colours(lines);
 
     let body = canvas(path, labels)?;
@@ -391,7 +409,7 @@ fn line_chart(path: &Path, labels: &Labels<'_>, log_x: bool, lines: &[Line]) -> 
     // that coinciding medians and whiskers stay visible.
     let (plot_w, _) = chart.plotting_area().dim_in_pixel();
     let per_pixel = (x.range.1 - x.range.0) / f64::from(plot_w.max(1));
-    let nudge = |i: usize| (i as f64 - (lines.len() as f64 - 1.0) / 2.0) * 4.0 * per_pixel;
+    let nudge = |i: usize| (i as f64 - (lines.len() as f64 - 1.0) / 2.0) * 3.0 * per_pixel;
 
     for (i, (line, &colour)) in lines.iter().zip(&colours).enumerate() {
         let s = side(&line.system);
@@ -781,6 +799,13 @@ mod tests {
         let wide = Axis::log(0.3, 2000.0);
         let labels: Vec<String> = wide.ticks.iter().map(|&t| wide.label(t)).collect();
         assert_eq!(labels, ["1", "10", "100", "1k"]);
+        // Around the values: a labelled tick at each end.
+        let around = Axis::log_around(3.5, 780.0);
+        let labels: Vec<String> = around.ticks.iter().map(|&t| around.label(t)).collect();
+        assert_eq!(
+            labels,
+            ["2", "5", "10", "20", "50", "100", "200", "500", "1k"]
+        );
     }
 
     #[test]
@@ -790,6 +815,16 @@ mod tests {
         let labels: Vec<String> = axis.ticks.iter().map(|&t| axis.label(t)).collect();
         assert_eq!(labels, ["100", "1k", "10k", "100k", "1M", "10M"]);
         assert!(axis.range.0 < 2.0 && axis.range.1 > 7.0);
+        // Quick runs skip settings; the decades between are still marked.
+        let quick = Axis::settings(&[100.0, 1e4, 1e5], true);
+        let labels: Vec<String> = quick.ticks.iter().map(|&t| quick.label(t)).collect();
+        assert_eq!(labels, ["100", "1k", "10k", "100k"]);
+        let clients = Axis::settings(&[1.0, 2.0, 4.0, 8.0], true);
+        let labels: Vec<String> = clients.ticks.iter().map(|&t| clients.label(t)).collect();
+        assert_eq!(labels, ["1", "2", "4", "8"]);
+        let spinners = Axis::settings(&[0.0, 2.0], false);
+        let labels: Vec<String> = spinners.ticks.iter().map(|&t| spinners.label(t)).collect();
+        assert_eq!(labels, ["0", "1", "2"]);
     }
 
     /// Draws the stored run in `tests/data` (the book's run of 2026-11-22,
