@@ -405,11 +405,12 @@ fn line_chart(path: &Path, labels: &Labels<'_>, log_x: bool, lines: &[Line]) -> 
         .draw()
         .map_err(err)?;
 
-    // Systems at the same setting are nudged apart (a few pixels each) so
-    // that coinciding medians and whiskers stay visible.
+    // Systems at the same setting are nudged apart (5 pixels each, 24 in
+    // all at most) so that coinciding medians and whiskers stay visible.
     let (plot_w, _) = chart.plotting_area().dim_in_pixel();
     let per_pixel = (x.range.1 - x.range.0) / f64::from(plot_w.max(1));
-    let nudge = |i: usize| (i as f64 - (lines.len() as f64 - 1.0) / 2.0) * 3.0 * per_pixel;
+    let gap = 5f64.min(24.0 / (lines.len().max(2) - 1) as f64);
+    let nudge = |i: usize| (i as f64 - (lines.len() as f64 - 1.0) / 2.0) * gap * per_pixel;
 
     for (i, (line, &colour)) in lines.iter().zip(&colours).enumerate() {
         let s = side(&line.system);
