@@ -5,14 +5,15 @@
 //! sample at each point: wall time and memory per task against N, the sum
 //! server against client threads, echo throughput against K. The resume
 //! round trip and the matrix sums are horizontal bar charts on a log scale,
-//! one labelled bar per system. Ticks are the settings measured (x) and
-//! 1-2-5 steps of each decade (y), written 100, 1k, 10k, 1M; the y range
-//! covers every sample; the legend stands to the right of the plot.
+//! one labelled bar per system. Ticks are the settings measured and the
+//! decades or whole numbers between them (x) and 1-2-5 steps of each
+//! decade (y), written 100, 1k, 10k, 1M; the y range runs from a tick below
+//! every sample to a tick above; the legend stands beside the plot (line
+//! charts) or above it (bar charts).
 
 use std::io;
-use std::path::Path;
-
 use std::ops::Range;
+use std::path::Path;
 
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, ValueFormatter};
 use plotters::element::DashedPathElement;
@@ -46,19 +47,14 @@ struct Line {
     points: Vec<Point>,
 }
 
-/// Each system's points for one experiment and metric whose setting passes
-/// `keep`, skipping what a log scale cannot show (zero, negative, NaN).
-fn lines(
-    results: &Results,
-    experiment: &str,
-    metric: &str,
-    keep: impl Fn(&str) -> bool,
-) -> Vec<Line> {
+/// Each system's points for one experiment and metric, skipping what a log
+/// scale cannot show (zero, negative, NaN).
+fn lines(results: &Results, experiment: &str, metric: &str) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::new();
     for cell in results
         .cells
         .iter()
-        .filter(|c| c.experiment == experiment && c.metric == metric && keep(&c.setting))
+        .filter(|c| c.experiment == experiment && c.metric == metric)
     {
         let point = Point {
             x: cell.x,
@@ -664,7 +660,6 @@ fn bar_chart(
 /// Writes every plot the run has data for into `dir`; returns their file
 /// names.
 pub(crate) fn all(results: &Results, dir: &Path) -> io::Result<Vec<String>> {
-    let all = |_: &str| true;
     let note = format!(
         "medians of {} repetitions{}, whiskers from min to max · {} · {}",
         results.reps,
@@ -695,7 +690,7 @@ pub(crate) fn all(results: &Results, dir: &Path) -> io::Result<Vec<String>> {
                 "wall time, ms (log scale; lower is better)",
             ),
             true,
-            &lines(results, "sleepers", "wall", all),
+            &lines(results, "sleepers", "wall"),
         )?,
     );
     let file = "prog2-memory.svg";
@@ -709,7 +704,7 @@ pub(crate) fn all(results: &Results, dir: &Path) -> io::Result<Vec<String>> {
                 "bytes per task (log scale; lower is better)",
             ),
             true,
-            &lines(results, "sleepers", "memory", all),
+            &lines(results, "sleepers", "memory"),
         )?,
     );
     let file = "resume.svg";
@@ -724,10 +719,10 @@ pub(crate) fn all(results: &Results, dir: &Path) -> io::Result<Vec<String>> {
             ),
             "ns",
             baseline("resume"),
-            &lines(results, "resume", "round trip", all),
+            &lines(results, "resume", "round trip"),
         )?,
     );
-    let matrix = lines(results, "matrix", "per element", all);
+    let matrix = lines(results, "matrix", "per element");
     let largest = matrix
         .iter()
         .filter_map(|l| l.points.last())
@@ -756,7 +751,7 @@ pub(crate) fn all(results: &Results, dir: &Path) -> io::Result<Vec<String>> {
                 "ms per 1000 requests (log scale; lower is better)",
             ),
             true,
-            &lines(results, "sumserver", "wall", all),
+            &lines(results, "sumserver", "wall"),
         )?,
     );
     let file = "udp-echo.svg";
@@ -770,7 +765,7 @@ pub(crate) fn all(results: &Results, dir: &Path) -> io::Result<Vec<String>> {
                 "echo throughput, MB/s (log scale; higher is better)",
             ),
             false,
-            &lines(results, "udp echo", "throughput", all),
+            &lines(results, "udp echo", "throughput"),
         )?,
     );
     Ok(written)
