@@ -24,12 +24,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::Instant;
 
-mod measure;
+mod experiments;
 mod plot;
 mod progress;
+mod results;
 
 use clap::Parser;
-use measure::Results;
+use results::Results;
 
 /// genlet beside gevent, greenlet, Python threads, OS threads, smol and
 /// tokio, interleaved, with tables, results.json and SVG plots. A full run
@@ -213,7 +214,7 @@ fn run(options: &Options) -> io::Result<()> {
     } else {
         None
     };
-    let ctx = measure::Context {
+    let ctx = experiments::Context {
         examples: root.join("target/release/examples"),
         scripts: root.join("compare/python"),
         python,
@@ -221,11 +222,11 @@ fn run(options: &Options) -> io::Result<()> {
         quick: options.quick,
     };
     let mut results = Results::new(machine(), today(), options.quick, reps);
-    measure::sleepers(&ctx, &mut results)?;
-    measure::resume(&ctx, &mut results)?;
-    measure::matrix(&ctx, &mut results)?;
-    measure::sumserver(&ctx, &mut results)?;
-    measure::udp_echo(&ctx, &mut results)?;
+    experiments::sleepers::run(&ctx, &mut results)?;
+    experiments::resume::run(&ctx, &mut results)?;
+    experiments::matrix::run(&ctx, &mut results)?;
+    experiments::sumserver::run(&ctx, &mut results)?;
+    experiments::udp_echo::run(&ctx, &mut results)?;
 
     let tables = results.tables();
     print!("{tables}");
