@@ -5,7 +5,10 @@
 
 use std::time::Duration;
 
-fn orders() -> [(&'static str, fn(Option<usize>) -> genlet::Queue<u32>); 3] {
+/// Makes a queue of one order, bounded to the capacity given or not.
+type Make = fn(Option<usize>) -> genlet::Queue<u32>;
+
+fn orders() -> [(&'static str, Make); 3] {
     [
         ("fifo", |c| {
             c.map_or_else(genlet::Queue::unbounded, genlet::Queue::bounded)
