@@ -23,6 +23,7 @@ use event_listener::Event;
 use genlet_reactor::{Sleep, Task};
 
 use crate::err::{GetError, TaskError};
+use crate::local::Locals;
 use crate::report::report;
 
 pub(crate) type Link<T> = Box<dyn FnOnce(&Result<T, TaskError>) + Send>;
@@ -122,6 +123,8 @@ pub(crate) struct Shared<T> {
     /// stored after that is dropped at once (a greenlet can be killed from
     /// inside its first poll, before its spawner stored its task).
     killed: AtomicBool,
+    /// Its [`Local`](crate::Local) values, dropped when it completes.
+    locals: Locals,
 }
 
 impl<T> Shared<T> {
@@ -143,6 +146,7 @@ impl<T> Shared<T> {
             done: Event::new(),
             started: AtomicBool::new(false),
             killed: AtomicBool::new(false),
+            locals: Locals::default(),
         })
     }
 
@@ -185,10 +189,41 @@ impl<T> Shared<T> {
         state.settled = Some(settled);
     }
 
+    /// Makes a group the holder of a greenlet already running, as
+    /// [`join_group`](Shared::join_group) does; refused (and `settled` given
+    /// back) when it finished or belongs to a group already.
+    pub(crate) fn adopt(&self, settled: Settled) -> Result<(), Settled> {
+        let mut state = self.lock();
+        if state.settled.is_some() || !matches!(state.outcome, Outcome::Running) {
+            return Err(settled);
+        }
+        state.holders += 1;
+        state.settled = Some(settled);
+        Ok(())
+    }
+
+    /// Leaves the group without finishing: its hook, for the group to drop
+    /// (`None` if it is finishing and leaves by itself). The group must
+    /// [`release`](Shared::release) it after.
+    pub(crate) fn leave_group(&self) -> Option<Settled> {
+        let mut state = self.lock();
+        if !matches!(state.outcome, Outcome::Running) {
+            return None;
+        }
+        state.settled.take()
+    }
+
     /// Stores the result, after running the links with it; then runs the
     /// group's bookkeeping and reports an unobserved panic nobody can see
     /// any more.
     fn complete(&self, result: Result<T, TaskError>) {
+        // Its local values go with it, before its result is stored; one whose
+        // destructor panics makes the result a panic.
+        let locals = self.locals.take();
+        let result = match std::panic::catch_unwind(AssertUnwindSafe(|| drop(locals))) {
+            Ok(()) => result,
+            Err(payload) => result.and(Err(TaskError::panic(self.name.get().clone(), payload))),
+        };
         self.put_back(result);
     }
 
@@ -373,6 +408,7 @@ impl<T> Shared<T> {
 /// A greenlet as [`current`] sees it, whatever its output type.
 trait Running: Send + Sync {
     fn name(&self) -> &str;
+    fn locals(&self) -> &Locals;
     fn abort(&self, reason: Option<Arc<str>>);
     /// Back to the typed state (a downcast: no reference count changes).
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
@@ -381,6 +417,10 @@ trait Running: Send + Sync {
 impl<T: Send + 'static> Running for Shared<T> {
     fn name(&self) -> &str {
         Shared::name(self)
+    }
+
+    fn locals(&self) -> &Locals {
+        &self.locals
     }
 
     fn abort(&self, reason: Option<Arc<str>>) {
@@ -406,6 +446,11 @@ fn with_current<R>(f: impl FnOnce(Option<&Arc<dyn Running>>) -> R) -> R {
         c.set(current);
         seen
     })
+}
+
+/// `f` of the current greenlet's local values; `None` outside a greenlet.
+pub(crate) fn with_current_locals<R>(f: impl FnOnce(&Locals) -> R) -> Option<R> {
+    with_current(|c| c.map(|running| f(running.locals())))
 }
 
 /// True while this thread polls a greenlet's body.

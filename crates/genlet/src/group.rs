@@ -116,7 +116,7 @@ impl Inner {
         };
         let weak = Arc::downgrade(self);
         let member: Arc<dyn Member> = shared.clone();
-        // Runs once the member's result is stored and its links (`iwait`'s
+        // Runs once the member's result is stored and its links (`as_completed`'s
         // among them) ran: only then does it leave, and its slot free.
         shared.join_group(Box::new(move |panic| match weak.upgrade() {
             Some(inner) => inner.leave(key, member, panic, permit),
@@ -134,6 +134,67 @@ impl Inner {
             greenlet.shared().cancel();
         }
         greenlet
+    }
+
+    /// Makes a greenlet already running a member (holding `permit`, for a
+    /// pool); false if it finished or belongs to a group already.
+    fn adopt<T: Send + 'static>(
+        self: &Arc<Self>,
+        shared: &Arc<Shared<T>>,
+        permit: Option<async_lock::SemaphoreGuardArc>,
+    ) -> bool {
+        let (key, closed) = {
+            let mut state = self.lock();
+            let key = state.next;
+            state.next += 1;
+            state.members.insert(key, shared.clone());
+            (key, state.closed)
+        };
+        let weak = Arc::downgrade(self);
+        let member: Arc<dyn Member> = shared.clone();
+        let settled: crate::greenlet::Settled = Box::new(move |panic| match weak.upgrade() {
+            Some(inner) => inner.leave(key, member, panic, permit),
+            None => member.release(),
+        });
+        if let Err(refused) = shared.adopt(settled) {
+            self.lock().members.remove(&key);
+            drop(refused); // frees the permit
+            self.left.notify(usize::MAX);
+            return false;
+        }
+        if closed {
+            shared.cancel(); // the group is being killed: so is its new member
+        }
+        true
+    }
+
+    /// The key of the member `shared`, if it is one.
+    fn key_of<T>(&self, shared: &Arc<Shared<T>>) -> Option<u64> {
+        let wanted = Arc::as_ptr(shared).cast::<()>();
+        self.lock()
+            .members
+            .iter()
+            .find(|(_, m)| core::ptr::eq(Arc::as_ptr(m).cast::<()>(), wanted))
+            .map(|(key, _)| *key)
+    }
+
+    /// Lets a member go on running outside the group; false if it is not a
+    /// member (or is finishing, and leaves by itself).
+    fn discard<T: Send>(&self, shared: &Arc<Shared<T>>) -> bool {
+        let Some(key) = self.key_of(shared) else {
+            return false;
+        };
+        let Some(hook) = shared.leave_group() else {
+            return false;
+        };
+        {
+            let mut state = self.lock();
+            state.members.remove(&key);
+            drop(hook); // frees its slot, under the lock `len` reads
+        }
+        shared.release();
+        self.left.notify(usize::MAX);
+        true
     }
 
     /// Spawns `future` as a member once a pool slot is free (at once for a
@@ -485,6 +546,88 @@ impl Group {
     /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Makes `greenlet`, spawned elsewhere and still running, a member
+    /// (gevent's `Group.add`): the group now owns it, as if spawned in it
+    /// (dropping or killing the group cancels it; its panic reaches
+    /// [`join`](Group::join)). Returns false, changing nothing, if it has
+    /// finished or belongs to a group already (a greenlet has one owner).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let stray = genlet::spawn(genlet::sleep(Duration::from_secs(3600)));
+    ///     let group = genlet::Group::new();
+    ///     assert!(group.add(&stray));
+    ///     assert!(group.contains(&stray));
+    ///     drop(group); // the owner goes: the stray is cancelled
+    ///     assert!(stray.join().await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
+    pub fn add<T: Send + 'static>(&self, greenlet: &Greenlet<T>) -> bool {
+        self.inner.adopt(greenlet.shared(), None)
+    }
+
+    /// Lets a member run on outside the group (gevent's `discard`): the
+    /// group no longer owns, counts or waits for it. Returns false if it is
+    /// not a member (or is finishing).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let group = genlet::Group::new();
+    ///     let g = group.spawn(async {
+    ///         genlet::sleep(Duration::from_millis(20)).await;
+    ///         "kept"
+    ///     });
+    ///     assert!(group.discard(&g));
+    ///     assert!(group.is_empty());
+    ///     drop(group); // does not cancel it any more
+    ///     assert_eq!(g.join().await.unwrap(), "kept");
+    /// });
+    /// ```
+    pub fn discard<T: Send>(&self, greenlet: &Greenlet<T>) -> bool {
+        self.inner.discard(greenlet.shared())
+    }
+
+    /// Whether `greenlet` is a member still running.
+    ///
+    /// # Examples
+    ///
+    /// See [`Group::add`].
+    pub fn contains<T>(&self, greenlet: &Greenlet<T>) -> bool {
+        self.inner.key_of(greenlet.shared()).is_some()
+    }
+
+    /// Kills one member and waits until it is gone (gevent's `killone`);
+    /// false (and no kill) if it is not a member.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let group = genlet::Group::new();
+    ///     let g = group.spawn(genlet::sleep(Duration::from_secs(3600)));
+    ///     assert!(group.killone(&g).await);
+    ///     assert!(group.is_empty());
+    ///     assert!(!group.killone(&g).await); // gone already
+    /// });
+    /// ```
+    pub async fn killone<T>(&self, greenlet: &Greenlet<T>) -> bool {
+        if !self.contains(greenlet) {
+            return false;
+        }
+        greenlet.kill().await;
+        true
     }
 
     /// Runs `f` on every item, at most as many at once as the group allows,
@@ -877,6 +1020,104 @@ impl Pool {
     /// ```
     pub fn is_empty(&self) -> bool {
         self.group.is_empty()
+    }
+
+    /// True when every slot is taken: a spawn would wait (gevent's `full`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let pool = genlet::Pool::new(1);
+    ///     let g = pool.spawn(genlet::sleep(Duration::from_secs(3600))).await;
+    ///     assert!(pool.is_full());
+    ///     pool.killone(&g).await;
+    ///     assert!(!pool.is_full());
+    /// });
+    /// ```
+    pub fn is_full(&self) -> bool {
+        self.free_count() == 0
+    }
+
+    /// Makes `greenlet`, spawned elsewhere and still running, a member once
+    /// a slot is free, which it then holds until it finishes (gevent's
+    /// `Pool.add`, which waits the same way). Returns false, taking no
+    /// slot, if it has finished or belongs to a group already.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: cancelled while waiting for a slot, it adopts nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let pool = genlet::Pool::new(1);
+    ///     let stray = genlet::spawn(genlet::sleep(Duration::from_millis(5)));
+    ///     assert!(pool.add(&stray).await);
+    ///     assert_eq!(pool.free_count(), 0); // it holds the slot
+    ///     pool.join().await.unwrap();
+    ///     assert_eq!(pool.free_count(), 1);
+    /// });
+    /// ```
+    pub async fn add<T: Send + 'static>(&self, greenlet: &Greenlet<T>) -> bool {
+        if greenlet.is_ready() {
+            return false;
+        }
+        let permit = match &self.group.inner.slots {
+            Some(slots) => Some(slots.acquire_arc().await),
+            None => None,
+        };
+        self.group.inner.adopt(greenlet.shared(), permit)
+    }
+
+    /// Lets a member run on outside the pool, freeing its slot (gevent's
+    /// `discard`); false if it is not a member (or is finishing).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// genlet::run(async {
+    ///     let pool = genlet::Pool::new(1);
+    ///     let long = pool.spawn(genlet::sleep(Duration::from_millis(20))).await;
+    ///     assert!(pool.discard(&long));
+    ///     assert_eq!(pool.free_count(), 1); // its slot is free for others
+    ///     long.join().await.unwrap();
+    /// });
+    /// ```
+    pub fn discard<T: Send>(&self, greenlet: &Greenlet<T>) -> bool {
+        self.group.discard(greenlet)
+    }
+
+    /// Whether `greenlet` is a member still running.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let pool = genlet::Pool::new(1);
+    ///     let outsider = genlet::spawn(async {});
+    ///     assert!(!pool.contains(&outsider));
+    /// });
+    /// ```
+    pub fn contains<T>(&self, greenlet: &Greenlet<T>) -> bool {
+        self.group.contains(greenlet)
+    }
+
+    /// Kills one member and waits until it is gone (gevent's `killone`);
+    /// false (and no kill) if it is not a member.
+    ///
+    /// # Examples
+    ///
+    /// See [`Pool::is_full`].
+    pub async fn killone<T>(&self, greenlet: &Greenlet<T>) -> bool {
+        self.group.killone(greenlet).await
     }
 
     /// [`Group::map`], at most `size` at once.

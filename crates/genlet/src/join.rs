@@ -1,5 +1,6 @@
-//! Waiting on many greenlets: [`iwait`] (completion order), [`wait`],
-//! [`joinall`], [`killall`] and [`race`].
+//! Joining many greenlets: [`as_completed`] (their results in completion
+//! order), [`joinall`], [`killall`] and [`race`]. Waiting on greenlets mixed
+//! with other objects is [`wait`](crate::wait)'s.
 
 use core::future::poll_fn;
 use core::pin::Pin;
@@ -11,7 +12,7 @@ use futures_core::Stream;
 use crate::err::TaskError;
 use crate::greenlet::Greenlet;
 
-/// Greenlets that finish, in the order they finish: made by [`iwait`].
+/// Greenlets' results, in the order they finish: made by [`as_completed`].
 ///
 /// # Examples
 ///
@@ -24,17 +25,17 @@ use crate::greenlet::Greenlet;
 ///         "slow"
 ///     });
 ///     let fast = genlet::spawn(async { "fast" });
-///     let mut done = genlet::iwait(vec![slow, fast]);
+///     let mut done = genlet::as_completed(vec![slow, fast]);
 ///     assert_eq!(done.next().await.map(|(i, r)| (i, r.unwrap())), Some((1, "fast")));
 ///     assert_eq!(done.next().await.map(|(i, r)| (i, r.unwrap())), Some((0, "slow")));
 ///     assert!(done.next().await.is_none());
 /// });
 /// ```
 ///
-/// An `Iwait` is also a [`Stream`](futures_core::Stream) of the same
+/// An `AsCompleted` is also a [`Stream`](futures_core::Stream) of the same
 /// `(index, result)` pairs.
 #[derive(Debug)]
-pub struct Iwait<T> {
+pub struct AsCompleted<T> {
     greenlets: Vec<Option<Greenlet<T>>>,
     /// Indices, in the order their greenlets finished (pinned: the
     /// receiver keeps a listener between polls).
@@ -45,12 +46,16 @@ pub struct Iwait<T> {
 }
 
 /// Yields the greenlets' results in the order they finish, each with its
-/// index in `greenlets` (gevent's `iwait`).
+/// index in `greenlets` (Python's `asyncio.as_completed`; gevent's `iwait`
+/// followed by `get`). [`wait`](crate::wait) and [`iwait`](crate::iwait)
+/// wait on greenlets mixed with other objects and take no results.
 ///
 /// # Examples
 ///
-/// See [`Iwait`].
-pub fn iwait<T: Send + 'static>(greenlets: impl IntoIterator<Item = Greenlet<T>>) -> Iwait<T> {
+/// See [`AsCompleted`].
+pub fn as_completed<T: Send + 'static>(
+    greenlets: impl IntoIterator<Item = Greenlet<T>>,
+) -> AsCompleted<T> {
     let (tx, finished) = async_channel::unbounded();
     let greenlets: Vec<_> = greenlets
         .into_iter()
@@ -68,7 +73,7 @@ pub fn iwait<T: Send + 'static>(greenlets: impl IntoIterator<Item = Greenlet<T>>
         })
         .collect();
     let left = greenlets.len();
-    Iwait {
+    AsCompleted {
         greenlets,
         finished: Box::pin(finished),
         current: None,
@@ -76,7 +81,7 @@ pub fn iwait<T: Send + 'static>(greenlets: impl IntoIterator<Item = Greenlet<T>>
     }
 }
 
-impl<T> Iwait<T> {
+impl<T> AsCompleted<T> {
     /// The next greenlet to finish: its index and result; `None` when all
     /// have been yielded.
     ///
@@ -86,7 +91,7 @@ impl<T> Iwait<T> {
     ///
     /// # Examples
     ///
-    /// See [`Iwait`].
+    /// See [`AsCompleted`].
     pub async fn next(&mut self) -> Option<(usize, Result<T, TaskError>)> {
         poll_fn(|cx| self.poll_next_done(cx)).await
     }
@@ -122,7 +127,7 @@ impl<T> Iwait<T> {
     ///
     /// ```
     /// genlet::run(async {
-    ///     let waiting = genlet::iwait(vec![genlet::spawn(async { 1 })]);
+    ///     let waiting = genlet::as_completed(vec![genlet::spawn(async { 1 })]);
     ///     assert_eq!(waiting.into_pending().len(), 1);
     /// });
     /// ```
@@ -135,7 +140,7 @@ impl<T> Iwait<T> {
     }
 }
 
-impl<T> futures_core::Stream for Iwait<T> {
+impl<T> futures_core::Stream for AsCompleted<T> {
     type Item = (usize, Result<T, TaskError>);
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -147,7 +152,7 @@ impl<T> futures_core::Stream for Iwait<T> {
     }
 }
 
-/// What [`wait`] and [`joinall`] saw: the greenlets that finished, in the
+/// What [`joinall`] saw: the greenlets that finished, in the
 /// order they did, and those still running (each with its index).
 #[derive(Debug)]
 pub struct Joined<T> {
@@ -168,7 +173,8 @@ impl<T> Joined<T> {
     ///
     /// ```
     /// genlet::run(async {
-    ///     let joined = genlet::wait(vec![genlet::spawn(async { 1 }), genlet::spawn(async { 2 })], None).await;
+    ///     let greenlets = vec![genlet::spawn(async { 1 }), genlet::spawn(async { 2 })];
+    ///     let joined = genlet::joinall(greenlets, None, false, None).await.unwrap();
     ///     let values: Vec<i32> = joined.into_ordered().unwrap().into_iter().map(Result::unwrap).collect();
     ///     assert_eq!(values, [1, 2]);
     /// });
@@ -183,39 +189,11 @@ impl<T> Joined<T> {
     }
 }
 
-/// Waits for the greenlets to finish, at most `timeout` if given (gevent's
-/// `wait`); reports which finished, in order, and hands back the others.
-///
-/// # Examples
-///
-/// ```
-/// use std::time::Duration;
-///
-/// genlet::run(async {
-///     let quick = genlet::spawn(async { 1 });
-///     let stuck = genlet::spawn(async {
-///         genlet::sleep(Duration::from_secs(3600)).await;
-///         2
-///     });
-///     let joined = genlet::wait(vec![quick, stuck], Some(Duration::from_millis(200))).await;
-///     assert_eq!(joined.finished.len(), 1);
-///     assert_eq!(joined.pending[0].0, 1);
-///     genlet::killall(joined.pending.iter().map(|(_, g)| g)).await;
-/// });
-/// ```
-pub async fn wait<T: Send + 'static>(
-    greenlets: impl IntoIterator<Item = Greenlet<T>>,
-    timeout: Option<Duration>,
-) -> Joined<T> {
-    match joinall(greenlets, timeout, false).await {
-        Ok(joined) => joined,
-        Err(_) => unreachable!("joinall without raise_error returns no error"),
-    }
-}
-
-/// Joins the greenlets, at most `timeout` if given (gevent's `joinall`).
-/// With `raise_error`, returns the first error at once, in completion order;
-/// the greenlets not joined yet are detached.
+/// Joins the greenlets until `count` of them finished (all when `None`), for
+/// at most `timeout` if given (gevent's `joinall(greenlets, timeout,
+/// raise_error, count)`): reports which finished, in completion order, and
+/// hands back the others. With `raise_error`, returns the first error at
+/// once, and the greenlets not joined yet are detached.
 ///
 /// # Errors
 ///
@@ -227,19 +205,47 @@ pub async fn wait<T: Send + 'static>(
 /// genlet::run(async {
 ///     let ok = genlet::spawn(async { 1 });
 ///     let bad = genlet::task().name("bad").spawn(async { panic!("no") });
-///     let err = genlet::joinall(vec![ok, bad], None, true).await.unwrap_err();
+///     let err = genlet::joinall(vec![ok, bad], None, true, None).await.unwrap_err();
 ///     assert_eq!(err.name(), "bad");
+/// });
+/// ```
+///
+/// With a timeout, then a count:
+///
+/// ```
+/// use std::time::Duration;
+///
+/// genlet::run(async {
+///     let quick = genlet::spawn(async { 1 });
+///     let stuck = genlet::spawn(async {
+///         genlet::sleep(Duration::from_secs(3600)).await;
+///         2
+///     });
+///     let joined = genlet::joinall(vec![quick, stuck], Some(Duration::from_millis(200)), false, None)
+///         .await
+///         .unwrap();
+///     assert_eq!(joined.finished.len(), 1);
+///     assert_eq!(joined.pending[0].0, 1);
+///     // The first of those left to finish: killed, it does.
+///     let pending: Vec<_> = joined.pending.into_iter().map(|(_, g)| g).collect();
+///     genlet::killall(&pending).await;
+///     let joined = genlet::joinall(pending, None, false, Some(1)).await.unwrap();
+///     assert!(joined.finished[0].1.as_ref().unwrap_err().is_cancelled());
 /// });
 /// ```
 pub async fn joinall<T: Send + 'static>(
     greenlets: impl IntoIterator<Item = Greenlet<T>>,
     timeout: Option<Duration>,
     raise_error: bool,
+    count: Option<usize>,
 ) -> Result<Joined<T>, TaskError> {
-    let mut waiting = iwait(greenlets);
+    let mut waiting = as_completed(greenlets);
+    let wanted = count.unwrap_or(usize::MAX);
     let mut finished = Vec::new();
     let collect = async {
-        while let Some((index, result)) = waiting.next().await {
+        while finished.len() < wanted
+            && let Some((index, result)) = waiting.next().await
+        {
             match result {
                 Err(error) if raise_error => return Err(error),
                 result => finished.push((index, result)),
@@ -299,7 +305,7 @@ pub async fn killall<'a, T: 'a>(greenlets: impl IntoIterator<Item = &'a Greenlet
 pub async fn race<T: Send + 'static>(
     greenlets: impl IntoIterator<Item = Greenlet<T>>,
 ) -> Option<(usize, Result<T, TaskError>)> {
-    let mut waiting = iwait(greenlets);
+    let mut waiting = as_completed(greenlets);
     let first = waiting.next().await;
     let losers = waiting.into_pending();
     killall(losers.iter().map(|(_, g)| g)).await;

@@ -80,6 +80,7 @@ mod greenlet;
 mod group;
 mod imap;
 mod join;
+mod local;
 mod queue;
 mod report;
 mod server;
@@ -88,6 +89,7 @@ mod spawn;
 mod sync;
 mod timeout;
 mod timethis;
+mod wait;
 
 pub use channel::{Channel, ChannelGet, ChannelPut};
 pub use connection::{Connection, Stopping};
@@ -95,7 +97,8 @@ pub use err::{Closed, Elapsed, ExtraTaskDone, GetError, OverRelease, TaskError, 
 pub use greenlet::{Current, Greenlet, Join, current};
 pub use group::{Group, GroupHandle, Pool};
 pub use imap::Imap;
-pub use join::{Iwait, Joined, iwait, joinall, killall, race, wait};
+pub use join::{AsCompleted, Joined, as_completed, joinall, killall, race};
+pub use local::Local;
 pub use queue::Queue;
 pub use report::{quiet_std_panics, reset_panic_hook, set_panic_hook};
 pub use server::{DatagramServer, ServerBuilder, StreamServer};
@@ -106,6 +109,7 @@ pub use spawn::{
 pub use sync::{AsyncResult, BoundedSemaphore, Event, EventWait, Lock, Semaphore};
 pub use timeout::{Timeout, timeout, with_timeout};
 pub use timethis::{TimeThis, timethis};
+pub use wait::{Iwait, Ready, Waitable, iwait, wait};
 
 pub use genlet_reactor::{Priority, interval, sleep, sleep_until, yield_now};
 

@@ -607,6 +607,24 @@ impl<T> Queue<T> {
         }
     }
 
+    /// Waits until the queue holds an item or is closed (for
+    /// [`Waitable`](crate::Waitable)).
+    pub(crate) async fn wait_for_item(&self) {
+        let mut listener: Option<EventListener> = None;
+        loop {
+            {
+                let state = self.shared.lock();
+                if state.closed || state.buffer.len() > 0 {
+                    return;
+                }
+            }
+            match listener.take() {
+                None => listener = Some(self.shared.peeks.listen()),
+                Some(l) => l.await,
+            }
+        }
+    }
+
     /// The item [`get`](Queue::get) would take next, cloned, if there is
     /// one.
     ///

@@ -295,6 +295,24 @@ impl<T, E> AsyncResult<T, E> {
     pub fn is_ready(&self) -> bool {
         self.ready.is_set()
     }
+
+    /// Waits until a value or an error was delivered, taking nothing (gevent's
+    /// `AsyncResult.wait`).
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: it only waits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let r = genlet::AsyncResult::<u8, ()>::new();
+    /// r.set(1).unwrap();
+    /// genlet::run(r.wait());
+    /// ```
+    pub fn wait(&self) -> EventWait<'_> {
+        self.ready.wait()
+    }
 }
 
 impl<T: Clone, E: Clone> AsyncResult<T, E> {

@@ -37,7 +37,7 @@ fn set_then_clear_wakes_waiting_tasks() {
                 event.clear();
                 let joined = genlet::timeout(
                     Duration::from_secs(20),
-                    genlet::joinall(waiters, None, true),
+                    genlet::joinall(waiters, None, true, None),
                 )
                 .await;
                 assert!(joined.is_ok(), "round {round}: a waiter missed the set");

@@ -104,7 +104,7 @@ fn every_kind_mixes_in_one_group_and_one_iwait() {
         );
         let d = genlet::task().spawn_gen_task(&driver, napper(1));
         let e = genlet::spawn_blocking(|| 5);
-        let mut done = genlet::iwait(vec![a, b, c]);
+        let mut done = genlet::as_completed(vec![a, b, c]);
         let mut total = 0;
         while let Some((_, r)) = done.next().await {
             total += r.unwrap();

@@ -1,4 +1,5 @@
-//! `joinall`, `wait`, `iwait`, `killall` and `race` over several greenlets.
+//! `joinall` (with a timeout and a count), `as_completed`, `killall` and
+//! `race` over several greenlets.
 
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ fn sleeper(ms: u64) -> genlet::Greenlet<u64> {
 #[test]
 fn joinall_collects_everything_or_raises_the_first_error() {
     genlet::run(async {
-        let joined = genlet::joinall(vec![sleeper(5), sleeper(1)], None, false)
+        let joined = genlet::joinall(vec![sleeper(5), sleeper(1)], None, false, None)
             .await
             .unwrap();
         let values: Vec<u64> = joined
@@ -24,7 +25,7 @@ fn joinall_collects_everything_or_raises_the_first_error() {
         assert_eq!(values, [5, 1]);
 
         let failing = genlet::task().name("bad").spawn(async { panic!("x") });
-        let err = genlet::joinall(vec![sleeper(1), failing], None, true)
+        let err = genlet::joinall(vec![sleeper(1), failing], None, true, None)
             .await
             .unwrap_err();
         assert_eq!(err.name(), "bad");
@@ -32,13 +33,16 @@ fn joinall_collects_everything_or_raises_the_first_error() {
 }
 
 #[test]
-fn wait_with_a_timeout_hands_back_the_pending_ones() {
+fn joinall_with_a_timeout_hands_back_the_pending_ones() {
     genlet::run(async {
-        let joined = genlet::wait(
+        let joined = genlet::joinall(
             vec![sleeper(1), sleeper(3_600_000)],
             Some(Duration::from_millis(500)),
+            false,
+            None,
         )
-        .await;
+        .await
+        .unwrap();
         assert_eq!(joined.finished.len(), 1);
         assert_eq!(joined.finished[0].0, 0);
         assert_eq!(joined.pending.len(), 1);
@@ -48,9 +52,34 @@ fn wait_with_a_timeout_hands_back_the_pending_ones() {
 }
 
 #[test]
-fn iwait_yields_in_completion_order_and_race_kills_the_losers() {
+fn joinall_with_a_count_stops_at_it() {
     genlet::run(async {
-        let mut done = genlet::iwait(vec![sleeper(200), sleeper(1)]);
+        let joined = genlet::joinall(
+            vec![
+                sleeper(3_600_000),
+                sleeper(1),
+                sleeper(2),
+                sleeper(3_600_000),
+            ],
+            None,
+            false,
+            Some(2),
+        )
+        .await
+        .unwrap();
+        let mut finished: Vec<usize> = joined.finished.iter().map(|(i, _)| *i).collect();
+        finished.sort_unstable();
+        assert_eq!(finished, [1, 2]);
+        let pending: Vec<usize> = joined.pending.iter().map(|(i, _)| *i).collect();
+        assert_eq!(pending, [0, 3]);
+        genlet::killall(joined.pending.iter().map(|(_, g)| g)).await;
+    });
+}
+
+#[test]
+fn as_completed_yields_in_completion_order_and_race_kills_the_losers() {
+    genlet::run(async {
+        let mut done = genlet::as_completed(vec![sleeper(200), sleeper(1)]);
         assert_eq!(done.next().await.unwrap().0, 1);
         assert_eq!(done.next().await.unwrap().0, 0);
         assert!(done.next().await.is_none());

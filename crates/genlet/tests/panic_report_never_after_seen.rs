@@ -43,7 +43,7 @@ fn seen_panics_are_never_reported() {
 
             // joinall with raise_error returns it.
             let g = genlet::spawn(async { panic!("joinall") });
-            assert!(genlet::joinall(vec![g], None, true).await.is_err());
+            assert!(genlet::joinall(vec![g], None, true, None).await.is_err());
 
             // get returns it.
             let g = genlet::spawn(async { panic!("get") });

@@ -24,7 +24,7 @@ fn ready_greenlets_run_before_yield_returns(hub: &genlet::reactor::Hub) {
                 .collect();
             genlet::yield_now().await;
             assert_eq!(ran.load(Ordering::SeqCst), GREENLETS, "round {round}");
-            genlet::joinall(greenlets, None, true).await.unwrap();
+            genlet::joinall(greenlets, None, true, None).await.unwrap();
         }
     });
 }

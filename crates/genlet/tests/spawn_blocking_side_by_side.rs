@@ -24,7 +24,7 @@ fn ten_blocking_calls_run_at_once() {
             })
         })
         .collect();
-    let seen = genlet::run(genlet::joinall(calls, None, true)).unwrap();
+    let seen = genlet::run(genlet::joinall(calls, None, true, None)).unwrap();
     for (_, saw) in seen.finished {
         assert_eq!(saw.unwrap(), CALLS);
     }

@@ -67,7 +67,7 @@ fn iwait_streams_in_completion_order() {
             "slow"
         });
         let fast = genlet::spawn(async { "fast" });
-        let mut done = genlet::iwait(vec![slow, fast]);
+        let mut done = genlet::as_completed(vec![slow, fast]);
         assert_eq!(done.size_hint(), (2, Some(2)));
         let (index, first) = done.next().await.unwrap();
         assert_eq!((index, first.unwrap()), (1, "fast"));

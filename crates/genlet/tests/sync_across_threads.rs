@@ -28,6 +28,7 @@ fn an_event_set_from_a_thread_wakes_greenlets_and_threads() {
         waiters,
         Some(Duration::from_secs(30)),
         true,
+        None,
     ))
     .unwrap();
     assert_eq!(joined.finished.len(), 3);

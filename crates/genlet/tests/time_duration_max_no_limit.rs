@@ -19,9 +19,14 @@ fn every_duration_taking_api_accepts_duration_max() {
             genlet::spawn(async { 4 }).get(Duration::MAX).await.unwrap(),
             4
         );
-        let joined = genlet::joinall(vec![genlet::spawn(async { 5 })], Some(Duration::MAX), true)
-            .await
-            .unwrap();
+        let joined = genlet::joinall(
+            vec![genlet::spawn(async { 5 })],
+            Some(Duration::MAX),
+            true,
+            None,
+        )
+        .await
+        .unwrap();
         assert_eq!(joined.finished.len(), 1);
         // Waits that never end, cut short from outside.
         assert!(

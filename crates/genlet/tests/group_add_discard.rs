@@ -1,0 +1,105 @@
+//! `Group::add` / `discard` / `killone` and their `Pool` forms: an adopted
+//! greenlet is owned (cancelled with its group, its panic reaches `join`,
+//! it holds a pool slot); a discarded one runs on, unowned; and racing a
+//! greenlet's end, neither loses a member, a slot or a result, over many
+//! rounds on a one-worker hub and a two-worker one.
+
+use std::time::Duration;
+
+#[test]
+fn an_adopted_greenlet_is_owned_like_a_spawned_one() {
+    genlet::run(async {
+        let group = genlet::Group::new();
+        let failing = genlet::task().name("adopted").spawn(async {
+            genlet::sleep(Duration::from_millis(5)).await;
+            panic!("adopted and failed");
+        });
+        assert!(group.add(&failing));
+        assert!(!group.add(&failing), "already a member");
+        let other = genlet::Group::new();
+        assert!(!other.add(&failing), "a greenlet has one owner");
+        assert_eq!(group.join().await.unwrap_err().name(), "adopted");
+        let done = genlet::spawn(async {});
+        done.wait().await;
+        assert!(!group.add(&done), "finished: nothing to own");
+        assert!(group.is_empty());
+    });
+}
+
+#[test]
+fn a_discarded_member_runs_on_and_is_not_waited_for() {
+    genlet::run(async {
+        let group = genlet::Group::new();
+        let (tx, rx) = async_channel::bounded::<()>(1);
+        let g = group.spawn(async move { rx.recv().await.is_ok() });
+        assert!(group.discard(&g));
+        assert!(!group.discard(&g));
+        group.join().await.unwrap(); // does not wait for it
+        group.kill().await; // does not kill it
+        tx.send(()).await.unwrap();
+        assert!(g.join().await.unwrap());
+    });
+}
+
+#[test]
+fn pool_add_waits_for_a_slot_and_holds_it() {
+    genlet::run(async {
+        let pool = genlet::Pool::new(1);
+        let first = pool.spawn(genlet::sleep(Duration::from_millis(20))).await;
+        let stray = genlet::spawn(genlet::sleep(Duration::from_secs(3600)));
+        assert!(pool.add(&stray).await); // after `first` freed its slot
+        assert!(first.is_ready());
+        assert!(pool.is_full());
+        assert!(pool.killone(&stray).await);
+        assert_eq!(pool.free_count(), 1);
+        // Cancelled while waiting for a slot: adopts nothing.
+        let blocker = pool.spawn(genlet::sleep(Duration::from_secs(3600))).await;
+        let waiting = genlet::spawn(genlet::sleep(Duration::from_secs(3600)));
+        assert!(
+            genlet::timeout(Duration::from_millis(10), pool.add(&waiting))
+                .await
+                .is_err()
+        );
+        assert!(!pool.contains(&waiting));
+        pool.kill().await;
+        assert!(blocker.is_ready() && !waiting.is_ready());
+        waiting.kill().await;
+        assert_eq!(pool.free_count(), 1);
+    });
+}
+
+#[test]
+fn add_and_discard_racing_the_end_lose_nothing() {
+    for hub in [
+        genlet::reactor::Hub::builder().workers(1).build().unwrap(),
+        genlet::reactor::Hub::builder().workers(2).build().unwrap(),
+    ] {
+        hub.block_on(async {
+            let pool = genlet::Pool::new(4);
+            for round in 0..300 {
+                let g = genlet::spawn(async move {
+                    if round % 2 == 0 {
+                        genlet::yield_now().await;
+                    }
+                    round
+                });
+                let adopted = pool.add(&g).await;
+                if round % 3 == 0 {
+                    genlet::yield_now().await;
+                }
+                let discarded = adopted && pool.discard(&g);
+                assert_eq!(g.join().await.unwrap(), round);
+                if adopted && !discarded {
+                    // It left by itself: once joined here, the pool lets
+                    // go of it as soon as its links ran.
+                    genlet::timeout(Duration::from_secs(60), pool.join())
+                        .await
+                        .expect("the member left")
+                        .unwrap();
+                }
+                assert!(pool.is_empty(), "round {round}");
+                assert_eq!(pool.free_count(), 4, "round {round}");
+            }
+        });
+    }
+}

@@ -1,0 +1,88 @@
+//! `wait` and `iwait` over greenlets, events, async results and queues
+//! mixed: completion order, `count`, `timeout`, nothing taken from the
+//! objects; and many objects at once, on a one-worker hub and a two-worker
+//! one, over many rounds.
+
+use std::time::Duration;
+
+use genlet::Waitable;
+
+#[test]
+fn iwait_yields_mixed_objects_in_the_order_they_become_ready() {
+    genlet::run(async {
+        let event = genlet::Event::new();
+        let result = genlet::AsyncResult::<&str, ()>::new();
+        let queue = genlet::Queue::unbounded();
+        let greenlet = genlet::spawn(async {
+            genlet::sleep(Duration::from_millis(1)).await;
+            "greenlet"
+        });
+        let objects: [&dyn Waitable; 4] = [&event, &result, &queue, &greenlet];
+        let mut ready = genlet::iwait(objects);
+        assert_eq!(ready.next().await, Some(3));
+        queue.put(1).await.unwrap();
+        assert_eq!(ready.next().await, Some(2));
+        result.set("result").unwrap();
+        assert_eq!(ready.next().await, Some(1));
+        event.set();
+        assert_eq!(ready.next().await, Some(0));
+        assert_eq!(ready.next().await, None);
+        drop(ready);
+        // Nothing was taken: the item, the result and the value are there.
+        assert_eq!(queue.try_get(), Some(1));
+        assert_eq!(result.get().await, Ok("result"));
+        assert_eq!(greenlet.join().await.unwrap(), "greenlet");
+    });
+}
+
+#[test]
+fn wait_stops_at_its_count_or_its_timeout() {
+    genlet::run(async {
+        let never = genlet::Event::new();
+        let set = genlet::Event::new();
+        set.set();
+        let closed = genlet::Queue::<u8>::unbounded();
+        closed.close(); // a get would not wait: ready
+        let objects: [&dyn Waitable; 3] = [&never, &set, &closed];
+        let mut two = genlet::wait(objects, None, Some(2)).await;
+        two.sort_unstable();
+        assert_eq!(two, [1, 2]);
+        let mut all = genlet::wait(objects, Some(Duration::from_millis(20)), None).await;
+        all.sort_unstable();
+        assert_eq!(all, [1, 2], "the unset event is not ready");
+        assert!(
+            genlet::wait::<genlet::Event>([], None, None)
+                .await
+                .is_empty()
+        );
+    });
+}
+
+#[test]
+fn many_greenlets_each_reported_once() {
+    for hub in [
+        genlet::reactor::Hub::builder().workers(1).build().unwrap(),
+        genlet::reactor::Hub::builder().workers(2).build().unwrap(),
+    ] {
+        hub.block_on(async {
+            for round in 0..100 {
+                let greenlets: Vec<_> = (0..100u64)
+                    .map(|i| {
+                        genlet::spawn(async move {
+                            if i % 3 == 0 {
+                                genlet::yield_now().await;
+                            }
+                            i
+                        })
+                    })
+                    .collect();
+                let mut seen = genlet::wait(&greenlets, Some(Duration::from_secs(60)), None).await;
+                seen.sort_unstable();
+                assert_eq!(seen, (0..100).collect::<Vec<_>>(), "round {round}");
+                for (i, g) in greenlets.into_iter().enumerate() {
+                    assert_eq!(g.join().await.unwrap(), i as u64);
+                }
+            }
+        });
+    }
+}
