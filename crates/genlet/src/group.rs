@@ -720,6 +720,66 @@ impl Group {
         Imap::new(Arc::downgrade(&self.inner), items, f, false)
     }
 
+    /// [`imap`](Group::imap) over a [`Stream`](futures_core::Stream) of
+    /// items (a queue, a socket's lines, another `Imap`): read as results
+    /// are taken, waited for when it has none yet.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let jobs = genlet::Queue::unbounded();
+    ///     for n in 1..=3u64 {
+    ///         jobs.try_put(n).unwrap();
+    ///     }
+    ///     jobs.close(); // the stream ends once drained
+    ///     let group = genlet::Group::new();
+    ///     let mut doubled = group.imap_stream(jobs, |n| async move { n * 2 });
+    ///     let mut all = Vec::new();
+    ///     while let Some((_, r)) = doubled.next().await {
+    ///         all.push(r.unwrap());
+    ///     }
+    ///     assert_eq!(all, [2, 4, 6]);
+    /// });
+    /// ```
+    pub fn imap_stream<S, F, Fut, T>(&self, items: S, f: F) -> Imap<T>
+    where
+        S: futures_core::Stream + Send + 'static,
+        F: FnMut(S::Item) -> Fut + Send + 'static,
+        Fut: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        Imap::from_stream(Arc::downgrade(&self.inner), items, f, true)
+    }
+
+    /// [`imap_unordered`](Group::imap_unordered) over a
+    /// [`Stream`](futures_core::Stream) of items.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let items = futures_lite::stream::iter(0..3);
+    ///     let group = genlet::Group::new();
+    ///     let mut done = group.imap_unordered_stream(items, |i| async move { i });
+    ///     let mut seen = Vec::new();
+    ///     while let Some((_, r)) = done.next().await {
+    ///         seen.push(r.unwrap());
+    ///     }
+    ///     seen.sort();
+    ///     assert_eq!(seen, [0, 1, 2]);
+    /// });
+    /// ```
+    pub fn imap_unordered_stream<S, F, Fut, T>(&self, items: S, f: F) -> Imap<T>
+    where
+        S: futures_core::Stream + Send + 'static,
+        F: FnMut(S::Item) -> Fut + Send + 'static,
+        Fut: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        Imap::from_stream(Arc::downgrade(&self.inner), items, f, false)
+    }
+
     async fn spawn_all<I, F, Fut, T>(&self, items: I, mut f: F) -> Vec<Greenlet<T>>
     where
         I: IntoIterator,
@@ -1185,6 +1245,51 @@ impl Pool {
         T: Send + 'static,
     {
         self.group.imap_unordered(items, f)
+    }
+
+    /// [`Group::imap_stream`], at most `size` at once: an endless stream
+    /// is read only as fast as results are taken.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let pool = genlet::Pool::new(2);
+    ///     let endless = futures_lite::stream::iter(0u64..);
+    ///     let mut squares = pool.imap_stream(endless, |i| async move { i * i }).maxsize(2);
+    ///     assert_eq!(squares.next().await.unwrap().1.unwrap(), 0);
+    ///     assert_eq!(squares.next().await.unwrap().1.unwrap(), 1);
+    /// });
+    /// ```
+    pub fn imap_stream<S, F, Fut, T>(&self, items: S, f: F) -> Imap<T>
+    where
+        S: futures_core::Stream + Send + 'static,
+        F: FnMut(S::Item) -> Fut + Send + 'static,
+        Fut: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.group.imap_stream(items, f)
+    }
+
+    /// [`Group::imap_unordered_stream`], at most `size` at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// genlet::run(async {
+    ///     let pool = genlet::Pool::new(2);
+    ///     let mut done = pool.imap_unordered_stream(futures_lite::stream::iter([5u8]), |i| async move { i });
+    ///     assert_eq!(done.next().await.unwrap(), (0, Ok(5)));
+    /// });
+    /// ```
+    pub fn imap_unordered_stream<S, F, Fut, T>(&self, items: S, f: F) -> Imap<T>
+    where
+        S: futures_core::Stream + Send + 'static,
+        F: FnMut(S::Item) -> Fut + Send + 'static,
+        Fut: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.group.imap_unordered_stream(items, f)
     }
 
     /// A handle for members: spawn into the pool, or `apply` without

@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 use std::sync::Weak;
 
 use event_listener::EventListener;
+use futures_core::Stream;
 
 use crate::err::TaskError;
 use crate::greenlet::Greenlet;
@@ -16,7 +17,8 @@ use crate::group::Inner;
 
 type Item<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
-/// The results of running a function on every item of a source, in a
+/// The results of running a function on every item of a source (an
+/// iterator, or a [`Stream`] with `imap_stream`), in a
 /// [`Group`](crate::Group) or [`Pool`](crate::Pool): made by `imap` (results
 /// in the items' order) or `imap_unordered` (in the order they finish).
 /// Each result comes with the index of its item.
@@ -56,7 +58,7 @@ type Item<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 #[must_use = "an Imap does nothing unless polled"]
 pub struct Imap<T> {
     group: Weak<Inner>,
-    source: Box<dyn Iterator<Item = Item<T>> + Send>,
+    source: Pin<Box<dyn Stream<Item = Item<T>> + Send>>,
     /// Taken from the source, waiting for a pool slot.
     next: Option<Item<T>>,
     next_index: usize,
@@ -80,20 +82,42 @@ impl<T> fmt::Debug for Imap<T> {
     }
 }
 
+/// What stops [`Imap::start_more`].
+enum Stop {
+    /// `maxsize` started, or the source is exhausted.
+    Limit,
+    /// An item waits for a pool slot.
+    Slot,
+    /// The source has no item yet (it wakes the reader when it has).
+    Source,
+}
+
 impl<T: Send + 'static> Imap<T> {
-    pub(crate) fn new<I, F, Fut>(group: Weak<Inner>, items: I, mut f: F, ordered: bool) -> Self
+    pub(crate) fn new<I, F, Fut>(group: Weak<Inner>, items: I, f: F, ordered: bool) -> Self
     where
         I: IntoIterator,
         I::IntoIter: Send + 'static,
         F: FnMut(I::Item) -> Fut + Send + 'static,
         Fut: Future<Output = T> + Send + 'static,
     {
-        let source = items
-            .into_iter()
-            .map(move |item| Box::pin(f(item)) as Item<T>);
+        Imap::from_stream(group, futures_lite::stream::iter(items), f, ordered)
+    }
+
+    pub(crate) fn from_stream<S, F, Fut>(
+        group: Weak<Inner>,
+        items: S,
+        mut f: F,
+        ordered: bool,
+    ) -> Self
+    where
+        S: Stream + Send + 'static,
+        F: FnMut(S::Item) -> Fut + Send + 'static,
+        Fut: Future<Output = T> + Send + 'static,
+    {
+        let source = futures_lite::StreamExt::map(items, move |item| Box::pin(f(item)) as Item<T>);
         Imap {
             group,
-            source: Box::new(source),
+            source: Box::pin(source),
             next: None,
             next_index: 0,
             started: VecDeque::new(),
@@ -129,20 +153,24 @@ impl<T: Send + 'static> Imap<T> {
         poll_fn(|cx| self.poll_result(cx)).await
     }
 
-    /// Starts items while the limits allow; false when one is waiting for a
-    /// pool slot.
-    fn start_more(&mut self) -> bool {
+    /// Starts items while the limits allow; says what stopped it.
+    fn start_more(&mut self, cx: &mut Context<'_>) -> Stop {
         while self.started.len() < self.maxsize {
-            let Some(item) = self.next.take().or_else(|| {
-                let next = self.source.next();
-                self.exhausted |= next.is_none();
-                next
-            }) else {
-                return true;
+            let item = match self.next.take() {
+                Some(item) => item,
+                None if self.exhausted => return Stop::Limit,
+                None => match self.source.as_mut().poll_next(cx) {
+                    Poll::Ready(Some(item)) => item,
+                    Poll::Ready(None) => {
+                        self.exhausted = true;
+                        return Stop::Limit;
+                    }
+                    Poll::Pending => return Stop::Source,
+                },
             };
             let Some(group) = self.group.upgrade() else {
                 self.exhausted = true;
-                return true;
+                return Stop::Limit;
             };
             match group.try_spawn(item) {
                 Ok(greenlet) => {
@@ -151,11 +179,11 @@ impl<T: Send + 'static> Imap<T> {
                 }
                 Err(item) => {
                     self.next = Some(item);
-                    return false;
+                    return Stop::Slot;
                 }
             }
         }
-        true
+        Stop::Limit
     }
 
     /// Takes a finished result: the first item's (ordered), or any (in
@@ -181,15 +209,16 @@ impl<T: Send + 'static> Imap<T> {
                 return Poll::Ready(Some(result));
             }
             let before = self.next_index;
-            self.start_more();
+            let stop = self.start_more(cx);
             if self.next_index != before {
                 continue; // new greenlets: ask them too
             }
             if self.started.is_empty() && self.next.is_none() && self.exhausted {
                 return Poll::Ready(None);
             }
-            if self.next.is_none() {
-                // Nothing waits for a slot: the greenlets' ends wake us.
+            if !matches!(stop, Stop::Slot) {
+                // Nothing waits for a slot: the greenlets' ends (and the
+                // source, if it is pending) wake us.
                 return Poll::Pending;
             }
             // An item waits for a slot: a member leaving frees one.
