@@ -3,7 +3,8 @@
 //! If you know gevent, you know this crate: [`spawn`] a greenlet, [`join`]
 //! it (or [`joinall`] of them), [`kill`](Greenlet::kill) it, put them in a
 //! [`Group`] or a [`Pool`], bound them with a [`Timeout`], coordinate with an
-//! [`Event`] or a [`Queue`], serve with a [`StreamServer`]. Most programs
+//! [`Event`] or a [`Queue`], [`wait`] on any mix of them, keep per-greenlet
+//! values in a [`Local`], serve with a [`StreamServer`]. Most programs
 //! depend on `genlet` alone: it re-exports what they need from the crates
 //! below it ([`coro`], [`reactor`], [`ythread`]).
 //!
@@ -42,7 +43,8 @@
 //! * **No monkey-patching.** I/O in Rust is explicit: use [`net`]'s sockets
 //!   and [`sleep`], and blocking calls go to [`spawn_blocking`], which any
 //!   thread may call and which can be cancelled before it starts (gevent's
-//!   threadpool can do neither, #1489).
+//!   threadpool can do neither, #1489). Crates written for tokio run in
+//!   greenlets through `compat::Compat` (feature `tokio-compat`).
 //! * **Everything crosses threads.** The hub has a worker per core; [`Event`],
 //!   [`Queue`], [`Lock`] and the rest work from any OS thread.
 //! * **`yield_now` keeps I/O flowing** (gevent's `sleep(0)` can starve it,
@@ -68,6 +70,12 @@
 //! ([`GreenletBuilder::spawn_gen_task`]) all come back as a [`Greenlet`],
 //! with the same `join`, `kill`, links, names, [`Group`]s and panic
 //! reporting.
+
+//!
+//! # Cargo features
+//!
+//! * `tokio-compat` (off by default): the `compat` module, tokio-based
+//!   crates inside greenlets through the `async-compat` crate.
 
 #![forbid(unsafe_code)]
 
