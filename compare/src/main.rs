@@ -25,6 +25,7 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::Instant;
 
 mod measure;
+mod netload;
 mod plot;
 mod progress;
 
@@ -226,10 +227,31 @@ fn run(options: &Options) -> io::Result<()> {
     measure::matrix(&ctx, &mut results)?;
     measure::sumserver(&ctx, &mut results)?;
     measure::udp_echo(&ctx, &mut results)?;
+    // The network-load experiment (src/netload.rs; on its own: `just netload`).
+    let net = netload::run(&netload::Plan {
+        root: root.to_path_buf(),
+        python: ctx.python.clone(),
+        reps,
+        quick: options.quick,
+        diagnose: false,
+        connections: vec![1, 10, 100, 1000],
+        depths: vec![1],
+    })?;
+    for s in &net {
+        for (metric, unit, v) in [
+            ("requests", "req/s", s.rps),
+            ("p50", "µs", s.p50_us),
+            ("p99", "µs", s.p99_us),
+        ] {
+            let x = s.connections as f64;
+            results.add("netload", metric, unit, &s.setting(), x, &s.system, v);
+        }
+    }
 
     let tables = results.tables();
     print!("{tables}");
-    let goals = results.goals();
+    let mut goals = results.goals();
+    goals.push_str(&netload::summary(&net));
     print!("{goals}");
 
     let out = options

@@ -134,7 +134,7 @@ pub(crate) fn all(results: &Results, dir: &Path) -> io::Result<Vec<String>> {
             p.0 = i as f64;
         }
     }
-    let plots: [(&str, &str, &str, &str, bool, Series); 5] = [
+    let plots: [(&str, &str, &str, &str, bool, Series); 7] = [
         (
             "prog1-wall.svg",
             "Prog 1: N tasks sleeping 200 ms",
@@ -174,6 +174,24 @@ pub(crate) fn all(results: &Results, dir: &Path) -> io::Result<Vec<String>> {
             "MB/s",
             false,
             series(results, "udp echo", "throughput", all),
+        ),
+        (
+            "netload-1core.svg",
+            "64-byte echo, server on 1 core, client on the other",
+            "connections",
+            "requests per second",
+            true,
+            series(results, "netload", "requests", |s| {
+                s.starts_with("server 1 core")
+            }),
+        ),
+        (
+            "netload-2cores.svg",
+            "64-byte echo, server and client sharing 2 cores",
+            "connections",
+            "requests per second",
+            true,
+            series(results, "netload", "requests", |s| s.starts_with("2 cores")),
         ),
     ];
     let mut written = Vec::new();
