@@ -246,6 +246,10 @@ fn run(options: &Options) -> io::Result<()> {
             let x = s.connections as f64;
             results.add("netload", metric, unit, &s.setting(), x, &s.system, v);
         }
+        if let Some(v) = s.server_us_per_request() {
+            let (x, metric) = (s.connections as f64, "server CPU per request");
+            results.add("netload", metric, "µs", &s.setting(), x, &s.system, v);
+        }
     }
 
     let tables = results.tables();

@@ -52,6 +52,11 @@ pub(crate) struct Sample {
 }
 
 impl Sample {
+    /// The server's CPU time per request, in µs.
+    pub(crate) fn server_us_per_request(&self) -> Option<f64> {
+        self.server_cpu.map(|c| c / self.rps * 1e6)
+    }
+
     /// The setting's name in the harness's tables: split, connections, depth.
     pub(crate) fn setting(&self) -> String {
         let depth = if self.depth > 1 {
@@ -309,6 +314,9 @@ struct Point {
     p99: f64,
     client_cpu: f64,
     server_cpu: f64,
+    /// The server's CPU time per request, in µs: less sensitive than req/s
+    /// to what else the machine runs.
+    server_us: f64,
 }
 
 fn point(samples: &[Sample], split: &str, c: usize, d: u16, system: &str) -> Option<Point> {
@@ -326,6 +334,7 @@ fn point(samples: &[Sample], split: &str, c: usize, d: u16, system: &str) -> Opt
         p99: m(&|s| Some(s.p99_us)),
         client_cpu: m(&|s| s.client_cpu),
         server_cpu: m(&|s| s.server_cpu),
+        server_us: m(&|s| s.server_us_per_request()),
     })
 }
 
@@ -351,12 +360,20 @@ pub(crate) fn summary(samples: &[Sample]) -> String {
         }
         let _ = writeln!(
             out,
-            "\n== netload, {split}: server on CPUs {server_cpus}, client on CPUs {client_cpus}; 64-byte echo, medians; ratio = genlet req/s / system req/s; CPU in cores"
+            "\n== netload, {split}: server on CPUs {server_cpus}, client on CPUs {client_cpus}; 64-byte echo, medians; ratio = genlet req/s / system req/s; client, server: CPU used, in cores"
         );
         let _ = writeln!(
             out,
-            "{:<14} {:<20} {:>10} {:>9} {:>9} {:>8} {:>8} {:>8}",
-            "connections", "system", "req/s", "p50 µs", "p99 µs", "ratio", "client", "server"
+            "{:<14} {:<20} {:>10} {:>9} {:>9} {:>8} {:>8} {:>8} {:>12}",
+            "connections",
+            "system",
+            "req/s",
+            "p50 µs",
+            "p99 µs",
+            "ratio",
+            "client",
+            "server",
+            "server µs/req"
         );
         for &(c, d) in &points {
             let base = point(samples, split, c, d, "genlet");
@@ -374,8 +391,8 @@ pub(crate) fn summary(samples: &[Sample]) -> String {
                     .map_or_else(|| "-".into(), |b| format!("{:.2}x", b.rps / p.rps));
                 let _ = writeln!(
                     out,
-                    "{setting:<14} {system:<20} {:>10.0} {:>9.1} {:>9.1} {ratio:>8} {:>8.2} {:>8.2}",
-                    p.rps, p.p50, p.p99, p.client_cpu, p.server_cpu
+                    "{setting:<14} {system:<20} {:>10.0} {:>9.1} {:>9.1} {ratio:>8} {:>8.2} {:>8.2} {:>12.2}",
+                    p.rps, p.p50, p.p99, p.client_cpu, p.server_cpu, p.server_us
                 );
             }
         }

@@ -105,6 +105,7 @@ fn connect(addr: SocketAddr, size: usize) -> io::Result<TcpStream> {
     let mut stream = TcpStream::connect(addr)?;
     stream.set_nodelay(true)?;
     // One round trip first: the server accepted it and its handler runs.
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let message = vec![b'x'; size];
     stream.write_all(&message)?;
     let mut echo = vec![0; size];

@@ -105,15 +105,21 @@ fn smol_server(port: u16) -> io::Result<()> {
         let ex = ex.clone();
         std::thread::spawn(move || smol::block_on(ex.run(core::future::pending::<()>())));
     }
-    smol::block_on(ex.clone().run(async move {
-        let listener = smol::net::TcpListener::bind(("127.0.0.1", port)).await?;
-        announce(listener.local_addr()?);
-        loop {
-            let (stream, _) = listener.accept().await?;
-            stream.set_nodelay(true)?;
-            ex.spawn(echo_futures(stream)).detach();
+    // The acceptor is a task like the handlers (as genlet's is), not the
+    // future `block_on` polls on every wake-up.
+    let acceptor: smol::Task<io::Result<()>> = ex.spawn({
+        let ex = ex.clone();
+        async move {
+            let listener = smol::net::TcpListener::bind(("127.0.0.1", port)).await?;
+            announce(listener.local_addr()?);
+            loop {
+                let (stream, _) = listener.accept().await?;
+                stream.set_nodelay(true)?;
+                ex.spawn(echo_futures(stream)).detach();
+            }
         }
-    }))
+    });
+    smol::block_on(ex.run(acceptor))
 }
 
 fn tokio_server(port: u16, multi_thread: bool) -> io::Result<()> {
