@@ -28,8 +28,9 @@ pub(crate) struct Plan {
     pub(crate) reps: usize,
     /// Shorter windows.
     pub(crate) quick: bool,
-    /// Also genlet's server without timeouts and a plain spawn loop, to show
-    /// where genlet's server time goes.
+    /// Also genlet's server without timeouts, on a hub driven by the main
+    /// thread alone, and a plain spawn loop, to show where genlet's server
+    /// time goes.
     pub(crate) diagnose: bool,
     /// Connection counts.
     pub(crate) connections: Vec<usize>,
@@ -165,7 +166,11 @@ fn systems(plan: &Plan) -> io::Result<(Vec<(String, PathBuf, Vec<String>)>, Path
     let bin = plan.root.join("target/release");
     let mut runtimes = vec!["genlet", "smol", "tokio-ct", "tokio-mt"];
     if plan.diagnose {
-        runtimes.extend(["genlet-no-timeouts", "genlet-spawn"]);
+        runtimes.extend([
+            "genlet-no-timeouts",
+            "genlet-calling-thread",
+            "genlet-spawn",
+        ]);
     }
     let mut out: Vec<(String, PathBuf, Vec<String>)> = runtimes
         .into_iter()

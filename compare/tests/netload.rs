@@ -63,6 +63,7 @@ fn every_rust_server_echoes_for_the_load_generator() {
     for runtime in [
         "genlet",
         "genlet-no-timeouts",
+        "genlet-calling-thread",
         "genlet-spawn",
         "smol",
         "tokio-ct",

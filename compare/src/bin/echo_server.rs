@@ -14,6 +14,9 @@
 //!   run on; first-byte, idle and write timeouts on every read and write).
 //! - `genlet-no-timeouts`: the same server with every timeout and the TCP
 //!   keepalive off, to show what the per-read timer costs.
+//! - `genlet-calling-thread`: the `genlet` server on a hub with no worker
+//!   threads (`workers(0)`), driven by the main thread alone, to show what
+//!   the hand-offs between the default hub's threads cost.
 //! - `genlet-spawn`: no `StreamServer`: an accept loop that
 //!   [`genlet::spawn`]s each connection's loop on the same hub.
 //! - `smol`: async-net on an `async_executor::Executor` run by one thread per
@@ -34,7 +37,8 @@ use clap::Parser;
 struct Args {
     /// The runtime.
     #[arg(long, value_name = "RUNTIME",
-          value_parser = ["genlet", "genlet-no-timeouts", "genlet-spawn", "smol", "tokio-ct", "tokio-mt"])]
+          value_parser = ["genlet", "genlet-no-timeouts", "genlet-calling-thread", "genlet-spawn",
+                           "smol", "tokio-ct", "tokio-mt"])]
     runtime: String,
     /// The port on 127.0.0.1 (0: any free one).
     #[arg(long, default_value = "0")]
@@ -78,6 +82,18 @@ fn genlet_server(port: u16, timeouts: bool) -> io::Result<()> {
                 .keepalive(None)
         };
         let server = builder.bind(("127.0.0.1", port), |conn, _peer| echo_futures(conn))?;
+        announce(server.local_addr());
+        core::future::pending::<()>().await;
+        drop(server);
+        Ok(())
+    })
+}
+
+fn genlet_calling_thread(port: u16) -> io::Result<()> {
+    let hub = genlet::reactor::Hub::builder().workers(0).build()?;
+    hub.block_on(async move {
+        let server =
+            genlet::StreamServer::bind(("127.0.0.1", port), |conn, _peer| echo_futures(conn))?;
         announce(server.local_addr());
         core::future::pending::<()>().await;
         drop(server);
@@ -161,6 +177,7 @@ fn main() -> std::process::ExitCode {
     let served = match args.runtime.as_str() {
         "genlet" => genlet_server(args.port, true),
         "genlet-no-timeouts" => genlet_server(args.port, false),
+        "genlet-calling-thread" => genlet_calling_thread(args.port),
         "genlet-spawn" => genlet_spawn(args.port),
         "smol" => smol_server(args.port),
         "tokio-ct" => tokio_server(args.port, false),

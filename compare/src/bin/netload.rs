@@ -44,7 +44,8 @@ struct Options {
     /// Leave gevent out.
     #[arg(long = "no-python", action = clap::ArgAction::SetFalse)]
     python: bool,
-    /// Also genlet's server with its timeouts off, and a plain spawn loop.
+    /// Also genlet's server with its timeouts off, on a hub with no worker
+    /// threads, and a plain spawn loop.
     #[arg(long)]
     diagnose: bool,
 }
