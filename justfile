@@ -69,7 +69,7 @@ ccbench seconds="0.5":
 compare *flags="":
     cargo run --release -p genlet-compare -- {{flags}}
 
-# 64-byte echo on 1 to 1000 connections: genlet, smol, tokio, gevent and Go servers under one load generator, two core splits (--quick: about 2 minutes; --depth 16: pipelined; --diagnose: genlet without timeouts).
+# 64-byte echo on 1 to 1000 connections: genlet, smol, tokio, gevent and Go servers under one load generator, two core splits (--quick: about 2 minutes; --depth 16: pipelined; --diagnose: genlet without timeouts, on a hub without worker threads, a plain spawn loop).
 netload *flags="":
     cargo run --release -p genlet-compare --bin netload -- {{flags}}
 
