@@ -5,11 +5,12 @@
 default:
     @just --list
 
-# Install the tools the recipes need beyond Rust: just (PyPI), mdBook; `compare` makes its own Python venv.
+# Install the tools the recipes need beyond Rust: just (PyPI), mdBook, Go (apt-get, for compare's Go peers); `compare` makes its own Python venv.
 setup:
     pip install rust-just
     cargo install mdbook --locked
     python3 -c "import venv" || echo "compare needs python3 with the venv module"
+    go version || apt-get install -y golang-go || echo "no Go: compare and sleepers --runtime go leave Go out"
 
 
 # A short run of every demo, each printing its table (under a minute).
@@ -28,7 +29,7 @@ generators:
 fanout *flags="":
     cargo run --release --example fanout -- {{flags}}
 
-# Seed 002, Prog 1 and 2: N tasks each sleeping 200 ms on a runtime (genlet, smol, tokio, tokio-mt, threads).
+# Seed 002, Prog 1 and 2: N tasks each sleeping 200 ms on a runtime (genlet, smol, tokio, tokio-mt, threads, go).
 sleepers tasks="1000000" runtime="genlet":
     cargo run --release --example sleepers -- --tasks {{tasks}} --runtime {{runtime}}
 
@@ -71,6 +72,10 @@ ccbench seconds="0.5":
 # genlet beside gevent, greenlet, Python threads, OS threads, smol and tokio, in one run, with plots, into target/compare/ (--quick: under 3 minutes; --update-book: refresh the book's page too).
 compare *flags="":
     cargo run --release -p genlet-compare -- {{flags}}
+
+# 64-byte echo on 1 to 1000 connections: genlet, smol, tokio, gevent and Go servers under one load generator, two core splits (--quick: about 2 minutes; --depth 16: pipelined; --diagnose: genlet without timeouts, on a hub without worker threads, a plain spawn loop).
+netload *flags="":
+    cargo run --release -p genlet-compare --bin netload -- {{flags}}
 
 # Run every test: unit, behaviour, doc and book tests of the whole workspace.
 test:

@@ -30,6 +30,7 @@ mod progress;
 mod results;
 
 use clap::Parser;
+use genlet_compare::netload;
 use results::Results;
 
 /// genlet beside gevent, greenlet, Python threads, OS threads, smol and
@@ -227,10 +228,35 @@ fn run(options: &Options) -> io::Result<()> {
     experiments::matrix::run(&ctx, &mut results)?;
     experiments::sumserver::run(&ctx, &mut results)?;
     experiments::udp_echo::run(&ctx, &mut results)?;
+    // The network-load experiment (src/netload.rs; on its own: `just netload`).
+    let net = netload::run(&netload::Plan {
+        root: root.to_path_buf(),
+        python: ctx.python.clone(),
+        reps,
+        quick: options.quick,
+        diagnose: false,
+        connections: vec![1, 10, 100, 1000],
+        depths: vec![1],
+    })?;
+    for s in &net {
+        for (metric, unit, v) in [
+            ("requests", "req/s", s.rps),
+            ("p50", "µs", s.p50_us),
+            ("p99", "µs", s.p99_us),
+        ] {
+            let x = s.connections as f64;
+            results.add("netload", metric, unit, &s.setting(), x, &s.system, v);
+        }
+        if let Some(v) = s.server_us_per_request() {
+            let (x, metric) = (s.connections as f64, "server CPU per request");
+            results.add("netload", metric, "µs", &s.setting(), x, &s.system, v);
+        }
+    }
 
     let tables = results.tables();
     print!("{tables}");
-    let goals = results.goals();
+    let mut goals = results.goals();
+    goals.push_str(&netload::summary(&net));
     print!("{goals}");
 
     let out = options

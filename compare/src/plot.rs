@@ -50,11 +50,21 @@ struct Line {
 /// Each system's points for one experiment and metric, skipping what a log
 /// scale cannot show (zero, negative, NaN).
 fn lines(results: &Results, experiment: &str, metric: &str) -> Vec<Line> {
+    lines_where(results, experiment, metric, |_| true)
+}
+
+/// [`lines`] of the cells whose setting passes `keep`.
+fn lines_where(
+    results: &Results,
+    experiment: &str,
+    metric: &str,
+    keep: impl Fn(&str) -> bool,
+) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::new();
     for cell in results
         .cells
         .iter()
-        .filter(|c| c.experiment == experiment && c.metric == metric)
+        .filter(|c| c.experiment == experiment && c.metric == metric && keep(&c.setting))
     {
         let point = Point {
             x: cell.x,
@@ -768,6 +778,32 @@ pub(crate) fn all(results: &Results, dir: &Path) -> io::Result<Vec<String>> {
             &lines(results, "udp echo", "throughput"),
         )?,
     );
+    for (file, split, title) in [
+        (
+            "netload-1core.svg",
+            "server 1 core",
+            "64-byte echo: server on 1 core, load generator on the other",
+        ),
+        (
+            "netload-2cores.svg",
+            "2 cores",
+            "64-byte echo: server and load generator sharing 2 cores",
+        ),
+    ] {
+        wrote(
+            file,
+            line_chart(
+                &dir.join(file),
+                &labels(
+                    title,
+                    "connections held open",
+                    "requests per second (log scale; higher is better)",
+                ),
+                true,
+                &lines_where(results, "netload", "requests", |s| s.starts_with(split)),
+            )?,
+        );
+    }
     Ok(written)
 }
 

@@ -21,6 +21,8 @@ pub(crate) fn run(ctx: &Context, results: &mut Results) -> io::Result<()> {
         &[100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000]
     };
     eprintln!("compare: sleepers (seed 002, Prog 1 and 2)");
+    // Goroutines too, when there is a Go toolchain (examples/sleepers.rs builds it).
+    let go = genlet_compare::netload::go_available();
     // A run sleeps 200 ms and then takes time in proportion to N: 100k tasks
     // take about as long again.
     let weight = |n: u64| 1.0 + n as f64 / 100_000.0;
@@ -58,6 +60,11 @@ pub(crate) fn run(ctx: &Context, results: &mut Results) -> io::Result<()> {
                         "--json".into(),
                     ],
                 ));
+            }
+            if go && n <= 1_000_000 {
+                let args = ["--tasks", &n.to_string(), "--runtime", "go", "--json"];
+                let args = args.iter().map(|a| a.to_string()).collect();
+                systems.push(("go".into(), ctx.example("sleepers"), args));
             }
             if let Some(python) = &ctx.python {
                 if n <= 1_000_000 {

@@ -1,0 +1,3 @@
+module genlet/compare/go
+
+go 1.19
