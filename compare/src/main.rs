@@ -19,9 +19,9 @@
 //! ```
 
 use std::fmt::Write as _;
-use std::io::{self, BufRead, BufReader};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 mod experiments;
@@ -82,43 +82,18 @@ fn json_lines(program: &Path, args: &[&str]) -> io::Result<Vec<serde_json::Value
         .collect()
 }
 
+/// `program args`, to start as a [`Server`](genlet_compare::Server).
+fn command(program: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(program);
+    command.args(args);
+    command
+}
+
 /// The last JSON object a program printed.
 fn last_json(program: &Path, args: &[&str]) -> io::Result<serde_json::Value> {
     json_lines(program, args)?
         .pop()
         .ok_or_else(|| io::Error::other(format!("{} printed no JSON", program.display())))
-}
-
-/// A server started for one measurement; killed when dropped.
-struct Server(Child);
-
-impl Server {
-    /// Starts `program args`, which prints its port on the first line.
-    fn start(program: &Path, args: &[&str]) -> io::Result<(Server, u16)> {
-        let mut child = Command::new(program)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let mut line = String::new();
-        let stdout = child
-            .stdout
-            .take()
-            .ok_or_else(|| io::Error::other("no stdout"))?;
-        BufReader::new(stdout).read_line(&mut line)?;
-        let server = Server(child);
-        let port = line.trim().parse().map_err(|_| {
-            io::Error::other(format!("{} printed no port: {line:?}", program.display()))
-        })?;
-        Ok((server, port))
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// Makes the virtualenv with gevent and greenlet (kept between runs) and

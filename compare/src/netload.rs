@@ -14,9 +14,9 @@
 //! Used by the harness (`main.rs`) and, on its own, by `src/bin/netload.rs`.
 
 use std::fmt::Write as _;
-use std::io::{self, BufRead, BufReader};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 /// What to run.
 pub struct Plan {
@@ -107,39 +107,6 @@ pub fn go_build(root: &Path, name: &str) -> io::Result<PathBuf> {
         return Err(io::Error::other(format!("go build ./{name} failed")));
     }
     Ok(out)
-}
-
-/// A server under `taskset`; killed when dropped.
-struct Server(Child);
-
-impl Server {
-    fn start(cpus: &str, program: &Path, args: &[String]) -> io::Result<(Server, u16)> {
-        let mut child = Command::new("taskset")
-            .args(["-c", cpus])
-            .arg(program)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let stdout = child
-            .stdout
-            .take()
-            .ok_or_else(|| io::Error::other("no stdout"))?;
-        let server = Server(child);
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line)?;
-        let port = line.trim().parse().map_err(|_| {
-            io::Error::other(format!("{} printed no port: {line:?}", program.display()))
-        })?;
-        Ok((server, port))
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 fn number(line: &serde_json::Value, key: &str) -> io::Result<f64> {
@@ -238,7 +205,9 @@ pub fn run(plan: &Plan) -> io::Result<Vec<Sample>> {
                 for k in 0..systems.len() {
                     let (system, program, args) = &systems[(k + rep) % systems.len()];
                     done += 1;
-                    let (server, port) = Server::start(server_cpus, program, args)?;
+                    let mut taskset = Command::new("taskset");
+                    taskset.args(["-c", server_cpus]).arg(program).args(args);
+                    let (server, port) = crate::Server::start(taskset)?;
                     let out = Command::new("taskset")
                         .args(["-c", client_cpus])
                         .arg(&load)

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use crate::experiments::{Context, number};
 use crate::progress::Progress;
 use crate::results::Results;
-use crate::{Server, last_json, output};
+use crate::{command, last_json, output};
+use genlet_compare::Server;
 
 /// The `n` whose Python `sumn` takes about 4.5 ms here (the post's cost).
 fn python_n(python: &Path) -> io::Result<u64> {
@@ -59,7 +60,7 @@ pub(crate) fn run(ctx: &Context, results: &mut Results) -> io::Result<()> {
                 }
                 for (system, program, args) in servers {
                     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                    let (_server, port) = Server::start(&program, &args)?;
+                    let (_server, port) = Server::start(command(&program, &args))?;
                     let line = last_json(
                         &ctx.example("sumclient"),
                         &[

@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use crate::experiments::{Context, number};
 use crate::progress::Progress;
 use crate::results::Results;
-use crate::{Server, last_json};
+use crate::{command, last_json};
+use genlet_compare::Server;
 
 /// Seed 004's UDP echo beside K CPU spinners: Python's threaded server with
 /// K spinning threads against genlet's three modes, the same client.
@@ -51,7 +52,7 @@ pub(crate) fn run(ctx: &Context, results: &mut Results) -> io::Result<()> {
             }
             for (system, program, args) in servers {
                 let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                let (_server, port) = Server::start(&program, &args)?;
+                let (_server, port) = Server::start(command(&program, &args))?;
                 // Let the spinners get going, as the post's threads had.
                 std::thread::sleep(std::time::Duration::from_millis(50));
                 let line = last_json(

@@ -16,7 +16,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use event_listener::{Event, EventListener, IntoNotification, Listener};
+use event_listener::{Event, EventListener, IntoNotification};
 
 use crate::err::{Closed, ExtraTaskDone, TryPutError};
 
@@ -458,23 +458,7 @@ impl<T> Queue<T> {
     ///
     /// See [`Queue::unbounded`].
     pub fn put_blocking(&self, item: T) -> Result<(), Closed<T>> {
-        let counted = Counted::new(&self.shared.unfinished);
-        let mut item = item;
-        let mut listener: Option<EventListener> = None;
-        loop {
-            match self.shared.try_push(item) {
-                Ok(()) => {
-                    counted.keep();
-                    return Ok(());
-                }
-                Err(TryPutError::Closed(back)) => return Err(Closed(Some(back))),
-                Err(TryPutError::Full(back)) => item = back,
-            }
-            match listener.take() {
-                None => listener = Some(self.shared.room.listen()),
-                Some(l) => l.wait(),
-            }
-        }
+        futures_lite::future::block_on(self.put(item))
     }
 
     /// Adds `item` if there is room now, without waiting (gevent's
@@ -538,18 +522,7 @@ impl<T> Queue<T> {
     /// assert_eq!(q.get_blocking().unwrap(), 1);
     /// ```
     pub fn get_blocking(&self) -> Result<T, Closed<T>> {
-        let mut listener: Option<EventListener> = None;
-        loop {
-            match self.shared.try_take() {
-                Take::Item(item) => return Ok(item),
-                Take::Closed => return Err(Closed(None)),
-                Take::Empty => {}
-            }
-            match listener.take() {
-                None => listener = Some(self.shared.items.listen()),
-                Some(l) => l.wait(),
-            }
-        }
+        futures_lite::future::block_on(self.get())
     }
 
     /// Takes the next item if there is one (gevent's `get_nowait`).
