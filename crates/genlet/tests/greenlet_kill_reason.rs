@@ -1,6 +1,8 @@
 //! `kill_with(reason)` delivers its reason to the join and to links;
 //! `abort` kills without waiting; a greenlet can abort itself.
 
+mod common;
+
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -38,10 +40,7 @@ fn abort_does_not_wait_and_a_plain_kill_has_no_reason() {
 /// stored its task: the kill is not lost (300 rounds on each hub).
 #[test]
 fn a_greenlet_that_aborts_itself_at_once_is_killed() {
-    for hub in [
-        genlet::reactor::Hub::builder().workers(1).build().unwrap(),
-        genlet::reactor::Hub::builder().workers(2).build().unwrap(),
-    ] {
+    common::on_each_hub(|hub| {
         hub.block_on(async {
             for round in 0..300 {
                 let g = genlet::spawn(async {
@@ -56,7 +55,7 @@ fn a_greenlet_that_aborts_itself_at_once_is_killed() {
                 assert_eq!(err.kill_reason(), Some("at once"), "round {round}");
             }
         });
-    }
+    });
 }
 
 struct PanicOnDrop;

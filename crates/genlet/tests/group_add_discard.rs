@@ -2,7 +2,9 @@
 //! greenlet is owned (cancelled with its group, its panic reaches `join`,
 //! it holds a pool slot); a discarded one runs on, unowned; and racing a
 //! greenlet's end, neither loses a member, a slot or a result, over many
-//! rounds on a one-worker hub and a two-worker one.
+//! rounds on a one-worker hub and the default one.
+
+mod common;
 
 use std::time::Duration;
 
@@ -70,10 +72,7 @@ fn pool_add_waits_for_a_slot_and_holds_it() {
 
 #[test]
 fn add_and_discard_racing_the_end_lose_nothing() {
-    for hub in [
-        genlet::reactor::Hub::builder().workers(1).build().unwrap(),
-        genlet::reactor::Hub::builder().workers(2).build().unwrap(),
-    ] {
+    common::on_each_hub(|hub| {
         hub.block_on(async {
             let pool = genlet::Pool::new(4);
             for round in 0..300 {
@@ -101,5 +100,5 @@ fn add_and_discard_racing_the_end_lose_nothing() {
                 assert_eq!(pool.free_count(), 4, "round {round}");
             }
         });
-    }
+    });
 }

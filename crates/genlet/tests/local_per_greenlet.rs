@@ -2,6 +2,8 @@
 //! awaits; children do not inherit; values are dropped when their greenlet
 //! finishes or is killed; outside greenlets each thread has its own.
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -11,10 +13,7 @@ static NAME: genlet::Local<String> = genlet::Local::new();
 
 #[test]
 fn each_greenlet_sees_its_own_across_awaits_and_workers() {
-    for hub in [
-        genlet::reactor::Hub::builder().workers(1).build().unwrap(),
-        genlet::reactor::Hub::builder().workers(2).build().unwrap(),
-    ] {
+    common::on_each_hub(|hub| {
         hub.block_on(async {
             for round in 0..100 {
                 let greenlets: Vec<_> = (0..50u64)
@@ -40,7 +39,7 @@ fn each_greenlet_sees_its_own_across_awaits_and_workers() {
                 }
             }
         });
-    }
+    });
 }
 
 #[test]

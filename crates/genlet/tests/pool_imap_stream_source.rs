@@ -1,7 +1,9 @@
 //! `imap_stream` / `imap_unordered_stream`: items come from a `Stream`
 //! that is sometimes empty (a queue fed by a producer): results arrive as
 //! items do, the pool's bound and `maxsize` hold, the stream's end ends the
-//! results; on a one-worker hub and a two-worker one.
+//! results; on a one-worker hub and the default one.
+
+mod common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,10 +11,7 @@ use std::time::Duration;
 
 #[test]
 fn a_slow_stream_is_followed_and_its_end_ends_the_results() {
-    for hub in [
-        genlet::reactor::Hub::builder().workers(1).build().unwrap(),
-        genlet::reactor::Hub::builder().workers(2).build().unwrap(),
-    ] {
+    common::on_each_hub(|hub| {
         hub.block_on(async {
             for ordered in [true, false] {
                 let jobs = genlet::Queue::bounded(2);
@@ -61,5 +60,5 @@ fn a_slow_stream_is_followed_and_its_end_ends_the_results() {
                 producer.join().await.unwrap();
             }
         });
-    }
+    });
 }

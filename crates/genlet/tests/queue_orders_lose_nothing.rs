@@ -1,7 +1,9 @@
 //! Every order of `Queue` (FIFO, LIFO, lowest first) under producers,
 //! consumers and cancelled waits across hub workers: every item put is got
 //! exactly once, none is lost to a wake-up meant for a get or put that was
-//! cancelled; on a one-worker hub and a two-worker one, over many rounds.
+//! cancelled; on a one-worker hub and the default one, over many rounds.
+
+mod common;
 
 use std::time::Duration;
 
@@ -84,10 +86,7 @@ fn a_waiting_peek_sees_the_item_and_takes_no_getters_wake_up() {
 #[test]
 fn nothing_is_lost_under_concurrency_and_cancellation() {
     const ITEMS: u32 = 200;
-    for hub in [
-        genlet::reactor::Hub::builder().workers(1).build().unwrap(),
-        genlet::reactor::Hub::builder().workers(2).build().unwrap(),
-    ] {
+    common::on_each_hub(|hub| {
         for (name, make) in orders() {
             for capacity in [None, Some(1), Some(4)] {
                 hub.block_on(async {
@@ -158,5 +157,5 @@ fn nothing_is_lost_under_concurrency_and_cancellation() {
                 });
             }
         }
-    }
+    });
 }

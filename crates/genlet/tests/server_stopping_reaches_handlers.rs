@@ -1,7 +1,9 @@
 //! A server's stop reaches its handlers (`Connection::stopping`) before it
 //! waits for them, so handlers of idle connections finish in the grace
-//! period and none is killed; over many rounds on a one-worker hub and a
-//! two-worker one.
+//! period and none is killed; over many rounds on a one-worker hub and the
+//! default one.
+
+mod common;
 
 use std::time::Duration;
 
@@ -9,10 +11,7 @@ use futures_lite::{AsyncReadExt, AsyncWriteExt, FutureExt};
 
 #[test]
 fn idle_handlers_leave_when_told_and_none_is_killed() {
-    for hub in [
-        genlet::reactor::Hub::builder().workers(1).build().unwrap(),
-        genlet::reactor::Hub::builder().workers(2).build().unwrap(),
-    ] {
+    common::on_each_hub(|hub| {
         hub.block_on(async {
             for round in 0..200 {
                 let server = genlet::StreamServer::bind(
@@ -44,5 +43,5 @@ fn idle_handlers_leave_when_told_and_none_is_killed() {
                 assert_eq!(killed, 0, "round {round}");
             }
         });
-    }
+    });
 }

@@ -1,7 +1,9 @@
 //! `wait` and `iwait` over greenlets, events, async results and queues
 //! mixed: completion order, `count`, `timeout`, nothing taken from the
-//! objects; and many objects at once, on a one-worker hub and a two-worker
+//! objects; and many objects at once, on a one-worker hub and the default
 //! one, over many rounds.
+
+mod common;
 
 use std::time::Duration;
 
@@ -60,10 +62,7 @@ fn wait_stops_at_its_count_or_its_timeout() {
 
 #[test]
 fn many_greenlets_each_reported_once() {
-    for hub in [
-        genlet::reactor::Hub::builder().workers(1).build().unwrap(),
-        genlet::reactor::Hub::builder().workers(2).build().unwrap(),
-    ] {
+    common::on_each_hub(|hub| {
         hub.block_on(async {
             for round in 0..100 {
                 let greenlets: Vec<_> = (0..100u64)
@@ -84,5 +83,5 @@ fn many_greenlets_each_reported_once() {
                 }
             }
         });
-    }
+    });
 }
