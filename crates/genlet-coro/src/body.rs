@@ -7,7 +7,8 @@ use core::mem;
 use core::pin::Pin;
 use core::task::{Poll, Waker};
 
-use crate::co::{Co, Interrupt};
+use crate::co::Co;
+use crate::err::Interrupt;
 use crate::slot::{self, Slot, Transfer};
 
 /// How one step of a body ended.

@@ -28,7 +28,7 @@ use core::cell::Cell;
 use core::ptr;
 use core::task::{RawWaker, RawWakerVTable, Waker};
 
-use crate::co::Interrupt;
+use crate::err::Interrupt;
 
 /// What travels between the driver and the body during one step.
 pub(crate) enum Transfer<Y, R, E> {

@@ -6,9 +6,9 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 
 use crate::body::{Body, Outcome};
-use crate::co::{Co, Interrupt};
+use crate::co::Co;
 use crate::coroutine::{Coroutine, CoroutineState, Generator};
-use crate::err::IgnoredClose;
+use crate::err::{IgnoredClose, Interrupt};
 use crate::slot::Transfer;
 
 /// A generator whose body is an `async` block: the stable-Rust equivalent of a
