@@ -150,7 +150,7 @@ impl<F, Fut: Future, Y, R, E> Gen<F, Fut, Y, R, E> {
     }
 
     /// One synchronous step.
-    #[inline]
+    #[inline(always)]
     fn step(self: Pin<&mut Self>, input: Transfer<Y, R, E>) -> Outcome<Y, Fut::Output, E>
     where
         F: FnOnce(Co<Y, R, E>, R) -> Fut,
@@ -184,7 +184,12 @@ where
     type Yield = Y;
     type Return = Fut::Output;
 
-    #[inline]
+    // Always inlined, as are `step`, `Body::drive` and `slot::poll_with`: left
+    // to the optimiser, a generator type resumed from more than one place
+    // (or made in one and resumed in another) got a call per resume, and its
+    // slot then lived in memory with the claim's checks done for real
+    // (`benches/resume.rs`).
+    #[inline(always)]
     fn resume(self: Pin<&mut Self>, arg: R) -> CoroutineState<Y, Fut::Output> {
         match self.step(Transfer::Send(arg)) {
             Outcome::Yielded(value) => CoroutineState::Yielded(value),
