@@ -150,7 +150,15 @@ impl<F, Fut: Future, Y, R, E> Gen<F, Fut, Y, R, E> {
     }
 
     /// One synchronous step.
-    #[inline(always)]
+    ///
+    /// Not forced inline (unlike `Body::drive` and `slot::poll_with`, which it
+    /// always inlines): this is the one place that polls the body, so the
+    /// optimiser inlines the body's poll here and the slot lives in
+    /// registers; were `step` forced into `resume`, `throw` and `close`, the
+    /// body's poll would have a call site in each, stay out of line, and the
+    /// slot would live in memory with the claim's checks done for real
+    /// (measured with `benches/resume.rs` and by instruction counts).
+    #[inline]
     fn step(self: Pin<&mut Self>, input: Transfer<Y, R, E>) -> Outcome<Y, Fut::Output, E>
     where
         F: FnOnce(Co<Y, R, E>, R) -> Fut,
@@ -184,12 +192,7 @@ where
     type Yield = Y;
     type Return = Fut::Output;
 
-    // Always inlined, as are `step`, `Body::drive` and `slot::poll_with`: left
-    // to the optimiser, a generator type resumed from more than one place
-    // (or made in one and resumed in another) got a call per resume, and its
-    // slot then lived in memory with the claim's checks done for real
-    // (`benches/resume.rs`).
-    #[inline(always)]
+    #[inline]
     fn resume(self: Pin<&mut Self>, arg: R) -> CoroutineState<Y, Fut::Output> {
         match self.step(Transfer::Send(arg)) {
             Outcome::Yielded(value) => CoroutineState::Yielded(value),
