@@ -147,8 +147,7 @@ impl<F, Fut: Future> Body<F, Fut> {
     ///
     /// When asked to send a value into a finished body.
     //
-    // Always inlined into its caller (one per flavour), which is then the
-    // one place that polls the body: see `slot::poll_with`.
+    // Always inlined, with `slot::poll_with`: see `Gen::step`.
     #[inline(always)]
     pub(crate) fn drive<Y, R, E>(
         self: Pin<&mut Self>,

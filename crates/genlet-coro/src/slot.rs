@@ -186,8 +186,8 @@ impl<Y, R, E> Drop for Claim<'_, Y, R, E> {
 /// Polls `fut` once with a context whose waker carries `slot`.
 ///
 /// Takes the future rather than a closure, and is always inlined (as is
-/// [`Body::drive`](crate::body::Body::drive)), so that a step compiles to one
-/// function with the body's poll inlined in it: the slot then lives in
+/// [`Body::drive`](crate::body::Body::drive)), so that a step where the body's
+/// poll is inlined compiles to one piece of code: the slot then lives in
 /// registers and the vtable and owner checks of [`Slot::claim`] fold away.
 #[inline(always)]
 pub(crate) fn poll_with<Y, R, E, F: Future>(
