@@ -10,9 +10,9 @@ use core::task::{Context, Poll};
 use futures_core::Stream;
 
 use crate::body::{Body, Outcome};
-use crate::co::{Co, Interrupt};
+use crate::co::Co;
 use crate::coroutine::CoroutineState;
-use crate::err::IgnoredClose;
+use crate::err::{IgnoredClose, Interrupt};
 use crate::slot::Transfer;
 
 /// The async flavour of [`Gen`](crate::Gen): the body may await any future

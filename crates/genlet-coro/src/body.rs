@@ -7,7 +7,8 @@ use core::mem;
 use core::pin::Pin;
 use core::task::{Poll, Waker};
 
-use crate::co::{Co, Interrupt};
+use crate::co::Co;
+use crate::err::Interrupt;
 use crate::slot::{self, Slot, Transfer};
 
 /// How one step of a body ended.
@@ -80,52 +81,58 @@ impl<F, Fut: Future> Body<F, Fut> {
         self.state = State::Done;
     }
 
-    /// The rare cases of a step, kept out of line so that `drive` stays small
-    /// enough to inline: starting the body with the first resume value, and
-    /// an input reaching a body that never started or already finished.
-    ///
-    /// Returns `None` once the body is running and should be polled.
-    #[cold]
-    #[inline(never)]
-    fn start_or_refuse<Y, R, E>(
-        &mut self,
-        transfer: &mut Transfer<Y, R, E>,
-    ) -> Option<Outcome<Y, Fut::Output, E>>
+    /// Starts the body with the first resume value, in `transfer` (a
+    /// `Transfer::Send`); the body must be in `State::Start`.
+    #[inline]
+    fn start<Y, R, E>(&mut self, transfer: &mut Transfer<Y, R, E>)
     where
         F: FnOnce(Co<Y, R, E>, R) -> Fut,
     {
+        let Transfer::Send(first) = mem::replace(transfer, Transfer::Empty) else {
+            unreachable!()
+        };
+        // `Panicked` while the closure runs: should it panic, the generator
+        // is finished.
+        let State::Start(f) = mem::replace(&mut self.state, State::Panicked) else {
+            unreachable!()
+        };
+        self.id = crate::id::next();
+        self.state = State::Run(f(Co::new(self.id), first));
+    }
+
+    /// The rare cases of a step, kept out of line so that `drive` stays small
+    /// enough to inline: an input reaching a body whose last poll panicked, or
+    /// a throw or close reaching one that never started, or any input one
+    /// that already finished. (The first resume of a body that never started
+    /// is [`start`](Body::start), inline.)
+    ///
+    /// The step ends here, without polling the body.
+    #[cold]
+    #[inline(never)]
+    fn refuse<Y, R, E>(&mut self, transfer: Transfer<Y, R, E>) -> Outcome<Y, Fut::Output, E> {
         if self.in_poll {
             // The last poll panicked: drop the poisoned future in place.
             self.in_poll = false;
             self.state = State::Panicked;
         }
-        match (&self.state, mem::replace(transfer, Transfer::Empty)) {
-            (State::Start(_), Transfer::Send(first)) => {
-                // `Panicked` while the closure runs: should it panic, the
-                // generator is finished.
-                let State::Start(f) = mem::replace(&mut self.state, State::Panicked) else {
-                    unreachable!()
-                };
-                self.id = crate::id::next();
-                self.state = State::Run(f(Co::new(self.id), first));
-                None
-            }
+        match (&self.state, transfer) {
             (State::Start(_) | State::Done, Transfer::Throw(e)) => {
                 self.finish();
-                Some(Outcome::Unhandled(Interrupt::Throw(e)))
+                Outcome::Unhandled(Interrupt::Throw(e))
             }
             (State::Start(_) | State::Done, Transfer::Close) => {
                 self.finish();
-                Some(Outcome::Unhandled(Interrupt::Close))
+                Outcome::Unhandled(Interrupt::Close)
             }
             // A panicked body keeps its state, so that resuming it keeps saying
             // why it is finished.
-            (State::Panicked, Transfer::Throw(e)) => Some(Outcome::Unhandled(Interrupt::Throw(e))),
-            (State::Panicked, Transfer::Close) => Some(Outcome::Unhandled(Interrupt::Close)),
+            (State::Panicked, Transfer::Throw(e)) => Outcome::Unhandled(Interrupt::Throw(e)),
+            (State::Panicked, Transfer::Close) => Outcome::Unhandled(Interrupt::Close),
             (State::Panicked, _) => resumed_after_panic(),
             (State::Done, _) => resumed_after_completion(),
-            // Unreachable: a step cannot be in progress before the start, and
-            // a running body is never handed here.
+            // Unreachable: the first resume is `start`'s, a step cannot be in
+            // progress before the start, and a running body is never handed
+            // here.
             _ => unreachable!("genlet-coro: no input for the first step"),
         }
     }
@@ -139,7 +146,9 @@ impl<F, Fut: Future> Body<F, Fut> {
     /// # Panics
     ///
     /// When asked to send a value into a finished body.
-    #[inline]
+    //
+    // Always inlined, with `slot::poll_with`: see `Gen::step`.
+    #[inline(always)]
     pub(crate) fn drive<Y, R, E>(
         self: Pin<&mut Self>,
         transfer: &mut Transfer<Y, R, E>,
@@ -153,10 +162,20 @@ impl<F, Fut: Future> Body<F, Fut> {
         // body's own drop). `F` is not structurally pinned, so moving it out of
         // `State::Start` is fine.
         let this = unsafe { self.get_unchecked_mut() };
-        if (this.in_poll || !matches!(this.state, State::Run(_)))
-            && let Some(outcome) = this.start_or_refuse(transfer)
-        {
-            return Some(outcome);
+        if this.in_poll || !matches!(this.state, State::Run(_)) {
+            if !this.in_poll
+                && matches!(this.state, State::Start(_))
+                && matches!(transfer, Transfer::Send(_))
+            {
+                // The first resume: inline, so that a generator made and
+                // resumed in one place (a loop's iterator, say) is started
+                // without a call.
+                this.start(transfer);
+            } else {
+                // By value: `transfer`'s address is never taken, so in the
+                // synchronous flavour it can live in registers.
+                return Some(this.refuse(mem::replace(transfer, Transfer::Empty)));
+            }
         }
         let State::Run(fut) = &mut this.state else {
             unreachable!()
@@ -167,7 +186,7 @@ impl<F, Fut: Future> Body<F, Fut> {
         // Should the body panic, `in_poll` stays set: the body is finished
         // (`close` and `throw` run no code, `resume` says why).
         this.in_poll = true;
-        let polled = slot::with_waker(&mut slot, |cx| fut.poll(cx));
+        let polled = slot::poll_with(&mut slot, fut);
         this.in_poll = false;
         match polled {
             Poll::Ready(value) => {

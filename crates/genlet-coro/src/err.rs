@@ -1,6 +1,50 @@
-//! Error types.
+//! Error types: [`Interrupt`], what a caller sends into a yield instead of a
+//! value, and [`IgnoredClose`], a close the body did not obey.
 
 use core::fmt;
+
+/// What a caller sent into a suspended yield instead of a value: seen by a body
+/// that awaits a yield with [`.catch()`](crate::Yield::catch).
+///
+/// # Examples
+///
+/// ```
+/// use core::pin::pin;
+/// use genlet_coro::{Co, Coroutine, CoroutineState, Generator, Gen, Interrupt};
+///
+/// let mut g = pin!(Gen::new(|co: Co<i32, (), &str>, ()| async move {
+///     let mut errors = 0;
+///     loop {
+///         match co.yield_(errors).catch().await {
+///             Ok(()) => {}
+///             Err(Interrupt::Throw(_)) => errors += 1,
+///             Err(Interrupt::Close) => return errors,
+///         }
+///     }
+/// }));
+/// g.as_mut().resume(());
+/// assert_eq!(g.as_mut().throw("bad"), Ok(CoroutineState::Yielded(1)));
+/// assert_eq!(g.as_mut().close(), Ok(Some(1)));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Interrupt<E> {
+    /// An error thrown in with [`throw`](crate::Generator::throw).
+    Throw(E),
+    /// A request to finish, made by [`close`](crate::Generator::close)
+    /// (Python's `GeneratorExit`).
+    Close,
+}
+
+impl<E: fmt::Display> fmt::Display for Interrupt<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Interrupt::Throw(e) => write!(f, "error thrown into generator: {e}"),
+            Interrupt::Close => f.write_str("generator asked to close"),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> core::error::Error for Interrupt<E> {}
 
 /// Returned by [`close`](crate::Generator::close) when the body yields instead
 /// of finishing (Python's "generator ignored GeneratorExit").

@@ -167,19 +167,19 @@ mod coroutine;
 mod err;
 mod from_coroutine;
 mod from_iter;
-mod generator;
 mod id;
 mod iter;
 #[cfg(feature = "macros")]
 mod macros;
 mod slot;
+mod sync_gen;
 
 pub use async_gen::AsyncGen;
 pub use closing::Closing;
-pub use co::{Catch, Co, Interrupt, Yield, YieldFrom};
+pub use co::{Catch, Co, Yield, YieldFrom};
 pub use coroutine::{Coroutine, CoroutineState, Generator};
-pub use err::IgnoredClose;
+pub use err::{IgnoredClose, Interrupt};
 pub use from_coroutine::FromCoroutine;
 pub use from_iter::FromIter;
-pub use generator::Gen;
 pub use iter::Iter;
+pub use sync_gen::Gen;

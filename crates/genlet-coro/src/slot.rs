@@ -25,10 +25,13 @@
 //! task's waker (async flavour) or a no-op waker (sync flavour).
 
 use core::cell::Cell;
+use core::future::Future;
+use core::mem::ManuallyDrop;
+use core::pin::Pin;
 use core::ptr;
-use core::task::{RawWaker, RawWakerVTable, Waker};
+use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
-use crate::co::Interrupt;
+use crate::err::Interrupt;
 
 /// What travels between the driver and the body during one step.
 pub(crate) enum Transfer<Y, R, E> {
@@ -115,7 +118,7 @@ impl<Y, R, E> Slot<Y, R, E> {
             outside_generator();
         }
         let slot = waker.data() as *mut Self;
-        // SAFETY: a waker with `VTABLE` is only made by `with_waker`, whose data
+        // SAFETY: a waker with `VTABLE` is only made by `poll_with`, whose data
         // pointer is a live `Slot` (header first, `repr(C)`) for as long as the
         // waker is lent out; safe code cannot keep it longer (its clones get
         // another vtable). The header's plain fields are never written during
@@ -180,22 +183,28 @@ impl<Y, R, E> Drop for Claim<'_, Y, R, E> {
     }
 }
 
-/// Runs `f` with a context whose waker carries `slot`.
-#[inline]
-pub(crate) fn with_waker<Y, R, E, T>(
+/// Polls `fut` once with a context whose waker carries `slot`.
+///
+/// Takes the future rather than a closure, and is always inlined (as is
+/// [`Body::drive`](crate::body::Body::drive)), so that a step where the body's
+/// poll is inlined compiles to one piece of code: the slot then lives in
+/// registers and the vtable and owner checks of [`Slot::claim`] fold away.
+#[inline(always)]
+pub(crate) fn poll_with<Y, R, E, F: Future>(
     slot: &mut Slot<Y, R, E>,
-    f: impl FnOnce(&mut core::task::Context<'_>) -> T,
-) -> T {
+    fut: Pin<&mut F>,
+) -> Poll<F::Output> {
     let data = slot as *mut Slot<Y, R, E> as *const ();
     // SAFETY: `VTABLE`'s functions uphold the `RawWaker` contract: they read
     // the header's `outer` pointer (set before the poll, unchanged during it)
     // and forward to that waker, which is `Send + Sync`; they touch the
     // `after_yield` cell only after the owner check, which no two threads pass
-    // at once; `drop` and `wake` do nothing. The waker is only lent out for the duration of `f`, while
-    // `slot` is alive.
+    // at once; `drop` and `wake` do nothing. The waker is only lent out for
+    // the duration of this poll, while `slot` is alive.
     let waker = unsafe { Waker::from_raw(RawWaker::new(data, &VTABLE)) };
-    let mut cx = core::task::Context::from_waker(&waker);
-    f(&mut cx)
+    // Its drop does nothing: skip the call through the vtable.
+    let waker = ManuallyDrop::new(waker);
+    fut.poll(&mut Context::from_waker(&waker))
 }
 
 /// The vtable that marks a live generator waker. A `static` so its address is
@@ -245,7 +254,7 @@ unsafe fn wake_by_ref(data: *const ()) {
 }
 
 // Only an owned waker is woken or dropped, and the only owned waker with this
-// vtable is the one `with_waker` lends out; its drop has nothing to release.
+// vtable is the one `poll_with` lends out; its drop has nothing to release.
 unsafe fn wake(_: *const ()) {}
 unsafe fn drop(_: *const ()) {}
 

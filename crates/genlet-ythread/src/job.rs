@@ -1,4 +1,5 @@
-//! Jobs: the CPU work a body yields, and the handle it yields them with.
+//! Jobs: the CPU work a body yields ([`Job`], the policy's side, and the
+//! body's side that waits for the result), and their [`Cancel`] flag.
 //!
 //! A job is one allocation: a cell holding the closure, then its result. The
 //! body keeps a typed reference to the cell and waits on it; the apply policy
@@ -7,23 +8,21 @@
 
 use core::cell::UnsafeCell;
 use core::fmt;
-use core::future::{Future, poll_fn};
-use core::ptr::{self, NonNull};
-use core::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use core::future::Future;
+use core::pin::Pin;
+use core::ptr;
+use core::sync::atomic::{AtomicU8, Ordering};
 use core::task::{Context, Poll, Waker};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use genlet_coro::Co;
-
-use crate::apply::Apply;
 use crate::err::JobError;
 
 /// One piece of CPU work yielded by a body, handed to an
 /// [`Apply`](crate::Apply) policy to run.
 ///
 /// A policy must eventually [`run`](Job::run) the job or drop it. Dropping it
-/// unrun is not silent: the body's [`Cpu::run`] returns an error for which
+/// unrun is not silent: the body's [`Cpu::run`](crate::Cpu::run) returns an error for which
 /// [`JobError::is_lost`] is true.
 ///
 /// # Examples
@@ -75,7 +74,7 @@ impl Job {
     }
 
     /// Refuses the job without running it (load shedding): its closure is
-    /// dropped and the body's [`Cpu::run`] returns an error for which
+    /// dropped and the body's [`Cpu::run`](crate::Cpu::run) returns an error for which
     /// [`JobError::is_refused`] is true. [`ThreadPool`](crate::ThreadPool) does this when
     /// its queue is full.
     ///
@@ -141,6 +140,24 @@ impl Job {
     }
 }
 
+impl Job {
+    /// A job holding `job`, for a body to yield, and the body's side of it:
+    /// the future of its result.
+    #[inline]
+    pub(crate) fn new<F, T>(job: F) -> (Job, Waiting<F, T>)
+    where
+        F: FnOnce(&Cancel) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let cell = Arc::new(Cell::new(job));
+        let untyped: Arc<dyn RunCell> = cell.clone();
+        let job = Job {
+            cell: Some(untyped),
+        };
+        (job, Waiting { cell, taken: false })
+    }
+}
+
 impl Drop for Job {
     fn drop(&mut self) {
         if let Some(cell) = self.cell.take() {
@@ -182,8 +199,8 @@ const WAKER: u8 = 0b100;
 /// stopped waiting (its future was dropped: the client closed, the greenlet
 /// was killed, a timeout fired), so a long job can stop early.
 ///
-/// A job gets it as the argument of [`Cpu::run_cancellable`]; any job (one
-/// given to [`Cpu::run`] too) can also ask [`is_cancelled`](crate::is_cancelled).
+/// A job gets it as the argument of [`Cpu::run_cancellable`](crate::Cpu::run_cancellable); any job (one
+/// given to [`Cpu::run`](crate::Cpu::run) too) can also ask [`is_cancelled`](crate::is_cancelled).
 /// A job that has not started when its body goes never starts at all; this
 /// flag is for the ones already running, which nothing can stop from outside.
 ///
@@ -241,8 +258,8 @@ thread_local! {
     static CURRENT: core::cell::Cell<*const Cancel> = const { core::cell::Cell::new(ptr::null()) };
 }
 
-/// True when called inside a job (given to [`Cpu::run`] or
-/// [`Cpu::run_cancellable`], under any policy) whose body has stopped
+/// True when called inside a job (given to [`Cpu::run`](crate::Cpu::run) or
+/// [`Cpu::run_cancellable`](crate::Cpu::run_cancellable), under any policy) whose body has stopped
 /// waiting for it; false when the body still waits, and outside any job.
 ///
 /// It is the same flag as [`Cancel::is_cancelled`], for code that does not
@@ -468,261 +485,48 @@ where
     }
 }
 
-thread_local! {
-    /// The `drive` call whose body this thread is polling, and its policy.
-    static DRIVING: core::cell::Cell<Option<(u64, NonNull<dyn Apply>)>> =
-        const { core::cell::Cell::new(None) };
+/// The body's side of a yielded job: ready with the job's result. Dropped
+/// before that (the body stopped waiting), it closes the cell: a job not
+/// started then never starts.
+pub(crate) struct Waiting<F, T> {
+    cell: Arc<Cell<F, T>>,
+    /// Set once the result was taken: nothing left to close.
+    taken: bool,
 }
 
-/// Lets a body's [`Cpu`] reach its policy while [`drive`](crate::drive)
-/// polls the body, so a policy that runs jobs in place
-/// ([`Apply::run_in_place`]) runs them without a yield or an allocation.
-pub(crate) struct Driving(Option<(u64, NonNull<dyn Apply>)>);
+impl<F, T> Future for Waiting<F, T> {
+    type Output = Result<T, JobError>;
 
-impl Driving {
-    /// An id for one `drive` call, unique in the process.
-    pub(crate) fn new_id() -> u64 {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    }
-
-    /// Marks `apply` as the policy of drive `id` until the guard drops (at
-    /// the end of one poll of the body, unwinding included).
-    pub(crate) fn enter(id: u64, apply: &dyn Apply) -> Self {
-        // SAFETY: only the lifetime is erased, the pointer is unchanged. The
-        // pointer is dereferenced only in `run_in_place`, while this guard
-        // lives (it restores the previous value on drop), and `apply` is
-        // borrowed for the guard's whole life.
-        let apply: NonNull<dyn Apply> = unsafe {
-            core::mem::transmute::<NonNull<dyn Apply + '_>, NonNull<dyn Apply + 'static>>(
-                NonNull::from(apply),
-            )
-        };
-        Driving(DRIVING.replace(Some((id, apply))))
-    }
-
-    /// Runs `job` through the policy of drive `driver`, if this thread is
-    /// polling that drive's body and the policy runs jobs in place. `None`
-    /// when the job must be yielded instead (then `job` is still there,
-    /// unless the policy took it and gave no result).
     #[inline]
-    fn run_in_place<F, T>(driver: u64, job: &mut Option<F>) -> Option<Result<T, JobError>>
-    where
-        F: FnOnce(&Cancel) -> T,
-    {
-        let (id, apply) = DRIVING.get()?;
-        if id != driver {
-            return None;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let result = self.cell.poll_result(cx);
+        if result.is_ready() {
+            self.taken = true;
         }
-        let mut result = None;
-        let mut run = || {
-            if let Some(job) = job.take() {
-                // The body waits right here: it cannot go while this runs.
-                let cancel = Cancel {
-                    state: AtomicU8::new(RUNNING),
-                };
-                let _current = Current::enter(&cancel);
-                result = Some(
-                    catch_unwind(AssertUnwindSafe(|| job(&cancel)))
-                        .map_err(|p| JobError::panicked(&*p)),
-                );
-            }
-        };
-        // SAFETY: `DRIVING` holds `apply` only while a `Driving` guard of
-        // this thread lives, which borrows it (see `enter`); this call is
-        // synchronous, inside the poll of the body that guard covers.
-        let ran = unsafe { apply.as_ref() }.run_in_place(&mut run);
-        match result {
-            Some(result) => Some(result),
-            None if ran => Some(Err(JobError::lost())),
-            None => None,
-        }
+        result
     }
 }
 
-impl Drop for Driving {
+impl<F, T> Drop for Waiting<F, T> {
     fn drop(&mut self) {
-        DRIVING.set(self.0);
-    }
-}
-
-/// Closes the cell if the body stops waiting before it took the result.
-struct CloseOnDrop<'a, F, T>(Option<&'a Cell<F, T>>);
-
-impl<F, T> Drop for CloseOnDrop<'_, F, T> {
-    fn drop(&mut self) {
-        if let Some(cell) = self.0 {
-            cell.close();
+        if !self.taken {
+            self.cell.close();
         }
     }
 }
 
-/// The handle a body yields its CPU work with.
-///
-/// A body receives one when it starts, from
-/// [`YieldableThread::spawn`](crate::YieldableThread::spawn) or
-/// [`drive`](crate::drive). It is `Copy`; use it only inside that body.
-///
-/// # Examples
-///
-/// ```
-/// use genlet_ythread::{ThreadPool, YieldableThread};
-///
-/// fn sumn(n: u64) -> u64 {
-///     (1..=n).sum()
-/// }
-///
-/// let thread = YieldableThread::spawn(
-///     |cpu| async move { cpu.run(move || sumn(1000)).await },
-///     ThreadPool::new(),
-/// )?;
-/// assert_eq!(thread.join().unwrap(), Ok(500_500));
-/// # Ok::<(), std::io::Error>(())
-/// ```
-#[derive(Clone, Copy)]
-pub struct Cpu {
-    co: Co<Job>,
-    /// The `drive` call this body runs under (see [`Driving`]).
-    driver: u64,
-}
-
-impl fmt::Debug for Cpu {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Cpu").finish_non_exhaustive()
-    }
-}
-
-impl Cpu {
-    pub(crate) fn new(co: Co<Job>, driver: u64) -> Self {
-        Cpu { co, driver }
-    }
-
-    /// Yields `job` to the apply policy and waits for its result: what
-    /// Python's `result = yield sumn, (n,)` does in the post.
-    ///
-    /// # Errors
-    ///
-    /// A [`JobError`] when the job panicked (naming the panic message) or the
-    /// policy dropped it unrun. The policy's threads are unharmed either way.
-    ///
-    /// # Panics
-    ///
-    /// When awaited outside the body this handle was given to (in a task it
-    /// spawned, say): the yield has no generator to go to.
-    ///
-    /// # Cancel safety
-    ///
-    /// Dropping the future (the task running the body was cancelled, or a
-    /// timeout fired) before the job started means it never starts: its
-    /// closure is dropped, under every policy (one waiting in a
-    /// [`ThreadPool`](crate::ThreadPool)'s queue included). A job already running
-    /// finishes, and its result is dropped; meanwhile
-    /// [`is_cancelled`](crate::is_cancelled) is true inside it, so a long job
-    /// can stop early (see also [`run_cancellable`](Cpu::run_cancellable)).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use genlet_ythread::{Inline, YieldableThread};
-    ///
-    /// let thread = YieldableThread::spawn(
-    ///     |cpu| async move {
-    ///         let a = cpu.run(|| 6).await?;
-    ///         let b = cpu.run(move || a * 7).await?;
-    ///         Ok::<_, genlet_ythread::JobError>(b)
-    ///     },
-    ///     Inline,
-    /// )?;
-    /// assert_eq!(thread.join().unwrap(), Ok(42));
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn run<F, T>(&self, job: F) -> impl Future<Output = Result<T, JobError>> + Send + use<F, T>
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        self.run_cancellable(move |_: &Cancel| job())
-    }
-
-    /// As [`run`](Cpu::run), for a job that stops early once nobody waits for
-    /// its result: it gets the [`Cancel`] flag its body sets by going away
-    /// (the task was cancelled, its greenlet killed, a timeout fired).
-    ///
-    /// # Errors
-    ///
-    /// As [`run`](Cpu::run).
-    ///
-    /// # Panics
-    ///
-    /// As [`run`](Cpu::run).
-    ///
-    /// # Cancel safety
-    ///
-    /// As [`run`](Cpu::run); a job already running sees
-    /// [`Cancel::is_cancelled`] turn true.
-    ///
-    /// # Examples
-    ///
-    /// A search that gives up when its caller has gone; here the caller
-    /// times out after 20 ms, and the job stops soon after:
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use genlet_reactor::{Hub, timeout};
-    /// use genlet_ythread::{drive, ThreadPool};
-    ///
-    /// let hub = Hub::builder().workers(1).build()?;
-    /// let (report, stopped) = std::sync::mpsc::channel();
-    /// let task = hub.spawn(async move {
-    ///     let search = drive(
-    ///         move |cpu| async move {
-    ///             cpu.run_cancellable(move |cancel| {
-    ///                 let mut tries = 0u64;
-    ///                 while !cancel.is_cancelled() {
-    ///                     tries += 1; // look for something that is not there
-    ///                     std::thread::sleep(Duration::from_millis(1));
-    ///                 }
-    ///                 report.send(tries).unwrap();
-    ///             })
-    ///             .await
-    ///         },
-    ///         ThreadPool::new(),
-    ///     );
-    ///     timeout(Duration::from_millis(20), search).await
-    /// });
-    /// assert!(hub.block_on(task).is_err()); // timed out
-    /// assert!(stopped.recv().unwrap() > 0); // and the job stopped
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn run_cancellable<F, T>(
-        &self,
-        job: F,
-    ) -> impl Future<Output = Result<T, JobError>> + Send + use<F, T>
-    where
-        F: FnOnce(&Cancel) -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        let (co, driver) = (self.co, self.driver);
-        async move {
-            let mut job = Some(job);
-            if let Some(result) = Driving::run_in_place(driver, &mut job) {
-                return result;
-            }
-            let Some(job) = job else {
-                // The policy took the job in place but gave no result.
-                return Err(JobError::lost());
-            };
-            let cell = Arc::new(Cell::new(job));
-            let mut close = CloseOnDrop(Some(&cell));
-            let untyped: Arc<dyn RunCell> = cell.clone();
-            co.yield_(Job {
-                cell: Some(untyped),
-            })
-            .await;
-            let result = poll_fn(|cx| cell.poll_result(cx)).await;
-            // Taken: nothing left to close.
-            close.0 = None;
-            result
-        }
-    }
+/// Runs `job` right here, for a body that waits on this very call (a
+/// policy's [`Apply::run_in_place`](crate::Apply::run_in_place)): it is the
+/// current job for [`is_cancelled`] meanwhile, its flag is never set (the
+/// body cannot go while it runs), and a panic comes back as a [`JobError`].
+#[inline]
+pub(crate) fn run_here<F, T>(job: F) -> Result<T, JobError>
+where
+    F: FnOnce(&Cancel) -> T,
+{
+    let cancel = Cancel {
+        state: AtomicU8::new(RUNNING),
+    };
+    let _current = Current::enter(&cancel);
+    catch_unwind(AssertUnwindSafe(|| job(&cancel))).map_err(|p| JobError::panicked(&*p))
 }

@@ -88,13 +88,17 @@
 //! book's "Yieldable threads" chapter puts our figures beside the post's.
 
 mod apply;
+mod cpu;
 mod drive;
 mod err;
 mod job;
 mod pool;
+mod thread;
 
 pub use apply::{Apply, Exclusive, Inline};
-pub use drive::{YieldableThread, drive};
+pub use cpu::Cpu;
+pub use drive::drive;
 pub use err::JobError;
-pub use job::{Cancel, Cpu, Job, is_cancelled};
+pub use job::{Cancel, Job, is_cancelled};
 pub use pool::{ThreadPool, ThreadPoolBuilder};
+pub use thread::YieldableThread;

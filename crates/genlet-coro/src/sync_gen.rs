@@ -6,9 +6,9 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 
 use crate::body::{Body, Outcome};
-use crate::co::{Co, Interrupt};
+use crate::co::Co;
 use crate::coroutine::{Coroutine, CoroutineState, Generator};
-use crate::err::IgnoredClose;
+use crate::err::{IgnoredClose, Interrupt};
 use crate::slot::Transfer;
 
 /// A generator whose body is an `async` block: the stable-Rust equivalent of a
@@ -150,7 +150,20 @@ impl<F, Fut: Future, Y, R, E> Gen<F, Fut, Y, R, E> {
     }
 
     /// One synchronous step.
-    #[inline]
+    //
+    // Forced inline, as are `resume`, `Body::drive` and `slot::poll_with`, so
+    // that each place that resumes a generator gets the whole step, the
+    // body's poll included: in `benches/resume.rs` the slot then lives in
+    // registers and the claim's vtable and owner checks fold away. The cost:
+    // where the body's poll ends up with several call sites that the
+    // optimiser will not all inline (the same generator type resumed from
+    // several functions, or also closed), the poll stays out of line with
+    // the slot in memory, a dearer resume than with `#[inline]` here (by
+    // instruction counts: 97 against 57 with two resuming functions, 105
+    // against 60 with `close` also used; `#[inline]` is the other choice,
+    // commit f3b1905, but there the stack-pinned create and resume of
+    // `benches/resume.rs` measured about twice as slow).
+    #[inline(always)]
     fn step(self: Pin<&mut Self>, input: Transfer<Y, R, E>) -> Outcome<Y, Fut::Output, E>
     where
         F: FnOnce(Co<Y, R, E>, R) -> Fut,
@@ -184,7 +197,8 @@ where
     type Yield = Y;
     type Return = Fut::Output;
 
-    #[inline]
+    // Forced inline: see `step`.
+    #[inline(always)]
     fn resume(self: Pin<&mut Self>, arg: R) -> CoroutineState<Y, Fut::Output> {
         match self.step(Transfer::Send(arg)) {
             Outcome::Yielded(value) => CoroutineState::Yielded(value),
