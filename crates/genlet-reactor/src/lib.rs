@@ -43,6 +43,7 @@
 
 #![forbid(unsafe_code)]
 
+mod context;
 mod detector;
 mod err;
 pub mod gen_task;
@@ -50,8 +51,9 @@ mod hub;
 pub mod net;
 mod priority;
 mod report;
+mod shared;
 mod time;
-mod timers;
+mod timer_table;
 
 pub use async_executor::Task;
 pub use detector::{

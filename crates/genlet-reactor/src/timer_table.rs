@@ -1,5 +1,6 @@
-//! The hub's timers: every sleep of a hub in one table, driven by a single
-//! async-io timer.
+//! The timer table: every sleep of one hub, filed by millisecond tick in a
+//! slab, and the single driver task that fires them. The public `sleep`
+//! future that files itself here is in `time.rs`.
 //!
 //! async-io keeps each timer in one mutex-protected `BTreeMap` and each
 //! `Timer` is 56 bytes; a million sleepers pay for a million registrations
@@ -22,7 +23,7 @@
 
 use core::future::Future;
 use core::pin::Pin;
-use core::task::{Context, Poll, Waker};
+use core::task::{Poll, Waker};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -31,7 +32,7 @@ use std::time::{Duration, Instant};
 use async_io::Timer;
 
 /// Sleeps of one hub.
-pub(crate) struct Timers {
+pub(crate) struct TimerTable {
     epoch: Instant,
     state: Mutex<State>,
     /// Set when the hub is dropped: nothing will drive the table any more.
@@ -159,9 +160,9 @@ impl State {
     }
 }
 
-impl Timers {
+impl TimerTable {
     pub(crate) fn new() -> Self {
-        Timers {
+        TimerTable {
             epoch: Instant::now(),
             state: Mutex::new(State::default()),
             closed: AtomicBool::new(false),
@@ -186,7 +187,7 @@ impl Timers {
         }
     }
 
-    fn is_closed(&self) -> bool {
+    pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
     }
 
@@ -218,7 +219,7 @@ impl Timers {
     }
 
     /// Files a sleep until `deadline`; returns its `(key, generation)`.
-    fn register(&self, deadline: Instant, waker: &Waker) -> (u32, u32) {
+    pub(crate) fn register(&self, deadline: Instant, waker: &Waker) -> (u32, u32) {
         let tick = self.tick_of(deadline);
         let mut state = self.lock();
         let key = state.allocate();
@@ -243,7 +244,7 @@ impl Timers {
 
     /// `Ready` once the sleep fired (its entry is then freed); otherwise keeps
     /// `waker` to be woken.
-    fn poll_fired(&self, key: u32, generation: u32, waker: &Waker) -> Poll<()> {
+    pub(crate) fn poll_fired(&self, key: u32, generation: u32, waker: &Waker) -> Poll<()> {
         let mut state = self.lock();
         let entry = &mut state.entries[key as usize];
         debug_assert_eq!(entry.generation, generation);
@@ -259,7 +260,7 @@ impl Timers {
 
     /// Frees the entry of a sleep dropped before it completed, and takes it
     /// out of its tick.
-    fn cancel(&self, key: u32, generation: u32) {
+    pub(crate) fn cancel(&self, key: u32, generation: u32) {
         let mut state = self.lock();
         let Some(entry) = state.entries.get(key as usize) else {
             return;
@@ -320,175 +321,15 @@ impl Timers {
     }
 }
 
-/// The future of [`sleep`](crate::sleep) and [`sleep_until`](crate::sleep_until).
-///
-/// Inside a hub it is filed in the hub's own timer table (1 ms resolution,
-/// rounded up); elsewhere it is an async-io timer. A sleep without a
-/// deadline (one longer than [`Instant`] can reach) is filed nowhere and
-/// never ends.
-///
-/// # Cancel safety
-///
-/// Dropping it cancels the wait and frees its timer entry.
-///
-/// # Examples
-///
-/// ```
-/// use std::time::Duration;
-///
-/// let hub = genlet_reactor::Hub::new().unwrap();
-/// let nap: genlet_reactor::Sleep = genlet_reactor::sleep(Duration::from_millis(2));
-/// hub.block_on(nap);
-/// ```
-#[must_use = "a sleep does nothing unless awaited"]
-pub struct Sleep {
-    // 40 bytes: a sleeping task's whole future.
-    /// `None`: never (beyond what `Instant` can hold).
-    deadline: Option<Instant>,
-    state: SleepState,
-}
-
-enum SleepState {
-    /// Not polled yet.
-    Start,
-    /// Filed in a hub's table.
-    Filed {
-        timers: Arc<Timers>,
-        key: u32,
-        generation: u32,
-    },
-    /// Outside any hub (boxed: it is the rare case, and 56 bytes).
-    Io(Box<Timer>),
-    Done,
-}
-
-impl std::fmt::Debug for Sleep {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sleep")
-            .field("deadline", &self.deadline)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Sleep {
-    pub(crate) fn until(deadline: Option<Instant>) -> Self {
-        Sleep {
-            deadline,
-            state: SleepState::Start,
-        }
-    }
-
-    /// When the sleep ends; `None` when it never does (its duration went
-    /// beyond what [`Instant`] can hold, such as [`Duration::MAX`]).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::time::{Duration, Instant};
-    ///
-    /// let deadline = Instant::now() + Duration::from_secs(1);
-    /// assert_eq!(genlet_reactor::sleep_until(deadline).deadline(), Some(deadline));
-    /// assert_eq!(genlet_reactor::sleep(Duration::MAX).deadline(), None);
-    /// ```
-    pub fn deadline(&self) -> Option<Instant> {
-        self.deadline
-    }
-}
-
-impl Sleep {
-    /// Waits on an async-io timer: outside any hub, or after the hub died.
-    fn poll_io(this: &mut Self, deadline: Instant, cx: &mut Context<'_>) -> Poll<()> {
-        let mut timer = Box::new(Timer::at(deadline));
-        if Pin::new(&mut *timer).poll(cx).is_ready() {
-            this.state = SleepState::Done;
-            return Poll::Ready(());
-        }
-        this.state = SleepState::Io(timer);
-        Poll::Pending
-    }
-}
-
-impl Future for Sleep {
-    type Output = ();
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.get_mut();
-        match &mut this.state {
-            SleepState::Start => {
-                let Some(deadline) = this.deadline else {
-                    // Never: nothing to file, nobody to wake.
-                    return Poll::Pending;
-                };
-                if Instant::now() >= deadline {
-                    this.state = SleepState::Done;
-                    return Poll::Ready(());
-                }
-                this.state = match crate::hub::current_timers() {
-                    Some(timers) => {
-                        let (key, generation) = timers.register(deadline, cx.waker());
-                        SleepState::Filed {
-                            timers,
-                            key,
-                            generation,
-                        }
-                    }
-                    None => return Self::poll_io(this, deadline, cx),
-                };
-                Poll::Pending
-            }
-            SleepState::Filed {
-                timers,
-                key,
-                generation,
-            } => {
-                let polled = timers.poll_fired(*key, *generation, cx.waker());
-                if polled.is_ready() {
-                    this.state = SleepState::Done;
-                } else if timers.is_closed() {
-                    // The hub that would fire it is gone: wait on async-io.
-                    timers.cancel(*key, *generation);
-                    this.state = SleepState::Start;
-                    let deadline = this
-                        .deadline
-                        .expect("only a sleep with a deadline is filed");
-                    return Self::poll_io(this, deadline, cx);
-                }
-                polled
-            }
-            SleepState::Io(timer) => match Pin::new(&mut **timer).poll(cx) {
-                Poll::Ready(_) => {
-                    this.state = SleepState::Done;
-                    Poll::Ready(())
-                }
-                Poll::Pending => Poll::Pending,
-            },
-            SleepState::Done => Poll::Ready(()),
-        }
-    }
-}
-
-impl Drop for Sleep {
-    fn drop(&mut self) {
-        if let SleepState::Filed {
-            timers,
-            key,
-            generation,
-        } = &self.state
-        {
-            timers.cancel(*key, *generation);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::time::{Duration, Instant};
 
-    use super::Timers;
+    use super::TimerTable;
 
     #[test]
     fn cancelled_sleeps_free_their_entries_for_reuse() {
-        let timers = Timers::new();
+        let timers = TimerTable::new();
         let waker = std::task::Waker::noop();
         let far = Instant::now() + Duration::from_secs(3600);
         let (keep, _) = timers.register(far, waker);
@@ -503,7 +344,7 @@ mod tests {
 
     #[test]
     fn cancelled_sleeps_leave_nothing_behind() {
-        let timers = Timers::new();
+        let timers = TimerTable::new();
         let waker = std::task::Waker::noop();
         assert!(timers.footprint().is_empty_table());
         let now = Instant::now();
@@ -547,7 +388,7 @@ mod tests {
 
     #[test]
     fn a_fired_sleep_frees_its_entry_when_polled_or_dropped() {
-        let timers = Timers::new();
+        let timers = TimerTable::new();
         let waker = std::task::Waker::noop();
         let (a, ga) = timers.register(timers.epoch, waker);
         let (b, gb) = timers.register(timers.epoch, waker);
@@ -564,7 +405,7 @@ mod tests {
 
     #[test]
     fn due_ticks_fire_and_later_ones_wait() {
-        let timers = Timers::new();
+        let timers = TimerTable::new();
         let waker = std::task::Waker::noop();
         let (due, g1) = timers.register(timers.epoch, waker);
         let (later, g2) = timers.register(Instant::now() + Duration::from_secs(3600), waker);
@@ -574,14 +415,5 @@ mod tests {
         assert!(timers.poll_fired(due, g1, waker).is_ready());
         assert!(timers.poll_fired(later, g2, waker).is_pending());
         assert!(next.is_some_and(|tick| tick >= 3_600_000));
-    }
-
-    #[test]
-    fn a_sleep_is_small() {
-        assert!(
-            size_of::<super::Sleep>() <= 40,
-            "{}",
-            size_of::<super::Sleep>()
-        );
     }
 }
