@@ -33,6 +33,10 @@ std::thread_local! {
     static YIELDS: Cell<u32> = const { Cell::new(0) };
     /// When this thread's worker last went to poll I/O.
     static LAST_IO_POLL: Cell<Option<Instant>> = const { Cell::new(None) };
+    /// True when the last stretch between I/O polls had
+    /// [`YIELDS_PER_IO_POLL`] yields in less than [`IO_POLL_INTERVAL`]: a
+    /// tight yield loop, which the count alone keeps polling often enough.
+    static DENSE_YIELDS: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The hub running on this thread, if any (possibly shut down since).
@@ -125,36 +129,119 @@ impl Drop for InBlockOnFuture {
 pub(crate) const YIELDS_PER_IO_POLL: u32 = 16;
 
 /// A `yield_now` this long after the worker's last I/O poll makes it poll
-/// before it runs another task.
+/// before it runs another task (when the clock is read: see [`count_yield`]).
 pub(crate) const IO_POLL_INTERVAL: Duration = Duration::from_micros(50);
 
-/// True (and the count reset) when tasks on this thread asked for an I/O
-/// poll: [`YIELDS_PER_IO_POLL`] yields, or one yield at least
-/// [`IO_POLL_INTERVAL`] after the last poll.
+/// True when tasks on this thread asked for an I/O poll:
+/// [`YIELDS_PER_IO_POLL`] yields, or one yield at least [`IO_POLL_INTERVAL`]
+/// after the last poll. [`reset_poll_io_request`] clears it.
 pub(crate) fn take_poll_io_request() -> bool {
-    YIELDS.with(|count| {
-        let due = count.get() >= YIELDS_PER_IO_POLL;
-        if due {
-            count.set(0);
-        }
-        due
-    })
+    YIELDS.with(Cell::get) >= YIELDS_PER_IO_POLL
 }
 
-/// Forgets the yields counted so far and notes the time: the worker is
-/// about to poll I/O.
+/// Forgets the yields counted so far: the worker is about to poll I/O. The
+/// time of the poll is noted only if tasks yielded since the last one (the
+/// clock read is the costly part): after polls with no yield between them
+/// the noted time is older than the last poll, which only makes the next
+/// yield ask for a poll sooner.
 pub(crate) fn reset_poll_io_request() {
-    YIELDS.with(|count| count.set(0));
-    LAST_IO_POLL.with(|last| last.set(Some(Instant::now())));
+    let yields = YIELDS.with(|count| count.replace(0));
+    if yields > 0 {
+        let now = Instant::now();
+        LAST_IO_POLL.with(|last| {
+            let dense = yields >= YIELDS_PER_IO_POLL
+                && last
+                    .get()
+                    .is_some_and(|t| now.saturating_duration_since(t) < IO_POLL_INTERVAL);
+            DENSE_YIELDS.with(|d| d.set(dense));
+            last.set(Some(now));
+        });
+    }
 }
 
 /// Counts a yield; asks for an I/O poll if enough yields or enough time
 /// went by since the last one.
+///
+/// A clock read costs about a quarter of a yield, so the time is not looked
+/// at every yield. It is at the first yield since the last poll: a task that
+/// yields rarely (every millisecond, say) has I/O polled at each of its
+/// yields, each being the first since a poll. Then at the 2nd, 4th and 8th,
+/// unless the last stretch between polls was a tight loop (16 yields within
+/// the interval): there the count polls often enough, and a tight yield loop
+/// pays two clock reads per 16 yields (this one and the poll's).
 pub(crate) fn count_yield() {
     YIELDS.with(|count| {
         let n = count.get().saturating_add(1);
+        let look = n == 1 || (n.is_power_of_two() && !DENSE_YIELDS.with(Cell::get));
         let late = n < YIELDS_PER_IO_POLL
+            && look
             && LAST_IO_POLL.with(|last| last.get().is_none_or(|t| t.elapsed() >= IO_POLL_INTERVAL));
         count.set(if late { YIELDS_PER_IO_POLL } else { n });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{YIELDS_PER_IO_POLL, count_yield, reset_poll_io_request, take_poll_io_request};
+
+    /// Runs `f` on a fresh thread (fresh thread-locals).
+    fn fresh(f: impl FnOnce() + Send + 'static) {
+        std::thread::spawn(f).join().unwrap();
+    }
+
+    #[test]
+    fn the_first_yield_ever_asks_for_a_poll() {
+        fresh(|| {
+            assert!(!take_poll_io_request());
+            count_yield();
+            assert!(take_poll_io_request());
+            reset_poll_io_request();
+            assert!(!take_poll_io_request());
+        });
+    }
+
+    #[test]
+    fn sixteen_yields_ask_for_a_poll_however_fast() {
+        fresh(|| {
+            for _ in 0..100 {
+                reset_poll_io_request();
+                for _ in 0..YIELDS_PER_IO_POLL {
+                    count_yield();
+                }
+                assert!(take_poll_io_request());
+            }
+        });
+    }
+
+    #[test]
+    fn a_yield_long_after_the_last_poll_asks_for_one() {
+        fresh(|| {
+            // Tight loops first, so that the count alone would be relied on.
+            for _ in 0..10 {
+                reset_poll_io_request();
+                for _ in 0..YIELDS_PER_IO_POLL {
+                    count_yield();
+                }
+            }
+            reset_poll_io_request();
+            std::thread::sleep(Duration::from_micros(100));
+            count_yield();
+            assert!(take_poll_io_request(), "the first yield looks at the clock");
+        });
+    }
+
+    #[test]
+    fn polls_without_yields_between_them_make_the_next_yield_poll_sooner() {
+        fresh(|| {
+            count_yield();
+            reset_poll_io_request();
+            std::thread::sleep(Duration::from_micros(100));
+            // An idle poll (no yields) does not move the noted time on.
+            reset_poll_io_request();
+            count_yield();
+            assert!(take_poll_io_request());
+        });
+    }
 }
