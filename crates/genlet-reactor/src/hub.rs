@@ -32,10 +32,22 @@ use crate::shared::{Shared, Ticker};
 /// `block_on` whose future just spawned a task and awaits it goes
 /// round without it.
 ///
+/// `local` is the executor of [`spawn_local`] tasks when this is a
+/// `block_on`: they run when no hub task is ready, and at each return to
+/// the caller's `block_on` all that are ready run (so a busy hub slows them
+/// down, never stops them). Driven here with `try_tick` rather than by
+/// `LocalExecutor::run` around this loop, which would take the local
+/// executor's sleeper lock each time this loop returns.
+///
 /// `ticker` is marked busy for each scheduling point, for the
 /// `yield_now` of a `block_on` future on another thread (see
 /// [`let_ready_tasks_run`]).
-async fn run<T>(shared: &Shared, ticker: &Ticker, stop: impl Future<Output = T>) -> T {
+async fn run<T>(
+    shared: &Shared,
+    local: Option<&LocalExecutor<'static>>,
+    ticker: &Ticker,
+    stop: impl Future<Output = T>,
+) -> T {
     let work = async {
         let mut turn: u32 = 0;
         let mut idle = false;
@@ -44,14 +56,24 @@ async fn run<T>(shared: &Shared, ticker: &Ticker, stop: impl Future<Output = T>)
                 let ran = {
                     let _busy = ticker.busy();
                     priority::try_tick(&shared.executors, turn)
+                        || local.is_some_and(LocalExecutor::try_tick)
                 };
                 if ran {
                     idle = false;
                 } else if idle {
                     let mut tick = core::pin::pin!(priority::tick(&shared.executors));
+                    let mut local_tick = core::pin::pin!(async {
+                        match local {
+                            Some(local) => local.tick().await,
+                            None => future::pending().await,
+                        }
+                    });
                     core::future::poll_fn(|cx| {
                         let _busy = ticker.busy();
-                        tick.as_mut().poll(cx)
+                        if tick.as_mut().poll(cx).is_ready() {
+                            return Poll::Ready(());
+                        }
+                        local_tick.as_mut().poll(cx)
                     })
                     .await;
                     idle = false;
@@ -62,6 +84,14 @@ async fn run<T>(shared: &Shared, ticker: &Ticker, stop: impl Future<Output = T>)
                 turn = turn.wrapping_add(1);
                 if context::take_poll_io_request() {
                     break;
+                }
+            }
+            if let Some(local) = local {
+                for _ in 0..200 {
+                    let _busy = ticker.busy();
+                    if !local.try_tick() {
+                        break;
+                    }
                 }
             }
             context::reset_poll_io_request();
@@ -501,7 +531,7 @@ impl Builder {
                 let _enter = Enter::new(&shared);
                 let ticker = Ticker::new();
                 let _enlisted = shared.enlist(ticker.clone());
-                async_io::block_on(run(&shared, &ticker, async {
+                async_io::block_on(run(&shared, None, &ticker, async {
                     let _ = stopped.recv().await;
                 }));
             })?;
@@ -667,7 +697,7 @@ impl Hub {
         // The tasks this thread polls are watched like a worker's.
         let _guest = shared.detector.as_ref().map(|d| d.enter_guest());
         let _enlisted = shared.enlist(ticker.clone());
-        async_io::block_on(local.run(run(shared, &ticker, BlockOnFuture { future })))
+        async_io::block_on(run(shared, Some(&local), &ticker, BlockOnFuture { future }))
     }
 }
 
