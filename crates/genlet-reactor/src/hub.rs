@@ -267,7 +267,10 @@ impl Handle {
         &self,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Task<T> {
-        self.task().spawn(future)
+        match self.shared.upgrade() {
+            Some(shared) => spawn_on(&shared, Priority::Normal, None, future),
+            None => cancelled(future),
+        }
     }
 
     /// A [`TaskBuilder`] to spawn a task with a name or a priority.
@@ -308,6 +311,31 @@ pub struct TaskBuilder {
     handle: Handle,
     name: Option<Arc<str>>,
     priority: Priority,
+}
+
+/// Spawns `future` onto `shared`'s executor for `priority`; watched under
+/// `name` when the hub has a blocking detector.
+fn spawn_on<T: Send + 'static>(
+    shared: &Shared,
+    priority: Priority,
+    name: Option<Arc<str>>,
+    future: impl Future<Output = T> + Send + 'static,
+) -> Task<T> {
+    let executor = &shared.executors[priority.index()];
+    if shared.detector.is_some() {
+        let name = name.unwrap_or_else(|| "<unnamed>".into());
+        executor.spawn(Watched { name, future })
+    } else {
+        executor.spawn(future)
+    }
+}
+
+/// A task that is already cancelled: what spawning onto a hub that is gone
+/// gives.
+fn cancelled<T: Send + 'static>(future: impl Future<Output = T> + Send + 'static) -> Task<T> {
+    let (runnable, task) = async_task::spawn(future, |_| {});
+    drop(runnable);
+    task
 }
 
 impl TaskBuilder {
@@ -354,18 +382,10 @@ impl TaskBuilder {
         self,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Task<T> {
-        let Some(shared) = self.handle.shared.upgrade() else {
+        match self.handle.shared.upgrade() {
+            Some(shared) => spawn_on(&shared, self.priority, self.name, future),
             // The hub is gone: hand back a task that is already cancelled.
-            let (runnable, task) = async_task::spawn(future, |_| {});
-            drop(runnable);
-            return task;
-        };
-        let executor = &shared.executors[self.priority.index()];
-        if shared.detector.is_some() {
-            let name = self.name.unwrap_or_else(|| "<unnamed>".into());
-            executor.spawn(Watched { name, future })
-        } else {
-            executor.spawn(future)
+            None => cancelled(future),
         }
     }
 }
@@ -652,7 +672,7 @@ impl Hub {
         &self,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Task<T> {
-        self.handle().spawn(future)
+        spawn_on(self.shared(), Priority::Normal, None, future)
     }
 
     /// A [`TaskBuilder`] to spawn a task with a name or a priority.
@@ -667,7 +687,11 @@ impl Hub {
     /// assert_eq!(hub.block_on(urgent), "now");
     /// ```
     pub fn task(&self) -> TaskBuilder {
-        self.handle().task()
+        TaskBuilder {
+            handle: self.handle(),
+            name: None,
+            priority: Priority::Normal,
+        }
     }
 
     /// Runs `future` to completion on the calling thread, which meanwhile also
