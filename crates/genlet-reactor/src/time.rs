@@ -86,7 +86,7 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 /// ```
 #[must_use = "a sleep does nothing unless awaited"]
 pub struct Sleep {
-    // 40 bytes: a sleeping task's whole future.
+    // 32 bytes: a sleeping task's whole future.
     /// `None`: never (beyond what `Instant` can hold).
     deadline: Option<Instant>,
     state: SleepState,
@@ -99,7 +99,6 @@ enum SleepState {
     Filed {
         timers: Arc<TimerTable>,
         key: u32,
-        generation: u32,
     },
     /// Outside any hub (boxed: it is the rare case, and 56 bytes).
     Io(Box<Timer>),
@@ -169,28 +168,20 @@ impl Future for Sleep {
                 }
                 this.state = match context::current_timers() {
                     Some(timers) => {
-                        let (key, generation) = timers.register(deadline, cx.waker());
-                        SleepState::Filed {
-                            timers,
-                            key,
-                            generation,
-                        }
+                        let key = timers.register(deadline, cx.waker());
+                        SleepState::Filed { timers, key }
                     }
                     None => return Self::poll_io(this, deadline, cx),
                 };
                 Poll::Pending
             }
-            SleepState::Filed {
-                timers,
-                key,
-                generation,
-            } => {
-                let polled = timers.poll_fired(*key, *generation, cx.waker());
+            SleepState::Filed { timers, key } => {
+                let polled = timers.poll_fired(*key, cx.waker());
                 if polled.is_ready() {
                     this.state = SleepState::Done;
                 } else if timers.is_closed() {
                     // The hub that would fire it is gone: wait on async-io.
-                    timers.cancel(*key, *generation);
+                    timers.cancel(*key);
                     this.state = SleepState::Start;
                     let deadline = this
                         .deadline
@@ -213,13 +204,8 @@ impl Future for Sleep {
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        if let SleepState::Filed {
-            timers,
-            key,
-            generation,
-        } = &self.state
-        {
-            timers.cancel(*key, *generation);
+        if let SleepState::Filed { timers, key } = &self.state {
+            timers.cancel(*key);
         }
     }
 }
@@ -401,7 +387,7 @@ mod tests {
     #[test]
     fn a_sleep_is_small() {
         assert!(
-            size_of::<super::Sleep>() <= 40,
+            size_of::<super::Sleep>() <= 32,
             "{}",
             size_of::<super::Sleep>()
         );

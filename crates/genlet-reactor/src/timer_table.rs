@@ -6,7 +6,7 @@
 //! `Timer` is 56 bytes; a million sleepers pay for a million registrations
 //! there. The hub instead files each sleep under its deadline rounded up to
 //! the next millisecond ("tick"): registering is a vector push under the hub's
-//! own lock, a sleeping task holds a 40-byte future, and one driver task wakes
+//! own lock, a sleeping task holds a 32-byte future, and one driver task wakes
 //! each tick's sleepers together, re-arming its async-io timer for the next
 //! non-empty tick.
 //!
@@ -14,8 +14,10 @@
 //! past the hub's drop; the table is then marked closed and the sleep moves to
 //! an async-io timer for the same deadline, so it still fires.
 //!
-//! Entries live in a slab addressed by `(key, generation)`, and each knows
-//! its place under its tick. A sleep that is dropped early (a timeout whose
+//! Entries live in a slab addressed by key, and each knows its place under
+//! its tick. An entry is freed only by its own sleep (when the sleep sees it
+//! fired, or is dropped), so a key never outlives its entry and needs no
+//! generation: entries are 32 bytes and a sleep 32. A sleep that is dropped early (a timeout whose
 //! future finished first) takes itself out of its tick at once, the tick
 //! goes when its last sleep does, and the slab gives back its tail and its
 //! spare capacity: so timeouts that finish early leave no memory behind,
@@ -54,7 +56,6 @@ struct State {
 
 #[derive(Default)]
 struct Entry {
-    generation: u32,
     /// Not a sleep's: on the free list.
     free: bool,
     /// Its tick came; it is no longer under `by_tick`.
@@ -112,7 +113,6 @@ impl State {
     /// Gives entry `key` back, and whatever the table no longer needs.
     fn release(&mut self, key: u32) {
         let entry = &mut self.entries[key as usize];
-        entry.generation = entry.generation.wrapping_add(1);
         entry.waker = None;
         entry.free = true;
         if (key as usize) + 1 == self.entries.len() {
@@ -218,8 +218,8 @@ impl TimerTable {
         self.epoch.checked_add(Duration::from_millis(tick))
     }
 
-    /// Files a sleep until `deadline`; returns its `(key, generation)`.
-    pub(crate) fn register(&self, deadline: Instant, waker: &Waker) -> (u32, u32) {
+    /// Files a sleep until `deadline`; returns its key.
+    pub(crate) fn register(&self, deadline: Instant, waker: &Waker) -> u32 {
         let tick = self.tick_of(deadline);
         let mut state = self.lock();
         let key = state.allocate();
@@ -231,7 +231,6 @@ impl TimerTable {
         entry.fired = false;
         entry.tick = tick;
         entry.place = place;
-        let generation = entry.generation;
         // An earlier deadline than the driver's: have it re-arm.
         if state.armed.is_none_or(|armed| tick < armed) {
             state.armed = Some(tick);
@@ -239,15 +238,15 @@ impl TimerTable {
                 driver.wake();
             }
         }
-        (key, generation)
+        key
     }
 
     /// `Ready` once the sleep fired (its entry is then freed); otherwise keeps
     /// `waker` to be woken.
-    pub(crate) fn poll_fired(&self, key: u32, generation: u32, waker: &Waker) -> Poll<()> {
+    pub(crate) fn poll_fired(&self, key: u32, waker: &Waker) -> Poll<()> {
         let mut state = self.lock();
         let entry = &mut state.entries[key as usize];
-        debug_assert_eq!(entry.generation, generation);
+        debug_assert!(!entry.free, "a sleep's entry is freed only by the sleep");
         if entry.fired {
             state.release(key);
             return Poll::Ready(());
@@ -260,12 +259,13 @@ impl TimerTable {
 
     /// Frees the entry of a sleep dropped before it completed, and takes it
     /// out of its tick.
-    pub(crate) fn cancel(&self, key: u32, generation: u32) {
+    pub(crate) fn cancel(&self, key: u32) {
         let mut state = self.lock();
         let Some(entry) = state.entries.get(key as usize) else {
             return;
         };
-        if entry.free || entry.generation != generation {
+        if entry.free {
+            debug_assert!(false, "a sleep's entry is freed only by the sleep");
             return;
         }
         if !entry.fired {
@@ -332,11 +332,11 @@ mod tests {
         let timers = TimerTable::new();
         let waker = std::task::Waker::noop();
         let far = Instant::now() + Duration::from_secs(3600);
-        let (keep, _) = timers.register(far, waker);
+        let keep = timers.register(far, waker);
         for _ in 0..1000 {
-            let (key, generation) = timers.register(far, waker);
+            let key = timers.register(far, waker);
             assert_eq!(key, keep + 1, "one entry, reused");
-            timers.cancel(key, generation);
+            timers.cancel(key);
         }
         assert_eq!(timers.lock().entries.len(), 1);
         assert_eq!(timers.lock().by_tick[&timers.tick_of(far)], [keep]);
@@ -349,7 +349,7 @@ mod tests {
         assert!(timers.footprint().is_empty_table());
         let now = Instant::now();
         // Many at once, spread over many ticks, cancelled in a scrambled order.
-        let mut filed: Vec<(u32, u32)> = (0..100_000u64)
+        let mut filed: Vec<u32> = (0..100_000u64)
             .map(|i| timers.register(now + Duration::from_millis(1000 + i % 5000), waker))
             .collect();
         let mut order: Vec<usize> = (0..filed.len()).collect();
@@ -361,8 +361,7 @@ mod tests {
             order.swap(i, (x >> 33) as usize % (i + 1));
         }
         for (n, &i) in order.iter().enumerate() {
-            let (key, generation) = filed[i];
-            timers.cancel(key, generation);
+            timers.cancel(filed[i]);
             if n == order.len() / 2 {
                 let half = timers.footprint();
                 assert!(half.ticks <= 5000 && half.filed <= 4 * 50_000, "{half:?}");
@@ -376,8 +375,8 @@ mod tests {
         );
         // And one at a time: nothing grows.
         for i in 0..100_000u64 {
-            let (key, generation) = timers.register(now + Duration::from_secs(3600 + i), waker);
-            timers.cancel(key, generation);
+            let key = timers.register(now + Duration::from_secs(3600 + i), waker);
+            timers.cancel(key);
         }
         assert!(
             timers.footprint().is_empty_table(),
@@ -390,12 +389,12 @@ mod tests {
     fn a_fired_sleep_frees_its_entry_when_polled_or_dropped() {
         let timers = TimerTable::new();
         let waker = std::task::Waker::noop();
-        let (a, ga) = timers.register(timers.epoch, waker);
-        let (b, gb) = timers.register(timers.epoch, waker);
+        let a = timers.register(timers.epoch, waker);
+        let b = timers.register(timers.epoch, waker);
         let mut woken = Vec::new();
         timers.fire_due(waker, &mut woken);
-        assert!(timers.poll_fired(a, ga, waker).is_ready());
-        timers.cancel(b, gb); // dropped after its tick, unpolled
+        assert!(timers.poll_fired(a, waker).is_ready());
+        timers.cancel(b); // dropped after its tick, unpolled
         assert!(
             timers.footprint().is_empty_table(),
             "{:?}",
@@ -407,13 +406,22 @@ mod tests {
     fn due_ticks_fire_and_later_ones_wait() {
         let timers = TimerTable::new();
         let waker = std::task::Waker::noop();
-        let (due, g1) = timers.register(timers.epoch, waker);
-        let (later, g2) = timers.register(Instant::now() + Duration::from_secs(3600), waker);
+        let due = timers.register(timers.epoch, waker);
+        let later = timers.register(Instant::now() + Duration::from_secs(3600), waker);
         let mut woken = Vec::new();
         let next = timers.fire_due(waker, &mut woken);
         assert_eq!(woken.len(), 1);
-        assert!(timers.poll_fired(due, g1, waker).is_ready());
-        assert!(timers.poll_fired(later, g2, waker).is_pending());
+        assert!(timers.poll_fired(due, waker).is_ready());
+        assert!(timers.poll_fired(later, waker).is_pending());
         assert!(next.is_some_and(|tick| tick >= 3_600_000));
+    }
+
+    #[test]
+    fn an_entry_is_small() {
+        assert!(
+            size_of::<super::Entry>() <= 32,
+            "{}",
+            size_of::<super::Entry>()
+        );
     }
 }
