@@ -41,7 +41,12 @@ use crate::timer_table::TimerTable;
 /// assert!(hub.block_on(never).is_err());
 /// ```
 pub fn sleep(duration: Duration) -> Sleep {
-    Sleep::until(Instant::now().checked_add(duration))
+    let mut sleep = Sleep::until(Instant::now().checked_add(duration));
+    if duration.is_zero() {
+        // Over at once, with no filing and no clock read at the first poll.
+        sleep.state = SleepState::Done;
+    }
+    sleep
 }
 
 /// Waits until `deadline`.
@@ -203,14 +208,20 @@ impl Future for Sleep {
                     // Never: nothing to file, nobody to wake.
                     return Poll::Pending;
                 };
-                if Instant::now() >= deadline {
-                    this.state = SleepState::Done;
-                    return Poll::Ready(());
-                }
+                // In a hub the table tells a passed deadline (one in a tick
+                // that fired) without reading the clock; one that passed
+                // since is filed and fires at the driver's next turn.
                 this.state = match context::current_timers() {
-                    Some(timers) => {
-                        let key = timers.register(deadline, cx.waker());
-                        SleepState::Filed { timers, key }
+                    Some(timers) => match timers.register(deadline, cx.waker()) {
+                        Some(key) => SleepState::Filed { timers, key },
+                        None => {
+                            this.state = SleepState::Done;
+                            return Poll::Ready(());
+                        }
+                    },
+                    None if Instant::now() >= deadline => {
+                        this.state = SleepState::Done;
+                        return Poll::Ready(());
                     }
                     None => return Self::poll_io(this, deadline, cx),
                 };

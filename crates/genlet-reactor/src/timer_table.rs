@@ -52,6 +52,9 @@ struct State {
     /// The driver's waker, and the tick its timer is set for.
     driver: Option<Waker>,
     armed: Option<u64>,
+    /// Every tick up to this one has fired: a deadline in one of them has
+    /// passed, with no need to read the clock.
+    fired_through: u64,
 }
 
 #[derive(Default)]
@@ -218,10 +221,14 @@ impl TimerTable {
         self.epoch.checked_add(Duration::from_millis(tick))
     }
 
-    /// Files a sleep until `deadline`; returns its key.
-    pub(crate) fn register(&self, deadline: Instant, waker: &Waker) -> u32 {
+    /// Files a sleep until `deadline`; returns its key, or `None` when the
+    /// deadline's tick has fired already (it has passed: nothing to file).
+    pub(crate) fn register(&self, deadline: Instant, waker: &Waker) -> Option<u32> {
         let tick = self.tick_of(deadline);
         let mut state = self.lock();
+        if tick <= state.fired_through {
+            return None;
+        }
         let key = state.allocate();
         let filed = state.by_tick.entry(tick).or_default();
         let place = filed.len() as u32;
@@ -238,7 +245,7 @@ impl TimerTable {
                 driver.wake();
             }
         }
-        key
+        Some(key)
     }
 
     /// `Ready` once the sleep fired (its entry is then freed); otherwise keeps
@@ -280,6 +287,7 @@ impl TimerTable {
         // Every tick at or before now is due.
         let now = self.epoch.elapsed().as_millis() as u64;
         let mut state = self.lock();
+        state.fired_through = state.fired_through.max(now);
         while let Some(entry) = state.by_tick.first_entry() {
             if *entry.key() > now {
                 break;
@@ -332,9 +340,9 @@ mod tests {
         let timers = TimerTable::new();
         let waker = std::task::Waker::noop();
         let far = Instant::now() + Duration::from_secs(3600);
-        let keep = timers.register(far, waker);
+        let keep = timers.register(far, waker).unwrap();
         for _ in 0..1000 {
-            let key = timers.register(far, waker);
+            let key = timers.register(far, waker).unwrap();
             assert_eq!(key, keep + 1, "one entry, reused");
             timers.cancel(key);
         }
@@ -350,7 +358,11 @@ mod tests {
         let now = Instant::now();
         // Many at once, spread over many ticks, cancelled in a scrambled order.
         let mut filed: Vec<u32> = (0..100_000u64)
-            .map(|i| timers.register(now + Duration::from_millis(1000 + i % 5000), waker))
+            .map(|i| {
+                timers
+                    .register(now + Duration::from_millis(1000 + i % 5000), waker)
+                    .unwrap()
+            })
             .collect();
         let mut order: Vec<usize> = (0..filed.len()).collect();
         let mut x = 1u64;
@@ -375,7 +387,9 @@ mod tests {
         );
         // And one at a time: nothing grows.
         for i in 0..100_000u64 {
-            let key = timers.register(now + Duration::from_secs(3600 + i), waker);
+            let key = timers
+                .register(now + Duration::from_secs(3600 + i), waker)
+                .unwrap();
             timers.cancel(key);
         }
         assert!(
@@ -389,8 +403,10 @@ mod tests {
     fn a_fired_sleep_frees_its_entry_when_polled_or_dropped() {
         let timers = TimerTable::new();
         let waker = std::task::Waker::noop();
-        let a = timers.register(timers.epoch, waker);
-        let b = timers.register(timers.epoch, waker);
+        let soon = timers.epoch + Duration::from_millis(1);
+        let a = timers.register(soon, waker).unwrap();
+        let b = timers.register(soon, waker).unwrap();
+        std::thread::sleep(Duration::from_millis(2));
         let mut woken = Vec::new();
         timers.fire_due(waker, &mut woken);
         assert!(timers.poll_fired(a, waker).is_ready());
@@ -406,14 +422,21 @@ mod tests {
     fn due_ticks_fire_and_later_ones_wait() {
         let timers = TimerTable::new();
         let waker = std::task::Waker::noop();
-        let due = timers.register(timers.epoch, waker);
-        let later = timers.register(Instant::now() + Duration::from_secs(3600), waker);
+        let soon = timers.epoch + Duration::from_millis(1);
+        let due = timers.register(soon, waker).unwrap();
+        let later = timers
+            .register(Instant::now() + Duration::from_secs(3600), waker)
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(2));
         let mut woken = Vec::new();
         let next = timers.fire_due(waker, &mut woken);
         assert_eq!(woken.len(), 1);
         assert!(timers.poll_fired(due, waker).is_ready());
         assert!(timers.poll_fired(later, waker).is_pending());
         assert!(next.is_some_and(|tick| tick >= 3_600_000));
+        // A deadline in a tick that fired needs no filing: it has passed.
+        assert_eq!(timers.register(soon, waker), None);
+        assert_eq!(timers.register(timers.epoch, waker), None);
     }
 
     #[test]
