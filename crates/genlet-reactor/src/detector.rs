@@ -105,12 +105,6 @@ impl fmt::Display for BlockingReport {
 /// The callback that receives reports.
 pub(crate) type OnBlocking = Arc<dyn Fn(&BlockingReport) + Send + Sync>;
 
-/// The default callback: one line on stderr, through the crate's one
-/// reporting function.
-pub(crate) fn print_report() -> OnBlocking {
-    Arc::new(|blocking| crate::report::report(crate::report::Event::Blocking(blocking)))
-}
-
 /// The threshold the environment asks for, if any.
 pub(crate) fn threshold_from_env() -> Option<Duration> {
     parse_threshold(&std::env::var(ENV_VAR).ok()?)

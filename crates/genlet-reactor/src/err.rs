@@ -1,4 +1,4 @@
-//! Error types.
+//! Error types: [`Elapsed`], what [`timeout`](crate::timeout) gives when the time ran out.
 
 use std::fmt;
 use std::time::Duration;

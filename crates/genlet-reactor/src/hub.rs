@@ -1,177 +1,104 @@
-//! The hub: worker threads running prioritised executors, each worker also
-//! driving async-io's reactor (timers and sockets) while it waits.
+//! The hub's public face and its run loop: [`Hub`], [`Builder`], [`Handle`],
+//! [`TaskBuilder`], [`spawn_local`], the loop each worker (and each thread
+//! inside `block_on`) runs over the priority executors, and the `yield_now`
+//! of a `block_on` future. Each worker drives async-io's reactor (timers and
+//! sockets) while it waits. The state the threads share is in `shared.rs`,
+//! the per-thread context in `context.rs`.
 
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
-use std::cell::{Cell, RefCell};
 use std::io;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
-use std::thread::{self, JoinHandle, ThreadId};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use async_executor::{Executor, LocalExecutor, Task};
+use async_executor::{LocalExecutor, Task};
 use futures_lite::{FutureExt, future};
 
+use crate::context::{self, Enter, EnterLocal, InBlockOnFuture};
 use crate::detector::{self, BlockingReport, Detector, OnBlocking, Watched};
 use crate::priority::{self, Priority};
-use crate::time::{reset_poll_io_request, take_poll_io_request};
-use crate::timers::Timers;
+use crate::report;
+use crate::shared::{Shared, Ticker};
 
-/// What the hub's threads share: one executor per priority. Only the [`Hub`]
-/// holds it strongly, so dropping the hub drops the executors and cancels
-/// every task still in them, even tasks that hold a [`Handle`].
-struct Shared {
-    executors: [Executor<'static>; 3],
-    detector: Option<Arc<Detector>>,
-    timers: Arc<Timers>,
-    /// Every thread running tasks right now: the workers and the threads
-    /// inside `block_on`.
-    tickers: Mutex<Vec<Arc<Ticker>>>,
-}
-
-/// One thread that runs the hub's tasks (a worker, or a thread inside
-/// `block_on`), as a `yield_now` in a `block_on` future sees it: whether it
-/// is in the middle of running a task.
-pub(crate) struct Ticker {
-    thread: ThreadId,
-    /// Twice the scheduling points it finished, plus one while it is inside
-    /// one. Written only by its own thread.
-    points: AtomicU64,
-}
-
-impl Ticker {
-    fn new() -> Arc<Self> {
-        Arc::new(Ticker {
-            thread: thread::current().id(),
-            points: AtomicU64::new(0),
-        })
-    }
-
-    /// Marks the thread busy until the guard drops (even by a panic).
-    fn busy(&self) -> Busy<'_> {
-        let points = self.points.load(Ordering::Relaxed);
-        self.points.store(points | 1, Ordering::Release);
-        Busy(self)
-    }
-}
-
-/// Marks its ticker idle again when dropped.
-struct Busy<'a>(&'a Ticker);
-
-impl Drop for Busy<'_> {
-    fn drop(&mut self) {
-        let points = self.0.points.load(Ordering::Relaxed);
-        self.0.points.store((points | 1) + 1, Ordering::Release);
-    }
-}
-
-impl Shared {
-    fn tickers(&self) -> MutexGuard<'_, Vec<Arc<Ticker>>> {
-        self.tickers.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Lists `ticker` as running this hub's tasks until the guard drops.
-    fn enlist(&self, ticker: Arc<Ticker>) -> Enlisted<'_> {
-        self.tickers().push(ticker.clone());
-        Enlisted(self, ticker)
-    }
-}
-
-/// Removes a ticker from its hub's list when dropped.
-struct Enlisted<'a>(&'a Shared, Arc<Ticker>);
-
-impl Drop for Enlisted<'_> {
-    fn drop(&mut self) {
-        let mut tickers = self.0.tickers();
-        if let Some(i) = tickers.iter().position(|t| Arc::ptr_eq(t, &self.1)) {
-            tickers.swap_remove(i);
-        }
-    }
-}
-
-impl Shared {
-    /// Runs tasks until `stop` completes: one scheduling point at a time,
-    /// returning to the caller's `block_on` (which polls for I/O and `stop`)
-    /// every 200 points, after 16 `yield_now`s (see `time.rs`), and the
-    /// first time no task is ready. Only when still none is ready after that
-    /// does it register to be woken, which costs a lock per executor: a
-    /// `block_on` whose future just spawned a task and awaits it goes
-    /// round without it.
-    ///
-    /// `ticker` is marked busy for each scheduling point, for the
-    /// `yield_now` of a `block_on` future on another thread (see
-    /// [`let_ready_tasks_run`]).
-    async fn run<T>(&self, ticker: &Ticker, stop: impl Future<Output = T>) -> T {
-        let work = async {
-            let mut turn: u32 = 0;
-            let mut idle = false;
-            loop {
-                for _ in 0..200 {
-                    let ran = {
+/// Runs tasks until `stop` completes: one scheduling point at a time,
+/// returning to the caller's `block_on` (which polls for I/O and `stop`)
+/// every 200 points, after 16 `yield_now`s (see `context.rs`), and the
+/// first time no task is ready. Only when still none is ready after that
+/// does it register to be woken, which costs a lock per executor: a
+/// `block_on` whose future just spawned a task and awaits it goes
+/// round without it.
+///
+/// `local` is the executor of [`spawn_local`] tasks when this is a
+/// `block_on`: they run when no hub task is ready, and at each return to
+/// the caller's `block_on` all that are ready run (so a busy hub slows them
+/// down, never stops them). Driven here with `try_tick` rather than by
+/// `LocalExecutor::run` around this loop, which would take the local
+/// executor's sleeper lock each time this loop returns.
+///
+/// `ticker` is marked busy for each scheduling point, for the
+/// `yield_now` of a `block_on` future on another thread (see
+/// [`let_ready_tasks_run`]).
+async fn run<T>(
+    shared: &Shared,
+    local: Option<&LocalExecutor<'static>>,
+    ticker: &Ticker,
+    stop: impl Future<Output = T>,
+) -> T {
+    let work = async {
+        let mut turn: u32 = 0;
+        let mut idle = false;
+        loop {
+            for _ in 0..200 {
+                let ran = {
+                    let _busy = ticker.busy();
+                    priority::try_tick(&shared.executors, turn)
+                        || local.is_some_and(LocalExecutor::try_tick)
+                };
+                if ran {
+                    idle = false;
+                } else if idle {
+                    let mut tick = core::pin::pin!(priority::tick(&shared.executors));
+                    let mut local_tick = core::pin::pin!(async {
+                        match local {
+                            Some(local) => local.tick().await,
+                            None => future::pending().await,
+                        }
+                    });
+                    core::future::poll_fn(|cx| {
                         let _busy = ticker.busy();
-                        priority::try_tick(&self.executors, turn)
-                    };
-                    if ran {
-                        idle = false;
-                    } else if idle {
-                        let mut tick = core::pin::pin!(priority::tick(&self.executors));
-                        core::future::poll_fn(|cx| {
-                            let _busy = ticker.busy();
-                            tick.as_mut().poll(cx)
-                        })
-                        .await;
-                        idle = false;
-                    } else {
-                        idle = true;
-                        break;
-                    }
-                    turn = turn.wrapping_add(1);
-                    if take_poll_io_request() {
+                        if tick.as_mut().poll(cx).is_ready() {
+                            return Poll::Ready(());
+                        }
+                        local_tick.as_mut().poll(cx)
+                    })
+                    .await;
+                    idle = false;
+                } else {
+                    idle = true;
+                    break;
+                }
+                turn = turn.wrapping_add(1);
+                if context::take_poll_io_request() {
+                    break;
+                }
+            }
+            if let Some(local) = local {
+                for _ in 0..200 {
+                    let _busy = ticker.busy();
+                    if !local.try_tick() {
                         break;
                     }
                 }
-                reset_poll_io_request();
-                future::yield_now().await;
             }
-        };
-        stop.or(work).await
-    }
-}
-
-std::thread_local! {
-    /// The hub whose task this thread is running, for `Handle::current`.
-    static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
-    /// That hub's timers, for `sleep` (kept apart: no upgrade per sleep).
-    static TIMERS: RefCell<Option<Arc<Timers>>> = const { RefCell::new(None) };
-    /// The local executor of the `block_on` running on this thread.
-    static LOCAL: RefCell<Option<Rc<LocalExecutor<'static>>>> = const { RefCell::new(None) };
-    /// True while this thread polls the future given to `block_on` (and not
-    /// one of the tasks it runs meanwhile).
-    static IN_BLOCK_ON_FUTURE: Cell<bool> = const { Cell::new(false) };
-}
-
-/// True while the calling thread polls the future given to [`Hub::block_on`].
-pub(crate) fn in_block_on_future() -> bool {
-    IN_BLOCK_ON_FUTURE.with(Cell::get)
-}
-
-/// Sets `IN_BLOCK_ON_FUTURE` for the life of the guard, restoring the
-/// previous value.
-struct InBlockOnFuture(bool);
-
-impl InBlockOnFuture {
-    fn set(value: bool) -> Self {
-        InBlockOnFuture(IN_BLOCK_ON_FUTURE.with(|f| f.replace(value)))
-    }
-}
-
-impl Drop for InBlockOnFuture {
-    fn drop(&mut self) {
-        IN_BLOCK_ON_FUTURE.with(|f| f.set(self.0));
-    }
+            context::reset_poll_io_request();
+            future::yield_now().await;
+        }
+    };
+    stop.or(work).await
 }
 
 /// The `yield_now` of a `block_on` future: returns once every task that was
@@ -196,13 +123,13 @@ pub(crate) async fn let_ready_tasks_run() {
         .iter()
         .filter(|t| t.thread != me)
         .filter_map(|t| {
-            let points = t.points.load(Ordering::Acquire);
+            let points = t.points();
             (points % 2 == 1).then(|| (t.clone(), points))
         })
         .collect();
     drop(shared);
     core::future::poll_fn(|cx| {
-        busy.retain(|(t, points)| t.points.load(Ordering::Acquire) == *points);
+        busy.retain(|(t, points)| t.points() == *points);
         if busy.is_empty() {
             return Poll::Ready(());
         }
@@ -216,8 +143,8 @@ pub(crate) async fn let_ready_tasks_run() {
 
 /// Spawns the markers of [`let_ready_tasks_run`]; `None` outside a hub.
 fn spawn_markers() -> Option<(Arc<Shared>, Arc<Markers>)> {
-    let shared = CURRENT.with(|c| c.borrow().as_ref().and_then(|h| h.shared.upgrade()))?;
-    let local = LOCAL.with(|l| l.borrow().clone());
+    let shared = context::current_shared()?;
+    let local = context::local();
     let markers = Arc::new(Markers {
         left: AtomicUsize::new(shared.executors.len() + usize::from(local.is_some())),
         waker: Mutex::new(None),
@@ -277,35 +204,6 @@ impl<F: Future> Future for BlockOnFuture<F> {
     }
 }
 
-/// The timers of the hub running on this thread, if any.
-pub(crate) fn current_timers() -> Option<Arc<Timers>> {
-    TIMERS.with(|t| t.borrow().clone())
-}
-
-/// Sets `CURRENT` and `TIMERS` for the life of the guard, restoring the
-/// previous values.
-struct Enter(Option<Handle>, Option<Arc<Timers>>);
-
-impl Enter {
-    fn new(shared: &Arc<Shared>) -> Self {
-        let handle = Handle {
-            shared: Arc::downgrade(shared),
-        };
-        Enter(
-            CURRENT.with(|c| c.replace(Some(handle))),
-            TIMERS.with(|t| t.replace(Some(shared.timers.clone()))),
-        )
-    }
-}
-
-impl Drop for Enter {
-    fn drop(&mut self) {
-        let (handle, timers) = (self.0.take(), self.1.take());
-        CURRENT.with(|c| *c.borrow_mut() = handle);
-        TIMERS.with(|t| *t.borrow_mut() = timers);
-    }
-}
-
 /// A cheap, cloneable way to spawn onto a hub from anywhere, including from
 /// inside its tasks ([`Handle::current`]).
 ///
@@ -352,7 +250,7 @@ impl Handle {
     /// assert!(hub.block_on(async { Handle::current().is_some() }));
     /// ```
     pub fn current() -> Option<Handle> {
-        CURRENT.with(|c| c.borrow().clone())
+        context::current().map(|shared| Handle { shared })
     }
 
     /// Spawns `future` at normal priority, unnamed. Dropping the returned
@@ -369,7 +267,10 @@ impl Handle {
         &self,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Task<T> {
-        self.task().spawn(future)
+        match self.shared.upgrade() {
+            Some(shared) => spawn_on(&shared, Priority::Normal, None, future),
+            None => cancelled(future),
+        }
     }
 
     /// A [`TaskBuilder`] to spawn a task with a name or a priority.
@@ -410,6 +311,31 @@ pub struct TaskBuilder {
     handle: Handle,
     name: Option<Arc<str>>,
     priority: Priority,
+}
+
+/// Spawns `future` onto `shared`'s executor for `priority`; watched under
+/// `name` when the hub has a blocking detector.
+fn spawn_on<T: Send + 'static>(
+    shared: &Shared,
+    priority: Priority,
+    name: Option<Arc<str>>,
+    future: impl Future<Output = T> + Send + 'static,
+) -> Task<T> {
+    let executor = &shared.executors[priority.index()];
+    if shared.detector.is_some() {
+        let name = name.unwrap_or_else(|| "<unnamed>".into());
+        executor.spawn(Watched { name, future })
+    } else {
+        executor.spawn(future)
+    }
+}
+
+/// A task that is already cancelled: what spawning onto a hub that is gone
+/// gives.
+fn cancelled<T: Send + 'static>(future: impl Future<Output = T> + Send + 'static) -> Task<T> {
+    let (runnable, task) = async_task::spawn(future, |_| {});
+    drop(runnable);
+    task
 }
 
 impl TaskBuilder {
@@ -456,18 +382,10 @@ impl TaskBuilder {
         self,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Task<T> {
-        let Some(shared) = self.handle.shared.upgrade() else {
+        match self.handle.shared.upgrade() {
+            Some(shared) => spawn_on(&shared, self.priority, self.name, future),
             // The hub is gone: hand back a task that is already cancelled.
-            let (runnable, task) = async_task::spawn(future, |_| {});
-            drop(runnable);
-            return task;
-        };
-        let executor = &shared.executors[self.priority.index()];
-        if shared.detector.is_some() {
-            let name = self.name.unwrap_or_else(|| "<unnamed>".into());
-            executor.spawn(Watched { name, future })
-        } else {
-            executor.spawn(future)
+            None => cancelled(future),
         }
     }
 }
@@ -609,15 +527,10 @@ impl Builder {
             let on_blocking = self
                 .on_blocking
                 .clone()
-                .unwrap_or_else(detector::print_report);
+                .unwrap_or_else(report::print_blocking);
             Arc::new(Detector::new(threshold, &names, on_blocking))
         });
-        let shared = Arc::new(Shared {
-            executors: [Executor::new(), Executor::new(), Executor::new()],
-            detector: detector.clone(),
-            timers: Arc::new(Timers::new()),
-            tickers: Mutex::new(Vec::new()),
-        });
+        let shared = Arc::new(Shared::new(detector.clone()));
         // The timer driver: one high-priority task for every sleep of the hub.
         shared.executors[Priority::High.index()]
             .spawn(shared.timers.clone().drive())
@@ -638,7 +551,7 @@ impl Builder {
                 let _enter = Enter::new(&shared);
                 let ticker = Ticker::new();
                 let _enlisted = shared.enlist(ticker.clone());
-                async_io::block_on(shared.run(&ticker, async {
+                async_io::block_on(run(&shared, None, &ticker, async {
                     let _ = stopped.recv().await;
                 }));
             })?;
@@ -759,7 +672,7 @@ impl Hub {
         &self,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Task<T> {
-        self.handle().spawn(future)
+        spawn_on(self.shared(), Priority::Normal, None, future)
     }
 
     /// A [`TaskBuilder`] to spawn a task with a name or a priority.
@@ -774,7 +687,11 @@ impl Hub {
     /// assert_eq!(hub.block_on(urgent), "now");
     /// ```
     pub fn task(&self) -> TaskBuilder {
-        self.handle().task()
+        TaskBuilder {
+            handle: self.handle(),
+            name: None,
+            priority: Priority::Normal,
+        }
     }
 
     /// Runs `future` to completion on the calling thread, which meanwhile also
@@ -796,8 +713,7 @@ impl Hub {
     pub fn block_on<T>(&self, future: impl Future<Output = T>) -> T {
         let _enter = Enter::new(self.shared());
         let local = Rc::new(LocalExecutor::new());
-        let previous = LOCAL.with(|l| l.replace(Some(local.clone())));
-        let _restore = RestoreLocal(previous);
+        let _local = EnterLocal::new(local.clone());
         // Tasks polled here, even from inside a task, are not the future's.
         let _in = InBlockOnFuture::set(false);
         let ticker = Ticker::new();
@@ -805,17 +721,7 @@ impl Hub {
         // The tasks this thread polls are watched like a worker's.
         let _guest = shared.detector.as_ref().map(|d| d.enter_guest());
         let _enlisted = shared.enlist(ticker.clone());
-        async_io::block_on(local.run(shared.run(&ticker, BlockOnFuture { future })))
-    }
-}
-
-/// Puts back the previous `LOCAL` when a `block_on` ends.
-struct RestoreLocal(Option<Rc<LocalExecutor<'static>>>);
-
-impl Drop for RestoreLocal {
-    fn drop(&mut self) {
-        let previous = self.0.take();
-        LOCAL.with(|l| *l.borrow_mut() = previous);
+        async_io::block_on(run(shared, Some(&local), &ticker, BlockOnFuture { future }))
     }
 }
 
@@ -840,7 +746,7 @@ impl Drop for RestoreLocal {
 /// assert_eq!(n, 10);
 /// ```
 pub fn spawn_local<T: 'static>(future: impl Future<Output = T> + 'static) -> Task<T> {
-    LOCAL.with(|l| match &*l.borrow() {
+    context::with_local(|local| match local {
         Some(local) if detector::watching() => local.spawn(Watched {
             name: "<unnamed>".into(),
             future,

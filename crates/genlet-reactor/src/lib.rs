@@ -10,9 +10,9 @@
 //! * **Priorities** ([`Priority`]): at every scheduling point a ready
 //!   higher-priority task runs before lower ones, with a fair turn that keeps
 //!   lower levels from starving.
-//! * **I/O is never starved by yielding**: a [`yield_now`] 50 µs after the
-//!   last I/O poll, or the 16th in a row, makes the worker poll for I/O
-//!   (gevent's `sleep(0)` can starve it: #1071).
+//! * **I/O is never starved by yielding**: the 16th [`yield_now`] in a row,
+//!   or a sparser one 50 µs after the last I/O poll, makes the worker poll
+//!   for I/O (gevent's `sleep(0)` can starve it: #1071).
 //! * **Generator tasks** ([`gen_task`]): tasks written as genlet-coro
 //!   generators that yield I/O requests, runnable on the hub and on a
 //!   deterministic driver with a virtual clock.
@@ -43,6 +43,7 @@
 
 #![forbid(unsafe_code)]
 
+mod context;
 mod detector;
 mod err;
 pub mod gen_task;
@@ -50,8 +51,9 @@ mod hub;
 pub mod net;
 mod priority;
 mod report;
+mod shared;
 mod time;
-mod timers;
+mod timer_table;
 
 pub use async_executor::Task;
 pub use detector::{

@@ -3,7 +3,9 @@
 //! one place to turn each event into a structured one (and nothing else in
 //! the crate calls `eprintln!`).
 
-use crate::detector::BlockingReport;
+use std::sync::Arc;
+
+use crate::detector::{BlockingReport, OnBlocking};
 
 /// Something the reactor tells the user about.
 pub(crate) enum Event<'a> {
@@ -17,4 +19,10 @@ pub(crate) fn report(event: Event<'_>) {
     match event {
         Event::Blocking(blocking) => eprintln!("{blocking}"),
     }
+}
+
+/// The blocking detector's default callback: one line on stderr, through
+/// [`report`].
+pub(crate) fn print_blocking() -> OnBlocking {
+    Arc::new(|blocking| report(Event::Blocking(blocking)))
 }

@@ -1,19 +1,22 @@
-//! Time: sleeping, intervals, timeouts, and yielding to the hub.
+//! The public time API: `sleep`, `sleep_until`, the `Sleep` future,
+//! `interval`, `timeout`, and `yield_now`.
 //!
 //! Inside a hub, sleeps are filed in the hub's own timer table (see
-//! `timers.rs`), driven by one async-io timer; elsewhere they are async-io
+//! `timer_table.rs`), driven by one async-io timer; elsewhere they are async-io
 //! timers. Either way the hub's workers fire them while they wait for I/O.
 
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
-use std::cell::Cell;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use async_io::Timer;
 use futures_lite::{FutureExt, Stream};
 
+use crate::context;
 use crate::err::Elapsed;
-pub use crate::timers::Sleep;
+use crate::timer_table::TimerTable;
 
 /// Waits for `duration`. A duration that reaches beyond what [`Instant`] can
 /// hold, such as [`Duration::MAX`], means "forever": the sleep never ends
@@ -38,7 +41,12 @@ pub use crate::timers::Sleep;
 /// assert!(hub.block_on(never).is_err());
 /// ```
 pub fn sleep(duration: Duration) -> Sleep {
-    Sleep::until(Instant::now().checked_add(duration))
+    let mut sleep = Sleep::until(Instant::now().checked_add(duration));
+    if duration.is_zero() {
+        // Over at once, with no filing and no clock read at the first poll.
+        sleep.state = SleepState::Done;
+    }
+    sleep
 }
 
 /// Waits until `deadline`.
@@ -59,6 +67,200 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// ```
 pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep::until(Some(deadline))
+}
+
+/// The future of [`sleep`] and [`sleep_until`].
+///
+/// Inside a hub it is filed in the hub's own timer table (1 ms resolution,
+/// rounded up); elsewhere it is an async-io timer. A sleep without a
+/// deadline (one longer than [`Instant`] can reach, or more than 292 years
+/// away) is filed nowhere and never ends.
+///
+/// # Cancel safety
+///
+/// Dropping it cancels the wait and frees its timer entry.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let hub = genlet_reactor::Hub::new().unwrap();
+/// let nap: genlet_reactor::Sleep = genlet_reactor::sleep(Duration::from_millis(2));
+/// hub.block_on(nap);
+/// ```
+#[must_use = "a sleep does nothing unless awaited"]
+pub struct Sleep {
+    // 24 bytes: a sleeping task's whole future.
+    deadline: Deadline,
+    state: SleepState,
+}
+
+/// A deadline in 8 bytes instead of an `Option<Instant>`'s 16: signed
+/// nanoseconds from one instant of the process, [`Deadline::NEVER`] for
+/// none. Exact for any deadline within 292 years of that instant; one
+/// further away counts as never. (The 8 bytes bring a sleeping task's
+/// allocation to 88 bytes, a 96-byte malloc chunk instead of 112.)
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Deadline(i64);
+
+impl Deadline {
+    const NEVER: Deadline = Deadline(i64::MIN);
+
+    /// The instant deadlines count from: the first one's making.
+    fn origin() -> Instant {
+        static ORIGIN: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+        *ORIGIN.get_or_init(Instant::now)
+    }
+
+    fn new(deadline: Option<Instant>) -> Self {
+        let Some(deadline) = deadline else {
+            return Deadline::NEVER;
+        };
+        let origin = Self::origin();
+        let nanos = if deadline >= origin {
+            i64::try_from(deadline.duration_since(origin).as_nanos()).ok()
+        } else {
+            i64::try_from(origin.duration_since(deadline).as_nanos())
+                .ok()
+                .map(|n| -n)
+        };
+        nanos.map_or(Deadline::NEVER, Deadline)
+    }
+
+    fn get(self) -> Option<Instant> {
+        match self.0 {
+            i64::MIN => None,
+            n if n >= 0 => Self::origin().checked_add(Duration::from_nanos(n as u64)),
+            n => Self::origin().checked_sub(Duration::from_nanos(n.unsigned_abs())),
+        }
+    }
+}
+
+enum SleepState {
+    /// Not polled yet.
+    Start,
+    /// Filed in a hub's table.
+    Filed {
+        timers: Arc<TimerTable>,
+        key: u32,
+    },
+    /// Outside any hub (boxed: it is the rare case, and 56 bytes).
+    Io(Box<Timer>),
+    Done,
+}
+
+impl std::fmt::Debug for Sleep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sleep")
+            .field("deadline", &self.deadline.get())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sleep {
+    pub(crate) fn until(deadline: Option<Instant>) -> Self {
+        Sleep {
+            deadline: Deadline::new(deadline),
+            state: SleepState::Start,
+        }
+    }
+
+    /// When the sleep ends; `None` when it never does (its duration went
+    /// beyond what [`Instant`] can hold, such as [`Duration::MAX`], or beyond
+    /// 292 years).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let deadline = Instant::now() + Duration::from_secs(1);
+    /// assert_eq!(genlet_reactor::sleep_until(deadline).deadline(), Some(deadline));
+    /// assert_eq!(genlet_reactor::sleep(Duration::MAX).deadline(), None);
+    /// ```
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline.get()
+    }
+}
+
+impl Sleep {
+    /// Waits on an async-io timer: outside any hub, or after the hub died.
+    fn poll_io(this: &mut Self, deadline: Instant, cx: &mut Context<'_>) -> Poll<()> {
+        let mut timer = Box::new(Timer::at(deadline));
+        if Pin::new(&mut *timer).poll(cx).is_ready() {
+            this.state = SleepState::Done;
+            return Poll::Ready(());
+        }
+        this.state = SleepState::Io(timer);
+        Poll::Pending
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        match &mut this.state {
+            SleepState::Start => {
+                let Some(deadline) = this.deadline.get() else {
+                    // Never: nothing to file, nobody to wake.
+                    return Poll::Pending;
+                };
+                // In a hub the table tells a passed deadline (one in a tick
+                // that fired) without reading the clock; one that passed
+                // since is filed and fires at the driver's next turn.
+                this.state = match context::current_timers() {
+                    Some(timers) => match timers.register(deadline, cx.waker()) {
+                        Some(key) => SleepState::Filed { timers, key },
+                        None => {
+                            this.state = SleepState::Done;
+                            return Poll::Ready(());
+                        }
+                    },
+                    None if Instant::now() >= deadline => {
+                        this.state = SleepState::Done;
+                        return Poll::Ready(());
+                    }
+                    None => return Self::poll_io(this, deadline, cx),
+                };
+                Poll::Pending
+            }
+            SleepState::Filed { timers, key } => {
+                let polled = timers.poll_fired(*key, cx.waker());
+                if polled.is_ready() {
+                    this.state = SleepState::Done;
+                } else if timers.is_closed() {
+                    // The hub that would fire it is gone: wait on async-io.
+                    timers.cancel(*key);
+                    this.state = SleepState::Start;
+                    let deadline = this
+                        .deadline
+                        .get()
+                        .expect("only a sleep with a deadline is filed");
+                    return Self::poll_io(this, deadline, cx);
+                }
+                polled
+            }
+            SleepState::Io(timer) => match Pin::new(&mut **timer).poll(cx) {
+                Poll::Ready(_) => {
+                    this.state = SleepState::Done;
+                    Poll::Ready(())
+                }
+                Poll::Pending => Poll::Pending,
+            },
+            SleepState::Done => Poll::Ready(()),
+        }
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        if let SleepState::Filed { timers, key } = &self.state {
+            timers.cancel(*key);
+        }
+    }
 }
 
 /// A stream that yields the time every `period`, starting one period from now.
@@ -163,61 +365,18 @@ pub async fn timeout<T>(duration: Duration, future: impl Future<Output = T>) -> 
     async { Ok(future.await) }.or(deadline).await
 }
 
-/// After this many `yield_now`s on a worker, it polls for I/O before it runs
-/// another task.
-pub(crate) const YIELDS_PER_IO_POLL: u32 = 16;
-
-/// A `yield_now` this long after the worker's last I/O poll makes it poll
-/// before it runs another task.
-pub(crate) const IO_POLL_INTERVAL: Duration = Duration::from_micros(50);
-
-std::thread_local! {
-    /// Counts `yield_now`s on this thread since the worker last polled I/O.
-    static YIELDS: Cell<u32> = const { Cell::new(0) };
-    /// When this thread's worker last went to poll I/O.
-    static LAST_IO_POLL: Cell<Option<Instant>> = const { Cell::new(None) };
-}
-
-/// True (and the count reset) when tasks on this thread asked for an I/O
-/// poll: [`YIELDS_PER_IO_POLL`] yields, or one yield at least
-/// [`IO_POLL_INTERVAL`] after the last poll.
-pub(crate) fn take_poll_io_request() -> bool {
-    YIELDS.with(|count| {
-        let due = count.get() >= YIELDS_PER_IO_POLL;
-        if due {
-            count.set(0);
-        }
-        due
-    })
-}
-
-/// Forgets the yields counted so far and notes the time: the worker is
-/// about to poll I/O.
-pub(crate) fn reset_poll_io_request() {
-    YIELDS.with(|count| count.set(0));
-    LAST_IO_POLL.with(|last| last.set(Some(Instant::now())));
-}
-
-/// Counts a yield; asks for an I/O poll if enough yields or enough time
-/// went by since the last one.
-fn count_yield() {
-    YIELDS.with(|count| {
-        let n = count.get().saturating_add(1);
-        let late = n < YIELDS_PER_IO_POLL
-            && LAST_IO_POLL.with(|last| last.get().is_none_or(|t| t.elapsed() >= IO_POLL_INTERVAL));
-        count.set(if late { YIELDS_PER_IO_POLL } else { n });
-    });
-}
-
 /// Lets every other ready task run before this task goes on, and keeps I/O
 /// flowing: gevent's `sleep(0)`, without its starving of I/O (gevent #1071).
 ///
-/// The worker polls the reactor for I/O before it runs another task when
-/// 50 µs passed since its last poll, and at the latest every 16 yields (and
-/// every 200 tasks it runs, yields or not). So tasks that loop on
-/// `yield_now` cannot keep sockets and timers from being served, and a
-/// CPU-heavy task that yields every millisecond lets I/O in every
-/// millisecond. A tight yield loop does not pay a system call per yield.
+/// The worker polls the reactor for I/O before it runs another task at the
+/// latest every 16 yields (and every 200 tasks it runs, yields or not), and
+/// sooner when yields are sparse: a yield that finds 50 µs passed since the
+/// last poll makes it poll at once. So tasks that loop on `yield_now` cannot
+/// keep sockets and timers from being served, and a CPU-heavy task that
+/// yields every millisecond lets I/O in every millisecond. A tight yield
+/// loop pays neither a system call nor a clock read per yield: the clock is
+/// looked at on the 1st, 2nd, 4th and 8th yield after a poll, and only on
+/// the 1st while yields come faster than 16 per 50 µs.
 ///
 /// Awaited by the future given to [`Hub::block_on`](crate::Hub::block_on)
 /// (gevent's `sleep(0)` in the main greenlet), it returns only after every
@@ -269,9 +428,46 @@ fn count_yield() {
 /// assert_eq!(log.lock().unwrap().len(), 3);
 /// ```
 pub async fn yield_now() {
-    if crate::hub::in_block_on_future() {
+    if context::in_block_on_future() {
         return crate::hub::let_ready_tasks_run().await;
     }
-    count_yield();
+    context::count_yield();
     futures_lite::future::yield_now().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::Deadline;
+
+    #[test]
+    fn deadlines_round_trip() {
+        let now = Instant::now();
+        for d in [
+            Some(now),
+            Some(now + Duration::from_nanos(1)),
+            Some(now + Duration::from_secs(100 * 365 * 86_400)),
+            now.checked_sub(Duration::from_secs(1)),
+            Deadline::origin().checked_sub(Duration::from_nanos(3)),
+            None,
+        ] {
+            assert_eq!(Deadline::new(d).get(), d);
+        }
+        let far = now.checked_add(Duration::from_secs(300 * 365 * 86_400));
+        assert_eq!(
+            Deadline::new(far).get(),
+            None,
+            "further than 292 years: never"
+        );
+    }
+
+    #[test]
+    fn a_sleep_is_small() {
+        assert!(
+            size_of::<super::Sleep>() <= 24,
+            "{}",
+            size_of::<super::Sleep>()
+        );
+    }
 }

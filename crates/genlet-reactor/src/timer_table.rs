@@ -1,11 +1,12 @@
-//! The hub's timers: every sleep of a hub in one table, driven by a single
-//! async-io timer.
+//! The timer table: every sleep of one hub, filed by millisecond tick in a
+//! slab, and the single driver task that fires them. The public `sleep`
+//! future that files itself here is in `time.rs`.
 //!
 //! async-io keeps each timer in one mutex-protected `BTreeMap` and each
 //! `Timer` is 56 bytes; a million sleepers pay for a million registrations
 //! there. The hub instead files each sleep under its deadline rounded up to
 //! the next millisecond ("tick"): registering is a vector push under the hub's
-//! own lock, a sleeping task holds a 40-byte future, and one driver task wakes
+//! own lock, a sleeping task holds a 32-byte future, and one driver task wakes
 //! each tick's sleepers together, re-arming its async-io timer for the next
 //! non-empty tick.
 //!
@@ -13,8 +14,10 @@
 //! past the hub's drop; the table is then marked closed and the sleep moves to
 //! an async-io timer for the same deadline, so it still fires.
 //!
-//! Entries live in a slab addressed by `(key, generation)`, and each knows
-//! its place under its tick. A sleep that is dropped early (a timeout whose
+//! Entries live in a slab addressed by key, and each knows its place under
+//! its tick. An entry is freed only by its own sleep (when the sleep sees it
+//! fired, or is dropped), so a key never outlives its entry and needs no
+//! generation: entries are 32 bytes and a sleep 32. A sleep that is dropped early (a timeout whose
 //! future finished first) takes itself out of its tick at once, the tick
 //! goes when its last sleep does, and the slab gives back its tail and its
 //! spare capacity: so timeouts that finish early leave no memory behind,
@@ -22,7 +25,7 @@
 
 use core::future::Future;
 use core::pin::Pin;
-use core::task::{Context, Poll, Waker};
+use core::task::{Poll, Waker};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -31,7 +34,7 @@ use std::time::{Duration, Instant};
 use async_io::Timer;
 
 /// Sleeps of one hub.
-pub(crate) struct Timers {
+pub(crate) struct TimerTable {
     epoch: Instant,
     state: Mutex<State>,
     /// Set when the hub is dropped: nothing will drive the table any more.
@@ -49,11 +52,13 @@ struct State {
     /// The driver's waker, and the tick its timer is set for.
     driver: Option<Waker>,
     armed: Option<u64>,
+    /// Every tick up to this one has fired: a deadline in one of them has
+    /// passed, with no need to read the clock.
+    fired_through: u64,
 }
 
 #[derive(Default)]
 struct Entry {
-    generation: u32,
     /// Not a sleep's: on the free list.
     free: bool,
     /// Its tick came; it is no longer under `by_tick`.
@@ -111,7 +116,6 @@ impl State {
     /// Gives entry `key` back, and whatever the table no longer needs.
     fn release(&mut self, key: u32) {
         let entry = &mut self.entries[key as usize];
-        entry.generation = entry.generation.wrapping_add(1);
         entry.waker = None;
         entry.free = true;
         if (key as usize) + 1 == self.entries.len() {
@@ -159,9 +163,9 @@ impl State {
     }
 }
 
-impl Timers {
+impl TimerTable {
     pub(crate) fn new() -> Self {
-        Timers {
+        TimerTable {
             epoch: Instant::now(),
             state: Mutex::new(State::default()),
             closed: AtomicBool::new(false),
@@ -186,7 +190,7 @@ impl Timers {
         }
     }
 
-    fn is_closed(&self) -> bool {
+    pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
     }
 
@@ -217,10 +221,14 @@ impl Timers {
         self.epoch.checked_add(Duration::from_millis(tick))
     }
 
-    /// Files a sleep until `deadline`; returns its `(key, generation)`.
-    fn register(&self, deadline: Instant, waker: &Waker) -> (u32, u32) {
+    /// Files a sleep until `deadline`; returns its key, or `None` when the
+    /// deadline's tick has fired already (it has passed: nothing to file).
+    pub(crate) fn register(&self, deadline: Instant, waker: &Waker) -> Option<u32> {
         let tick = self.tick_of(deadline);
         let mut state = self.lock();
+        if tick <= state.fired_through {
+            return None;
+        }
         let key = state.allocate();
         let filed = state.by_tick.entry(tick).or_default();
         let place = filed.len() as u32;
@@ -230,7 +238,6 @@ impl Timers {
         entry.fired = false;
         entry.tick = tick;
         entry.place = place;
-        let generation = entry.generation;
         // An earlier deadline than the driver's: have it re-arm.
         if state.armed.is_none_or(|armed| tick < armed) {
             state.armed = Some(tick);
@@ -238,15 +245,15 @@ impl Timers {
                 driver.wake();
             }
         }
-        (key, generation)
+        Some(key)
     }
 
     /// `Ready` once the sleep fired (its entry is then freed); otherwise keeps
     /// `waker` to be woken.
-    fn poll_fired(&self, key: u32, generation: u32, waker: &Waker) -> Poll<()> {
+    pub(crate) fn poll_fired(&self, key: u32, waker: &Waker) -> Poll<()> {
         let mut state = self.lock();
         let entry = &mut state.entries[key as usize];
-        debug_assert_eq!(entry.generation, generation);
+        debug_assert!(!entry.free, "a sleep's entry is freed only by the sleep");
         if entry.fired {
             state.release(key);
             return Poll::Ready(());
@@ -259,12 +266,13 @@ impl Timers {
 
     /// Frees the entry of a sleep dropped before it completed, and takes it
     /// out of its tick.
-    fn cancel(&self, key: u32, generation: u32) {
+    pub(crate) fn cancel(&self, key: u32) {
         let mut state = self.lock();
         let Some(entry) = state.entries.get(key as usize) else {
             return;
         };
-        if entry.free || entry.generation != generation {
+        if entry.free {
+            debug_assert!(false, "a sleep's entry is freed only by the sleep");
             return;
         }
         if !entry.fired {
@@ -279,6 +287,7 @@ impl Timers {
         // Every tick at or before now is due.
         let now = self.epoch.elapsed().as_millis() as u64;
         let mut state = self.lock();
+        state.fired_through = state.fired_through.max(now);
         while let Some(entry) = state.by_tick.first_entry() {
             if *entry.key() > now {
                 break;
@@ -320,182 +329,22 @@ impl Timers {
     }
 }
 
-/// The future of [`sleep`](crate::sleep) and [`sleep_until`](crate::sleep_until).
-///
-/// Inside a hub it is filed in the hub's own timer table (1 ms resolution,
-/// rounded up); elsewhere it is an async-io timer. A sleep without a
-/// deadline (one longer than [`Instant`] can reach) is filed nowhere and
-/// never ends.
-///
-/// # Cancel safety
-///
-/// Dropping it cancels the wait and frees its timer entry.
-///
-/// # Examples
-///
-/// ```
-/// use std::time::Duration;
-///
-/// let hub = genlet_reactor::Hub::new().unwrap();
-/// let nap: genlet_reactor::Sleep = genlet_reactor::sleep(Duration::from_millis(2));
-/// hub.block_on(nap);
-/// ```
-#[must_use = "a sleep does nothing unless awaited"]
-pub struct Sleep {
-    // 40 bytes: a sleeping task's whole future.
-    /// `None`: never (beyond what `Instant` can hold).
-    deadline: Option<Instant>,
-    state: SleepState,
-}
-
-enum SleepState {
-    /// Not polled yet.
-    Start,
-    /// Filed in a hub's table.
-    Filed {
-        timers: Arc<Timers>,
-        key: u32,
-        generation: u32,
-    },
-    /// Outside any hub (boxed: it is the rare case, and 56 bytes).
-    Io(Box<Timer>),
-    Done,
-}
-
-impl std::fmt::Debug for Sleep {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sleep")
-            .field("deadline", &self.deadline)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Sleep {
-    pub(crate) fn until(deadline: Option<Instant>) -> Self {
-        Sleep {
-            deadline,
-            state: SleepState::Start,
-        }
-    }
-
-    /// When the sleep ends; `None` when it never does (its duration went
-    /// beyond what [`Instant`] can hold, such as [`Duration::MAX`]).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::time::{Duration, Instant};
-    ///
-    /// let deadline = Instant::now() + Duration::from_secs(1);
-    /// assert_eq!(genlet_reactor::sleep_until(deadline).deadline(), Some(deadline));
-    /// assert_eq!(genlet_reactor::sleep(Duration::MAX).deadline(), None);
-    /// ```
-    pub fn deadline(&self) -> Option<Instant> {
-        self.deadline
-    }
-}
-
-impl Sleep {
-    /// Waits on an async-io timer: outside any hub, or after the hub died.
-    fn poll_io(this: &mut Self, deadline: Instant, cx: &mut Context<'_>) -> Poll<()> {
-        let mut timer = Box::new(Timer::at(deadline));
-        if Pin::new(&mut *timer).poll(cx).is_ready() {
-            this.state = SleepState::Done;
-            return Poll::Ready(());
-        }
-        this.state = SleepState::Io(timer);
-        Poll::Pending
-    }
-}
-
-impl Future for Sleep {
-    type Output = ();
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.get_mut();
-        match &mut this.state {
-            SleepState::Start => {
-                let Some(deadline) = this.deadline else {
-                    // Never: nothing to file, nobody to wake.
-                    return Poll::Pending;
-                };
-                if Instant::now() >= deadline {
-                    this.state = SleepState::Done;
-                    return Poll::Ready(());
-                }
-                this.state = match crate::hub::current_timers() {
-                    Some(timers) => {
-                        let (key, generation) = timers.register(deadline, cx.waker());
-                        SleepState::Filed {
-                            timers,
-                            key,
-                            generation,
-                        }
-                    }
-                    None => return Self::poll_io(this, deadline, cx),
-                };
-                Poll::Pending
-            }
-            SleepState::Filed {
-                timers,
-                key,
-                generation,
-            } => {
-                let polled = timers.poll_fired(*key, *generation, cx.waker());
-                if polled.is_ready() {
-                    this.state = SleepState::Done;
-                } else if timers.is_closed() {
-                    // The hub that would fire it is gone: wait on async-io.
-                    timers.cancel(*key, *generation);
-                    this.state = SleepState::Start;
-                    let deadline = this
-                        .deadline
-                        .expect("only a sleep with a deadline is filed");
-                    return Self::poll_io(this, deadline, cx);
-                }
-                polled
-            }
-            SleepState::Io(timer) => match Pin::new(&mut **timer).poll(cx) {
-                Poll::Ready(_) => {
-                    this.state = SleepState::Done;
-                    Poll::Ready(())
-                }
-                Poll::Pending => Poll::Pending,
-            },
-            SleepState::Done => Poll::Ready(()),
-        }
-    }
-}
-
-impl Drop for Sleep {
-    fn drop(&mut self) {
-        if let SleepState::Filed {
-            timers,
-            key,
-            generation,
-        } = &self.state
-        {
-            timers.cancel(*key, *generation);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::time::{Duration, Instant};
 
-    use super::Timers;
+    use super::TimerTable;
 
     #[test]
     fn cancelled_sleeps_free_their_entries_for_reuse() {
-        let timers = Timers::new();
+        let timers = TimerTable::new();
         let waker = std::task::Waker::noop();
         let far = Instant::now() + Duration::from_secs(3600);
-        let (keep, _) = timers.register(far, waker);
+        let keep = timers.register(far, waker).unwrap();
         for _ in 0..1000 {
-            let (key, generation) = timers.register(far, waker);
+            let key = timers.register(far, waker).unwrap();
             assert_eq!(key, keep + 1, "one entry, reused");
-            timers.cancel(key, generation);
+            timers.cancel(key);
         }
         assert_eq!(timers.lock().entries.len(), 1);
         assert_eq!(timers.lock().by_tick[&timers.tick_of(far)], [keep]);
@@ -503,13 +352,17 @@ mod tests {
 
     #[test]
     fn cancelled_sleeps_leave_nothing_behind() {
-        let timers = Timers::new();
+        let timers = TimerTable::new();
         let waker = std::task::Waker::noop();
         assert!(timers.footprint().is_empty_table());
         let now = Instant::now();
         // Many at once, spread over many ticks, cancelled in a scrambled order.
-        let mut filed: Vec<(u32, u32)> = (0..100_000u64)
-            .map(|i| timers.register(now + Duration::from_millis(1000 + i % 5000), waker))
+        let mut filed: Vec<u32> = (0..100_000u64)
+            .map(|i| {
+                timers
+                    .register(now + Duration::from_millis(1000 + i % 5000), waker)
+                    .unwrap()
+            })
             .collect();
         let mut order: Vec<usize> = (0..filed.len()).collect();
         let mut x = 1u64;
@@ -520,8 +373,7 @@ mod tests {
             order.swap(i, (x >> 33) as usize % (i + 1));
         }
         for (n, &i) in order.iter().enumerate() {
-            let (key, generation) = filed[i];
-            timers.cancel(key, generation);
+            timers.cancel(filed[i]);
             if n == order.len() / 2 {
                 let half = timers.footprint();
                 assert!(half.ticks <= 5000 && half.filed <= 4 * 50_000, "{half:?}");
@@ -535,8 +387,10 @@ mod tests {
         );
         // And one at a time: nothing grows.
         for i in 0..100_000u64 {
-            let (key, generation) = timers.register(now + Duration::from_secs(3600 + i), waker);
-            timers.cancel(key, generation);
+            let key = timers
+                .register(now + Duration::from_secs(3600 + i), waker)
+                .unwrap();
+            timers.cancel(key);
         }
         assert!(
             timers.footprint().is_empty_table(),
@@ -547,14 +401,16 @@ mod tests {
 
     #[test]
     fn a_fired_sleep_frees_its_entry_when_polled_or_dropped() {
-        let timers = Timers::new();
+        let timers = TimerTable::new();
         let waker = std::task::Waker::noop();
-        let (a, ga) = timers.register(timers.epoch, waker);
-        let (b, gb) = timers.register(timers.epoch, waker);
+        let soon = timers.epoch + Duration::from_millis(1);
+        let a = timers.register(soon, waker).unwrap();
+        let b = timers.register(soon, waker).unwrap();
+        std::thread::sleep(Duration::from_millis(2));
         let mut woken = Vec::new();
         timers.fire_due(waker, &mut woken);
-        assert!(timers.poll_fired(a, ga, waker).is_ready());
-        timers.cancel(b, gb); // dropped after its tick, unpolled
+        assert!(timers.poll_fired(a, waker).is_ready());
+        timers.cancel(b); // dropped after its tick, unpolled
         assert!(
             timers.footprint().is_empty_table(),
             "{:?}",
@@ -564,24 +420,31 @@ mod tests {
 
     #[test]
     fn due_ticks_fire_and_later_ones_wait() {
-        let timers = Timers::new();
+        let timers = TimerTable::new();
         let waker = std::task::Waker::noop();
-        let (due, g1) = timers.register(timers.epoch, waker);
-        let (later, g2) = timers.register(Instant::now() + Duration::from_secs(3600), waker);
+        let soon = timers.epoch + Duration::from_millis(1);
+        let due = timers.register(soon, waker).unwrap();
+        let later = timers
+            .register(Instant::now() + Duration::from_secs(3600), waker)
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(2));
         let mut woken = Vec::new();
         let next = timers.fire_due(waker, &mut woken);
         assert_eq!(woken.len(), 1);
-        assert!(timers.poll_fired(due, g1, waker).is_ready());
-        assert!(timers.poll_fired(later, g2, waker).is_pending());
+        assert!(timers.poll_fired(due, waker).is_ready());
+        assert!(timers.poll_fired(later, waker).is_pending());
         assert!(next.is_some_and(|tick| tick >= 3_600_000));
+        // A deadline in a tick that fired needs no filing: it has passed.
+        assert_eq!(timers.register(soon, waker), None);
+        assert_eq!(timers.register(timers.epoch, waker), None);
     }
 
     #[test]
-    fn a_sleep_is_small() {
+    fn an_entry_is_small() {
         assert!(
-            size_of::<super::Sleep>() <= 40,
+            size_of::<super::Entry>() <= 32,
             "{}",
-            size_of::<super::Sleep>()
+            size_of::<super::Entry>()
         );
     }
 }
