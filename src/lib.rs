@@ -2,6 +2,8 @@
 //! the top-level `examples/`, the cross-crate `tests/`, and the book's code
 //! blocks, compiled as doctests.
 
+#![forbid(unsafe_code)]
+
 pub mod demos;
 
 /// The book's chapters, compiled as doctests so that every Rust code block in

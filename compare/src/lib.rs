@@ -2,6 +2,8 @@
 //! network-load experiment, run by the harness (`src/main.rs`) and on its
 //! own (`src/bin/netload.rs`), and the servers the experiments start.
 
+#![forbid(unsafe_code)]
+
 use std::io::{self, BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 

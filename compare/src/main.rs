@@ -18,6 +18,8 @@
 //! cargo run --release -p genlet-compare -- [--quick] [--reps N] [--no-python] [--out DIR] [--update-book]
 //! ```
 
+#![forbid(unsafe_code)]
+
 use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};

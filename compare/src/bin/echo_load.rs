@@ -12,6 +12,8 @@
 //!     [--size S] [--warmup-ms MS] [--ms MS] [--server-pid PID] [--json]
 //! ```
 
+#![forbid(unsafe_code)]
+
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};

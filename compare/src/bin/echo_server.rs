@@ -23,6 +23,8 @@
 //!   core it may run on (what genlet's hub is built from, without the hub).
 //! - `tokio-ct`, `tokio-mt`: tokio's current-thread and multi-thread runtimes.
 
+#![forbid(unsafe_code)]
+
 use std::io::{self, Write as _};
 use std::net::SocketAddr;
 use std::sync::Arc;

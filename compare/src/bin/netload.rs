@@ -8,6 +8,8 @@
 //!     [--depth 1] [--no-python] [--diagnose]
 //! ```
 
+#![forbid(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
