@@ -143,25 +143,27 @@ impl Inner {
         shared: &Arc<Shared<T>>,
         permit: Option<async_lock::SemaphoreGuardArc>,
     ) -> bool {
-        let (key, closed) = {
+        let weak = Arc::downgrade(self);
+        let member: Arc<dyn Member> = shared.clone();
+        let closed = {
+            // Under the group's lock, so that no kill sees a member that is
+            // then refused, and the member cannot leave (its hook takes this
+            // lock) before it is in. Group, then greenlet: the order every
+            // path takes.
             let mut state = self.lock();
             let key = state.next;
             state.next += 1;
+            let settled: crate::greenlet::Settled = Box::new(move |panic| match weak.upgrade() {
+                Some(inner) => inner.leave(key, member, panic, permit),
+                None => member.release(),
+            });
+            if let Err(refused) = shared.adopt(settled) {
+                drop(refused); // frees the permit
+                return false;
+            }
             state.members.insert(key, shared.clone());
-            (key, state.closed)
+            state.closed
         };
-        let weak = Arc::downgrade(self);
-        let member: Arc<dyn Member> = shared.clone();
-        let settled: crate::greenlet::Settled = Box::new(move |panic| match weak.upgrade() {
-            Some(inner) => inner.leave(key, member, panic, permit),
-            None => member.release(),
-        });
-        if let Err(refused) = shared.adopt(settled) {
-            self.lock().members.remove(&key);
-            drop(refused); // frees the permit
-            self.left.notify(usize::MAX);
-            return false;
-        }
         if closed {
             shared.cancel(); // the group is being killed: so is its new member
         }

@@ -102,3 +102,30 @@ fn add_and_discard_racing_the_end_lose_nothing() {
         });
     });
 }
+
+/// Adding another group's member is refused, and a kill of the group it
+/// was offered to, racing the offer, never touches it.
+#[test]
+fn a_refused_add_racing_a_kill_leaves_the_greenlet_alone() {
+    common::on_each_hub(|hub| {
+        hub.block_on(async {
+            let owner = genlet::Group::new();
+            let owned = owner.spawn(genlet::sleep(Duration::from_secs(3600)));
+            for round in 0..300 {
+                let other = std::sync::Arc::new(genlet::Group::new());
+                let _busy = other.spawn(genlet::sleep(Duration::from_secs(3600)));
+                let killer = {
+                    let other = other.clone();
+                    genlet::spawn(async move { other.kill().await })
+                };
+                assert!(!other.add(&owned), "round {round}: it has an owner");
+                killer.join().await.unwrap();
+                assert!(
+                    !owned.is_ready(),
+                    "round {round}: killed by a group that never owned it"
+                );
+            }
+            owner.kill().await;
+        });
+    });
+}
