@@ -38,15 +38,17 @@
 //!
 //! # What it costs
 //!
-//! The tokio runtime is one process-wide current-thread runtime that
-//! async-compat starts on first use, in a thread of its own, to drive
+//! The tokio runtime is one process-wide runtime that async-compat starts on
+//! first use, in a thread of its own (current-thread, unless some crate in
+//! the build turns on async-compat's `multi-thread` feature), to drive
 //! tokio's I/O and timers; when one of them fires, that thread wakes the
 //! greenlet, which then runs on the hub as usual. So a tokio socket costs a
 //! wake-up across threads per readiness event: use [`net`](crate::net)'s
 //! sockets for your own I/O, and `Compat` for the crates that need tokio.
 //! A task such a crate spawns (`tokio::spawn`) runs on that thread, not on
-//! the hub. If the program already runs a tokio runtime, `Compat` uses the
-//! one it is polled inside instead.
+//! the hub. A `Compat` polled inside a tokio runtime's context uses that
+//! runtime instead; greenlets never are (the hub's threads are not
+//! tokio's), so in genlet it is always the background one.
 //!
 //! Killing a greenlet drops the wrapped future inside the runtime's
 //! context, so tokio resources (sockets, timers) are released as usual.

@@ -125,6 +125,9 @@ pub(crate) struct Shared<T> {
     killed: AtomicBool,
     /// Its [`Local`](crate::Local) values, dropped when it completes.
     locals: Locals,
+    /// The id of the group that owns it (0: none), for `apply` to tell a
+    /// member from an outsider and for a group to take only its own hook.
+    group: AtomicU64,
 }
 
 impl<T> Shared<T> {
@@ -147,6 +150,7 @@ impl<T> Shared<T> {
             started: AtomicBool::new(false),
             killed: AtomicBool::new(false),
             locals: Locals::default(),
+            group: AtomicU64::new(0),
         })
     }
 
@@ -183,33 +187,42 @@ impl<T> Shared<T> {
 
     /// Makes a group a holder of the result, with `settled` to run once it
     /// is stored (before the greenlet starts).
-    pub(crate) fn join_group(&self, settled: Settled) {
+    pub(crate) fn join_group(&self, group: u64, settled: Settled) {
         let mut state = self.lock();
         state.holders += 1;
         state.settled = Some(settled);
+        self.group.store(group, Ordering::Relaxed);
     }
 
-    /// Makes a group the holder of a greenlet already running, as
+    /// True while a group owns it.
+    pub(crate) fn has_owner(&self) -> bool {
+        self.group.load(Ordering::Relaxed) != 0
+    }
+
+    /// Makes group `group` the holder of a greenlet already running, as
     /// [`join_group`](Shared::join_group) does; refused (and `settled` given
     /// back) when it finished or belongs to a group already.
-    pub(crate) fn adopt(&self, settled: Settled) -> Result<(), Settled> {
+    pub(crate) fn adopt(&self, group: u64, settled: Settled) -> Result<(), Settled> {
         let mut state = self.lock();
         if state.settled.is_some() || !matches!(state.outcome, Outcome::Running) {
             return Err(settled);
         }
         state.holders += 1;
         state.settled = Some(settled);
+        self.group.store(group, Ordering::Relaxed);
         Ok(())
     }
 
-    /// Leaves the group without finishing: its hook, for the group to drop
-    /// (`None` if it is finishing and leaves by itself). The group must
-    /// [`release`](Shared::release) it after.
-    pub(crate) fn leave_group(&self) -> Option<Settled> {
+    /// Leaves group `group` without finishing: its hook, for the group to
+    /// drop (`None` if it is finishing and leaves by itself, or is not that
+    /// group's). The group must [`release`](Shared::release) it after.
+    pub(crate) fn leave_group(&self, group: u64) -> Option<Settled> {
         let mut state = self.lock();
-        if !matches!(state.outcome, Outcome::Running) {
+        if !matches!(state.outcome, Outcome::Running) || self.group.load(Ordering::Relaxed) != group
+        {
             return None;
         }
+        self.group.store(0, Ordering::Relaxed);
         state.settled.take()
     }
 
@@ -409,6 +422,7 @@ impl<T> Shared<T> {
 trait Running: Send + Sync {
     fn name(&self) -> &str;
     fn locals(&self) -> &Locals;
+    fn group(&self) -> u64;
     fn abort(&self, reason: Option<Arc<str>>);
     /// Back to the typed state (a downcast: no reference count changes).
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
@@ -421,6 +435,10 @@ impl<T: Send + 'static> Running for Shared<T> {
 
     fn locals(&self) -> &Locals {
         &self.locals
+    }
+
+    fn group(&self) -> u64 {
+        self.group.load(Ordering::Relaxed)
     }
 
     fn abort(&self, reason: Option<Arc<str>>) {
@@ -451,6 +469,11 @@ fn with_current<R>(f: impl FnOnce(Option<&Arc<dyn Running>>) -> R) -> R {
 /// `f` of the current greenlet's local values; `None` outside a greenlet.
 pub(crate) fn with_current_locals<R>(f: impl FnOnce(&Locals) -> R) -> Option<R> {
     with_current(|c| c.map(|running| f(running.locals())))
+}
+
+/// The id of the group owning the greenlet this thread polls (0: none).
+pub(crate) fn current_group() -> u64 {
+    with_current(|c| c.map_or(0, |running| running.group()))
 }
 
 /// True while this thread polls a greenlet's body.
@@ -532,6 +555,9 @@ pin_project_lite::pin_project! {
     pub(crate) struct Body<T, F> {
         // `None` once completed.
         shared: Option<Arc<Shared<T>>>,
+        // `shared` as the thread's current greenlet (made where `T`'s
+        // bounds are known), for the destructors run by a kill.
+        as_running: fn(Arc<Shared<T>>) -> Arc<dyn Running>,
         delay: Option<Sleep>,
         // `None` once finished or dropped: its destructors run before the
         // greenlet completes.
@@ -543,7 +569,11 @@ pin_project_lite::pin_project! {
         fn drop(this: Pin<&mut Self>) {
             let mut this = this.project();
             let mut future = this.future.as_mut();
+            // Its destructors run as the greenlet (they see its `Local`s).
+            let me = this.shared.clone().map(*this.as_running);
+            let outer = CURRENT.with(|c| c.replace(me));
             let dropped = std::panic::catch_unwind(AssertUnwindSafe(|| future.set(None)));
+            CURRENT.with(|c| c.set(outer));
             if let Some(shared) = this.shared.take() {
                 let name = shared.name.get().clone();
                 let error = match dropped {
@@ -558,9 +588,14 @@ pin_project_lite::pin_project! {
 }
 
 /// [`Body`] for `future` of the greenlet `shared`.
-pub(crate) fn body<T, F>(shared: Arc<Shared<T>>, delay: Option<Duration>, future: F) -> Body<T, F> {
+pub(crate) fn body<T: Send + 'static, F>(
+    shared: Arc<Shared<T>>,
+    delay: Option<Duration>,
+    future: F,
+) -> Body<T, F> {
     Body {
         shared: Some(shared),
+        as_running: |shared| shared,
         delay: delay.map(genlet_reactor::sleep),
         future: Some(future),
     }

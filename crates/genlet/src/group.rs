@@ -2,9 +2,6 @@
 //! nursery); [`Pool`]: a group with a bound on how many run at once.
 
 use core::future::Future;
-use core::pin::Pin;
-use core::task::{Context, Poll};
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -118,18 +115,14 @@ impl Inner {
         let member: Arc<dyn Member> = shared.clone();
         // Runs once the member's result is stored and its links (`as_completed`'s
         // among them) ran: only then does it leave, and its slot free.
-        shared.join_group(Box::new(move |panic| match weak.upgrade() {
-            Some(inner) => inner.leave(key, member, panic, permit),
-            None => member.release(),
-        }));
-        let greenlet = builder.launch(
-            shared,
-            None,
-            InGroup {
-                group: self.id,
-                future,
-            },
+        shared.join_group(
+            self.id,
+            Box::new(move |panic| match weak.upgrade() {
+                Some(inner) => inner.leave(key, member, panic, permit),
+                None => member.release(),
+            }),
         );
+        let greenlet = builder.launch(shared, None, future);
         if closed {
             greenlet.shared().cancel();
         }
@@ -157,7 +150,7 @@ impl Inner {
                 Some(inner) => inner.leave(key, member, panic, permit),
                 None => member.release(),
             });
-            if let Err(refused) = shared.adopt(settled) {
+            if let Err(refused) = shared.adopt(self.id, settled) {
                 drop(refused); // frees the permit
                 return false;
             }
@@ -183,14 +176,22 @@ impl Inner {
     /// Lets a member go on running outside the group; false if it is not a
     /// member (or is finishing, and leaves by itself).
     fn discard<T: Send>(&self, shared: &Arc<Shared<T>>) -> bool {
-        let Some(key) = self.key_of(shared) else {
-            return false;
-        };
-        let Some(hook) = shared.leave_group() else {
-            return false;
-        };
         {
+            // All under the group's lock: no kill sees it between leaving
+            // and being removed, and only this group's hook is taken.
             let mut state = self.lock();
+            let wanted = Arc::as_ptr(shared).cast::<()>();
+            let Some(key) = state
+                .members
+                .iter()
+                .find(|(_, m)| core::ptr::eq(Arc::as_ptr(m).cast::<()>(), wanted))
+                .map(|(key, _)| *key)
+            else {
+                return false;
+            };
+            let Some(hook) = shared.leave_group(self.id) else {
+                return false; // finishing: it leaves by itself
+            };
             state.members.remove(&key);
             drop(hook); // frees its slot, under the lock `len` reads
         }
@@ -313,38 +314,6 @@ impl Inner {
         if let Some(first) = first {
             first.discard();
         }
-    }
-}
-
-std::thread_local! {
-    /// The group whose member is being polled on this thread (0: none).
-    static CURRENT_GROUP: Cell<u64> = const { Cell::new(0) };
-}
-
-pin_project_lite::pin_project! {
-    /// A member's future: marks the thread as inside the group while it is
-    /// polled, so that `Pool::apply` can tell a member from an outsider.
-    struct InGroup<F> {
-        group: u64,
-        #[pin]
-        future: F,
-    }
-}
-
-impl<F: Future> Future for InGroup<F> {
-    type Output = F::Output;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let this = self.project();
-        /// Puts the outer group back, also when the member panics.
-        struct Restore(u64);
-        impl Drop for Restore {
-            fn drop(&mut self) {
-                CURRENT_GROUP.with(|c| c.set(self.0));
-            }
-        }
-        let _restore = Restore(CURRENT_GROUP.with(|c| c.replace(*this.group)));
-        this.future.poll(cx)
     }
 }
 
@@ -581,17 +550,20 @@ impl Group {
     /// # Examples
     ///
     /// ```
-    /// use std::time::Duration;
+    /// use std::sync::Arc;
     ///
     /// genlet::run(async {
     ///     let group = genlet::Group::new();
-    ///     let g = group.spawn(async {
-    ///         genlet::sleep(Duration::from_millis(20)).await;
+    ///     let go = Arc::new(genlet::Event::new());
+    ///     let wait = go.clone();
+    ///     let g = group.spawn(async move {
+    ///         wait.wait().await; // still running when discarded
     ///         "kept"
     ///     });
     ///     assert!(group.discard(&g));
     ///     assert!(group.is_empty());
     ///     drop(group); // does not cancel it any more
+    ///     go.set();
     ///     assert_eq!(g.join().await.unwrap(), "kept");
     /// });
     /// ```
@@ -723,8 +695,9 @@ impl Group {
     }
 
     /// [`imap`](Group::imap) over a [`Stream`](futures_core::Stream) of
-    /// items (a queue, a socket's lines, another `Imap`): read as results
-    /// are taken, waited for when it has none yet.
+    /// items (a queue, a socket's lines, another `Imap`), waited for when it
+    /// has none yet; with a [`maxsize`](Imap::maxsize), read only as fast as
+    /// results are taken.
     ///
     /// # Examples
     ///
@@ -923,7 +896,7 @@ impl GroupHandle {
         let Some(inner) = self.inner.upgrade() else {
             return gone(future).join().await;
         };
-        if CURRENT_GROUP.with(Cell::get) == inner.id {
+        if crate::greenlet::current_group() == inner.id {
             drop(inner);
             return Ok(future.await);
         }
@@ -1127,8 +1100,8 @@ impl Pool {
     /// });
     /// ```
     pub async fn add<T: Send + 'static>(&self, greenlet: &Greenlet<T>) -> bool {
-        if greenlet.is_ready() {
-            return false;
+        if greenlet.is_ready() || greenlet.shared().has_owner() {
+            return false; // at once, without waiting for a slot
         }
         let permit = match &self.group.inner.slots {
             Some(slots) => Some(slots.acquire_arc().await),
@@ -1147,10 +1120,10 @@ impl Pool {
     ///
     /// genlet::run(async {
     ///     let pool = genlet::Pool::new(1);
-    ///     let long = pool.spawn(genlet::sleep(Duration::from_millis(20))).await;
+    ///     let long = pool.spawn(genlet::sleep(Duration::from_secs(3600))).await;
     ///     assert!(pool.discard(&long));
     ///     assert_eq!(pool.free_count(), 1); // its slot is free for others
-    ///     long.join().await.unwrap();
+    ///     long.kill().await;
     /// });
     /// ```
     pub fn discard<T: Send>(&self, greenlet: &Greenlet<T>) -> bool {
@@ -1249,8 +1222,9 @@ impl Pool {
         self.group.imap_unordered(items, f)
     }
 
-    /// [`Group::imap_stream`], at most `size` at once: an endless stream
-    /// is read only as fast as results are taken.
+    /// [`Group::imap_stream`], at most `size` at once; with a
+    /// [`maxsize`](Imap::maxsize), an endless stream is read only as fast
+    /// as results are taken.
     ///
     /// # Examples
     ///
@@ -1281,7 +1255,8 @@ impl Pool {
     /// genlet::run(async {
     ///     let pool = genlet::Pool::new(2);
     ///     let mut done = pool.imap_unordered_stream(futures_lite::stream::iter([5u8]), |i| async move { i });
-    ///     assert_eq!(done.next().await.unwrap(), (0, Ok(5)));
+    ///     let (index, result) = done.next().await.unwrap();
+    ///     assert_eq!((index, result.unwrap()), (0, 5));
     /// });
     /// ```
     pub fn imap_unordered_stream<S, F, Fut, T>(&self, items: S, f: F) -> Imap<T>

@@ -27,8 +27,10 @@ type Item<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 /// results are taken. A pool runs at most its size at once;
 /// [`maxsize`](Imap::maxsize) bounds how many items are started and not yet
 /// taken (running, or finished and waiting for the reader), as gevent's
-/// `maxsize` does. The source may be endless with a pool or a `maxsize`; a
-/// plain group without a `maxsize` starts every item it can get at once. Dropping the `Imap` leaves the greenlets it
+/// `maxsize` does. Without a `maxsize` nothing bounds the finished results
+/// waiting for the reader (a pool keeps starting items as members finish,
+/// and a plain group starts every item it can get at once), so an endless
+/// source needs a `maxsize`. Dropping the `Imap` leaves the greenlets it
 /// started to their group.
 ///
 /// `Imap` is a [`Stream`](futures_core::Stream).

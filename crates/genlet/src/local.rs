@@ -6,6 +6,7 @@
 use core::any::Any;
 use core::fmt;
 use core::marker::PhantomData;
+use core::sync::atomic::AtomicU8;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The values one greenlet (or one thread, outside greenlets) holds, keyed
@@ -81,7 +82,17 @@ fn with_locals<R>(f: impl FnOnce(&Locals) -> R) -> R {
 /// A greenlet starts with none: values are **not inherited** by the
 /// greenlets it spawns (gevent's `local` is not either). Pass on what a
 /// child needs by moving it into the child's future, or setting it there.
-/// A greenlet's values are dropped when it finishes or is killed.
+/// A greenlet's values are dropped when it finishes or is killed, after
+/// its future: the future's destructors still see them, and a value's own
+/// destructor runs outside the greenlet (reading a `Local` there sees the
+/// thread's values).
+///
+/// Declare it as a `static`: a `const` does not compile.
+///
+/// ```compile_fail
+/// const NOT_A_KEY: genlet::Local<u8> = genlet::Local::new();
+/// NOT_A_KEY.set(1); // a temporary: no `'static` address to key on
+/// ```
 ///
 /// Values are shared as [`Arc`]s, so reading one never holds a lock while
 /// your code runs: put a `Mutex` or an atomic inside to change them in place.
@@ -115,8 +126,10 @@ fn with_locals<R>(f: impl FnOnce(&Locals) -> R) -> R {
 /// });
 /// ```
 pub struct Local<T> {
-    /// Gives every `Local` its own address (its key).
-    _key: u8,
+    /// Gives every `Local` its own address (its key). Atomic, so that a
+    /// `const` cannot stand in for a `static`: a `const Local` would be a
+    /// fresh temporary at each use, and does not compile.
+    _key: AtomicU8,
     _value: PhantomData<fn() -> T>,
 }
 
@@ -134,7 +147,7 @@ impl<T> Local<T> {
     /// See [`Local`].
     pub const fn new() -> Self {
         Local {
-            _key: 0,
+            _key: AtomicU8::new(0),
             _value: PhantomData,
         }
     }

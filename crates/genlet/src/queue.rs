@@ -757,7 +757,10 @@ impl<T> futures_core::Stream for Queue<T> {
     /// The items in the queue's order; the stream ends once the queue is
     /// closed and drained. Counts each item as [`get`](Queue::get) does:
     /// call [`task_done`](Queue::task_done) for it if you
-    /// [`join`](Queue::join) the queue.
+    /// [`join`](Queue::join) the queue. A stream that waited and is then
+    /// not polled again keeps one item's wake-up until it is polled or
+    /// dropped (as async-channel's does): with other getters on the same
+    /// queue, poll it or drop it.
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let this = self.get_mut();
         loop {

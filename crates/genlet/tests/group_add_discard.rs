@@ -129,3 +129,55 @@ fn a_refused_add_racing_a_kill_leaves_the_greenlet_alone() {
         });
     });
 }
+
+/// `apply` from an adopted member runs inline (it holds the slot already:
+/// waiting for one would deadlock a full pool); from a discarded one it
+/// waits for a slot like any outsider.
+#[test]
+fn apply_tells_adopted_and_discarded_members_apart() {
+    genlet::run(async {
+        let pool = genlet::Pool::new(1);
+        let handle = pool.handle();
+        let adopted = genlet::spawn(async move {
+            genlet::yield_now().await; // adopted by then
+            handle.apply(async { "inline" }).await
+        });
+        assert!(pool.add(&adopted).await);
+        let applied = genlet::timeout(Duration::from_secs(60), adopted.join()).await;
+        assert_eq!(applied.expect("no deadlock").unwrap().unwrap(), "inline");
+        // Owned by a pool: adding it to another returns at once.
+        let member = pool.spawn(genlet::sleep(Duration::from_secs(3600))).await;
+        let other = genlet::Pool::new(1);
+        let _busy = other.spawn(genlet::sleep(Duration::from_secs(3600))).await;
+        let refused = genlet::timeout(Duration::from_secs(60), other.add(&member)).await;
+        assert!(!refused.expect("no wait for a slot"));
+        pool.kill().await;
+        other.kill().await;
+    });
+}
+
+/// A destructor run by a kill sees its greenlet's `Local` values.
+#[test]
+fn a_killed_greenlets_destructors_see_its_locals() {
+    static TAG: genlet::Local<u32> = genlet::Local::new();
+    struct Reports(std::sync::mpsc::Sender<Option<u32>>);
+    impl Drop for Reports {
+        fn drop(&mut self) {
+            let _ = self.0.send(TAG.get());
+        }
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    genlet::run(async move {
+        let g = genlet::spawn(async move {
+            TAG.set(7);
+            let _reports = Reports(tx);
+            genlet::sleep(Duration::from_secs(3600)).await;
+        });
+        while !g.is_started() {
+            genlet::yield_now().await;
+        }
+        genlet::sleep(Duration::from_millis(1)).await;
+        g.kill().await;
+    });
+    assert_eq!(rx.recv().unwrap(), Some(7));
+}
