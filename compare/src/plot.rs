@@ -677,133 +677,130 @@ pub(crate) fn all(results: &Results, dir: &Path) -> io::Result<Vec<String>> {
         results.machine,
         results.date
     );
-    let labels = |title, x, y| Labels {
-        title,
-        x,
-        y,
-        note: &note,
-    };
+    let note = note.as_str();
     let mut written = Vec::new();
-    let mut wrote = |file: &str, done: bool| {
-        if done {
-            written.push(file.to_string());
+    // Line charts: file, title, x label, y label, log x, experiment,
+    // metric, and the settings drawn (by prefix; "" for all).
+    type LinePlot<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        bool,
+        &'a str,
+        &'a str,
+        &'a str,
+    );
+    let line_plots = |plots: &[LinePlot<'_>], written: &mut Vec<String>| -> io::Result<()> {
+        for &(file, title, x, y, log_x, experiment, metric, prefix) in plots {
+            let data = lines_where(results, experiment, metric, |s| s.starts_with(prefix));
+            let labels = Labels { title, x, y, note };
+            if line_chart(&dir.join(file), &labels, log_x, &data)? {
+                written.push(file.to_string());
+            }
         }
+        Ok(())
     };
-    let file = "prog1-wall.svg";
-    wrote(
-        file,
-        line_chart(
-            &dir.join(file),
-            &labels(
+    line_plots(
+        &[
+            (
+                "prog1-wall.svg",
                 "Prog 1 (seed 002): N tasks each sleeping 200 ms",
                 "tasks (N)",
                 "wall time, ms (log scale; lower is better)",
+                true,
+                "sleepers",
+                "wall",
+                "",
             ),
-            true,
-            &lines(results, "sleepers", "wall"),
-        )?,
-    );
-    let file = "prog2-memory.svg";
-    wrote(
-        file,
-        line_chart(
-            &dir.join(file),
-            &labels(
+            (
+                "prog2-memory.svg",
                 "Prog 2 (seed 002): memory per sleeping task",
                 "tasks (N)",
                 "bytes per task (log scale; lower is better)",
-            ),
-            true,
-            &lines(results, "sleepers", "memory"),
-        )?,
-    );
-    let file = "resume.svg";
-    wrote(
-        file,
-        bar_chart(
-            &dir.join(file),
-            &labels(
-                "One resume round trip",
-                "ns per resume (log scale; lower is better)",
+                true,
+                "sleepers",
+                "memory",
                 "",
             ),
-            "ns",
-            baseline("resume"),
-            &lines(results, "resume", "round trip"),
-        )?,
-    );
+        ],
+        &mut written,
+    )?;
+    let bar_plot = |file: &str, title: &str, x: &str, experiment: &str, data: &[Line]| {
+        let labels = Labels {
+            title,
+            x,
+            y: "",
+            note,
+        };
+        bar_chart(&dir.join(file), &labels, "ns", baseline(experiment), data)
+            .map(|done| done.then(|| file.to_string()))
+    };
+    written.extend(bar_plot(
+        "resume.svg",
+        "One resume round trip",
+        "ns per resume (log scale; lower is better)",
+        "resume",
+        &lines(results, "resume", "round trip"),
+    )?);
     let matrix = lines(results, "matrix", "per element");
     let largest = matrix
         .iter()
         .filter_map(|l| l.points.last())
         .map(|p| p.x)
         .fold(0.0, f64::max);
-    let title = format!("Seed 000's sum of i*i for i < N, N = {}", human(largest));
-    let file = "matrix.svg";
-    wrote(
-        file,
-        bar_chart(
-            &dir.join(file),
-            &labels(&title, "ns per element (log scale; lower is better)", ""),
-            "ns",
-            baseline("matrix"),
-            &matrix,
-        )?,
-    );
-    let file = "sumserver.svg";
-    wrote(
-        file,
-        line_chart(
-            &dir.join(file),
-            &labels(
+    written.extend(bar_plot(
+        "matrix.svg",
+        &format!("Seed 000's sum of i*i for i < N, N = {}", human(largest)),
+        "ns per element (log scale; lower is better)",
+        "matrix",
+        &matrix,
+    )?);
+    line_plots(
+        &[
+            (
+                "sumserver.svg",
                 "Sum server (seed 003): time for 1000 requests",
                 "client threads",
                 "ms per 1000 requests (log scale; lower is better)",
+                true,
+                "sumserver",
+                "wall",
+                "",
             ),
-            true,
-            &lines(results, "sumserver", "wall"),
-        )?,
-    );
-    let file = "udp-echo.svg";
-    wrote(
-        file,
-        line_chart(
-            &dir.join(file),
-            &labels(
+            (
+                "udp-echo.svg",
                 "UDP echo (seed 004) beside K CPU-spinning threads",
                 "spinning threads (K)",
                 "echo throughput, MB/s (log scale; higher is better)",
+                false,
+                "udp echo",
+                "throughput",
+                "",
             ),
-            false,
-            &lines(results, "udp echo", "throughput"),
-        )?,
-    );
-    for (file, split, title) in [
-        (
-            "netload-1core.svg",
-            "server 1 core",
-            "64-byte echo: server on 1 core, load generator on the other",
-        ),
-        (
-            "netload-2cores.svg",
-            "2 cores",
-            "64-byte echo: server and load generator sharing 2 cores",
-        ),
-    ] {
-        wrote(
-            file,
-            line_chart(
-                &dir.join(file),
-                &labels(
-                    title,
-                    "connections held open",
-                    "requests per second (log scale; higher is better)",
-                ),
+            (
+                "netload-1core.svg",
+                "64-byte echo: server on 1 core, load generator on the other",
+                "connections held open",
+                "requests per second (log scale; higher is better)",
                 true,
-                &lines_where(results, "netload", "requests", |s| s.starts_with(split)),
-            )?,
-        );
-    }
+                "netload",
+                "requests",
+                "server 1 core",
+            ),
+            (
+                "netload-2cores.svg",
+                "64-byte echo: server and load generator sharing 2 cores",
+                "connections held open",
+                "requests per second (log scale; higher is better)",
+                true,
+                "netload",
+                "requests",
+                "2 cores",
+            ),
+        ],
+        &mut written,
+    )?;
     Ok(written)
 }
 

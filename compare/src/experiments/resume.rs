@@ -46,56 +46,28 @@ pub(crate) fn run(ctx: &Context, results: &mut Results) -> io::Result<()> {
     eprintln!("compare: resume round trip");
     let n = 10_000_000;
     let mut progress = Progress::even("resume", ctx.reps);
+    // Every figure is one round trip's ns, for one system.
+    let add = |results: &mut Results, system: &str, ns: f64| {
+        results.add("resume", "round trip", "ns", "1 resume", 1.0, system, ns);
+    };
     for rep in 1..=ctx.reps {
         let stack = time_resumes(pin!(body::genlet()), n);
-        results.add(
-            "resume",
-            "round trip",
-            "ns",
-            "1 resume",
-            1.0,
-            "genlet-coro, stack-pinned",
-            stack,
-        );
+        add(results, "genlet-coro, stack-pinned", stack);
         let mut boxed: Pin<Box<dyn Coroutine<u64, Yield = u64, Return = u64>>> =
             black_box(Box::pin(body::genlet()));
         let boxed = time_resumes(boxed.as_mut(), n);
-        results.add(
-            "resume",
-            "round trip",
-            "ns",
-            "1 resume",
-            1.0,
-            "genlet-coro, boxed",
-            boxed,
-        );
+        add(results, "genlet-coro, boxed", boxed);
         let mut g = genawaiter::rc::Gen::new(genawaiter_body);
         let start = Instant::now();
         for _ in 0..n {
             black_box(g.resume_with(black_box(1)));
         }
         let ga = start.elapsed().as_nanos() as f64 / f64::from(n);
-        results.add(
-            "resume",
-            "round trip",
-            "ns",
-            "1 resume",
-            1.0,
-            "genawaiter rc",
-            ga,
-        );
+        add(results, "genawaiter rc", ga);
         if let Some(python) = &ctx.python {
             for line in json_lines(python, &[&ctx.script("resume.py")])? {
                 let system = line["system"].as_str().unwrap_or("?").to_string();
-                results.add(
-                    "resume",
-                    "round trip",
-                    "ns",
-                    "1 resume",
-                    1.0,
-                    &system,
-                    number(&line, "ns_per_resume")?,
-                );
+                add(results, &system, number(&line, "ns_per_resume")?);
             }
         }
         progress.step(&format!("repetition {rep}"), 1.0);
