@@ -214,6 +214,7 @@ fn run(options: &Options) -> io::Result<()> {
         diagnose: false,
         connections: vec![1, 10, 100, 1000],
         depths: vec![1],
+        only: Vec::new(),
     })?;
     for s in &net {
         for (metric, unit, v) in [

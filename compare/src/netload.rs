@@ -36,6 +36,8 @@ pub struct Plan {
     pub connections: Vec<usize>,
     /// Messages in flight per connection for each count (1: request/response).
     pub depths: Vec<u16>,
+    /// Only these systems (by name); empty: all.
+    pub only: Vec<String>,
 }
 
 /// One measured point.
@@ -166,11 +168,13 @@ fn systems(plan: &Plan) -> io::Result<(Vec<(String, PathBuf, Vec<String>)>, Path
             vec![script.display().to_string()],
         ));
     }
-    if go_available() {
+    let wanted = |name: &str| plan.only.is_empty() || plan.only.iter().any(|o| o == name);
+    if wanted("go") && go_available() {
         out.push(("go".into(), go_build(&plan.root, "echo")?, Vec::new()));
-    } else {
+    } else if wanted("go") {
         eprintln!("netload: no `go` (apt-get install -y golang-go): Go's server is left out");
     }
+    out.retain(|(name, _, _)| wanted(name));
     Ok((out, bin.join("echo_load")))
 }
 

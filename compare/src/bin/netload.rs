@@ -48,6 +48,10 @@ struct Options {
     /// threads, and a plain spawn loop.
     #[arg(long)]
     diagnose: bool,
+    /// Only these systems (genlet, smol, tokio-ct, tokio-mt, gevent, go and
+    /// the --diagnose variants) [default: all].
+    #[arg(long, value_name = "S,...", value_delimiter = ',')]
+    systems: Vec<String>,
 }
 
 /// The harness's venv interpreter if it has gevent, made like the
@@ -90,7 +94,9 @@ fn main() -> ExitCode {
     };
     let plan = netload::Plan {
         root: root.to_path_buf(),
-        python: if options.python {
+        python: if options.python
+            && (options.systems.is_empty() || options.systems.iter().any(|s| s == "gevent"))
+        {
             gevent_python(root)
         } else {
             None
@@ -102,6 +108,7 @@ fn main() -> ExitCode {
         diagnose: options.diagnose,
         connections: options.connections,
         depths: options.depth,
+        only: options.systems,
     };
     let samples = match netload::run(&plan) {
         Ok(s) => s,

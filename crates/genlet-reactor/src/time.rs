@@ -369,7 +369,7 @@ pub async fn timeout<T>(duration: Duration, future: impl Future<Output = T>) -> 
 /// flowing: gevent's `sleep(0)`, without its starving of I/O (gevent #1071).
 ///
 /// The worker polls the reactor for I/O before it runs another task at the
-/// latest every 16 yields (and every 200 tasks it runs, yields or not), and
+/// latest every 61 yields (and every 200 tasks it runs, yields or not), and
 /// sooner when yields are sparse: a yield that finds 50 µs passed since the
 /// last poll makes it poll at once. So tasks that loop on `yield_now` cannot
 /// keep sockets and timers from being served, and a CPU-heavy task that

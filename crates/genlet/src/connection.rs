@@ -1,6 +1,14 @@
 //! [`Connection`]: the TCP stream a [`StreamServer`](crate::StreamServer)
 //! hands its handler, with the server's idle and write timeouts applied to
 //! every read and write.
+//!
+//! Reads skip one system call per request. A read that returned less than
+//! the buffer's room emptied the socket, so the next read waits for
+//! readiness first instead of trying the socket (and getting `EAGAIN`, as
+//! async-net's stream does every time); tokio's streams make the same
+//! guess. Readiness is asked of async-io's reactor in its level-triggered
+//! one-shot mode, so bytes that came in between are seen at its next poll:
+//! a wrong guess costs a reactor turn, never data.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -10,6 +18,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use async_io::{Async, ReadableOwned};
 use futures_lite::{AsyncRead, AsyncWrite};
 use genlet_reactor::net::TcpStream;
 use genlet_reactor::{Sleep, sleep_until};
@@ -53,6 +62,12 @@ use crate::sync::{Event, EventWait};
 #[derive(Debug)]
 pub struct Connection {
     stream: TcpStream,
+    /// The same socket, for reads that wait for readiness first.
+    socket: Arc<Async<std::net::TcpStream>>,
+    /// The last read left the socket empty: wait before reading.
+    drained: bool,
+    /// Armed while a read waits for readiness.
+    readable: Option<ReadableOwned<std::net::TcpStream>>,
     /// The limit of the reads until the first byte came (then `idle`).
     first_byte: Option<Duration>,
     got_a_byte: bool,
@@ -101,6 +116,9 @@ impl Connection {
     ) -> Self {
         Connection {
             stopping,
+            socket: Arc::from(stream.clone()),
+            drained: false,
+            readable: None,
             stream,
             first_byte,
             got_a_byte: false,
@@ -207,10 +225,34 @@ impl AsyncRead for Connection {
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        if let Poll::Ready(read) = Pin::new(&mut this.stream).poll_read(cx, buf) {
-            this.read_timer = None;
-            this.got_a_byte |= matches!(read, Ok(1..));
-            return Poll::Ready(read);
+        loop {
+            if !this.drained {
+                match io::Read::read(&mut this.socket.get_ref(), buf) {
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                    read => {
+                        this.read_timer = None;
+                        this.readable = None;
+                        this.got_a_byte |= matches!(read, Ok(1..));
+                        this.drained = matches!(read, Ok(n) if n > 0 && n < buf.len());
+                        return Poll::Ready(read);
+                    }
+                }
+            }
+            this.drained = false;
+            let socket = &this.socket;
+            let readable = this
+                .readable
+                .get_or_insert_with(|| socket.clone().readable_owned());
+            match Pin::new(readable).poll(cx) {
+                Poll::Ready(ready) => {
+                    this.readable = None;
+                    if let Err(e) = ready {
+                        this.read_timer = None;
+                        return Poll::Ready(Err(e));
+                    }
+                }
+                Poll::Pending => break,
+            }
         }
         let limit = if this.got_a_byte {
             this.idle

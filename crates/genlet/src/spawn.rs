@@ -34,8 +34,8 @@ pub fn default_hub() -> &'static Hub {
     })
 }
 
-/// Runs `future` to completion on the default hub, the calling thread
-/// helping; the entry point of a genlet program (`genlet.run`-like; gevent
+/// Runs `future` to completion on the default hub: the calling thread polls
+/// it while the hub's workers run the greenlets; the entry point of a genlet program (`genlet.run`-like; gevent
 /// needs none, its hub starts implicitly). A [`Greenlet`] may be passed
 /// directly: `genlet::run(greenlet)` joins it.
 ///

@@ -138,11 +138,16 @@ fn apply_tells_adopted_and_discarded_members_apart() {
     genlet::run(async {
         let pool = genlet::Pool::new(1);
         let handle = pool.handle();
-        let adopted = genlet::spawn(async move {
-            genlet::yield_now().await; // adopted by then
-            handle.apply(async { "inline" }).await
+        let added = std::sync::Arc::new(genlet::Event::new());
+        let adopted = genlet::spawn({
+            let added = added.clone();
+            async move {
+                added.wait().await; // adopted by then
+                handle.apply(async { "inline" }).await
+            }
         });
         assert!(pool.add(&adopted).await);
+        added.set();
         let applied = genlet::timeout(Duration::from_secs(60), adopted.join()).await;
         assert_eq!(applied.expect("no deadlock").unwrap().unwrap(), "inline");
         // Owned by a pool: adding it to another returns at once.
