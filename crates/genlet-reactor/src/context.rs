@@ -168,10 +168,11 @@ pub(crate) fn reset_poll_io_request() {
 /// A clock read costs about a quarter of a yield, so the time is not looked
 /// at every yield. It is at the first yield since the last poll: a task that
 /// yields rarely (every millisecond, say) has I/O polled at each of its
-/// yields, each being the first since a poll. Then at the 2nd, 4th, 8th, 16th and 32nd,
-/// unless the last stretch between polls was a tight loop (61 yields within
-/// the interval): there the count polls often enough, and a tight yield loop
-/// pays two clock reads per 61 yields (this one and the poll's).
+/// yields, each being the first since a poll. Then at the 2nd, 4th, 8th,
+/// 16th and 32nd, unless the last stretch between polls was a tight loop (61
+/// yields within the interval): there the count polls often enough, and a
+/// tight yield loop pays two clock reads per 61 yields (this one and the
+/// poll's).
 pub(crate) fn count_yield() {
     YIELDS.with(|count| {
         let n = count.get().saturating_add(1);

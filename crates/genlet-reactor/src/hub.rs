@@ -26,21 +26,22 @@ use crate::shared::{Shared, Ticker};
 
 /// Runs tasks until `stop` completes: one scheduling point at a time,
 /// returning to the caller's `block_on` (which polls for I/O and `stop`)
-/// every 200 points and after 61 `yield_now`s (see `context.rs`). When no
-/// task is ready, a worker registers to be woken (a lock per executor) and
-/// sleeps in the reactor at once; the `block_on` thread of a hub without
-/// workers (the only one that runs this loop: with workers, `block_on`
-/// runs [`Helping`]) first goes round its `block_on` once (a poll for I/O that does not wait, then `stop`), so a
-/// future that just spawned a task and awaits it finishes without
-/// registering. The worker does not go round: that poll costs five system
-/// calls (polling re-arms its timerfd and eventfd on each wait), and on a
-/// server answering one request at a time it came right before the
-/// blocking poll, once per request.
+/// every 200 points and after 61 `yield_now`s (see `context.rs`).
+///
+/// When no task is ready, a worker registers to be woken (a lock per
+/// executor) and sleeps in the reactor at once. The `block_on` thread of a
+/// hub without workers (the only `block_on` that runs this loop: with
+/// workers it runs [`Helping`]) first goes round its `block_on` once (a
+/// poll for I/O that does not wait, then `stop`), so a future that just
+/// spawned a task and awaits it finishes without registering. A worker does
+/// not go round: that poll costs five system calls (polling re-arms its
+/// timerfd and eventfd on each wait), and on a server answering one request
+/// at a time it came right before the blocking poll, once per request.
 ///
 /// `local` is the executor of [`spawn_local`] tasks when this is a
-/// `block_on` on a hub without workers: they run when no hub task is ready, and at each return to
-/// the caller's `block_on` all that are ready run (so a busy hub slows them
-/// down, never stops them). Driven here with `try_tick` rather than by
+/// `block_on` on a hub without workers: they run when no hub task is ready,
+/// and at each return to the caller's `block_on` all that are ready run (so
+/// a busy hub slows them down, never stops them). Driven here with `try_tick` rather than by
 /// `LocalExecutor::run` around this loop, which would take the local
 /// executor's sleeper lock each time this loop returns.
 ///

@@ -58,9 +58,8 @@ fn io_completes_beside_a_yielding_spinner() {
     assert_eq!(round_trips, 20);
     assert!(spins > 0, "the spinner ran meanwhile");
     // Each round trip needs two I/O polls, so about 2 × 61 spins (110 when
-    // measured).
-    // Polling only every 200 tasks, as the executor's batches alone would,
-    // costs hundreds of spins per round trip (about 390 when measured).
+    // measured). Polling only every 200 tasks, as the executor's batches
+    // alone would, costs hundreds (about 390 when measured).
     assert!(
         spins < round_trips * 200,
         "{spins} spins for {round_trips} round trips"
