@@ -361,7 +361,13 @@ impl<T> Shared<T> {
     /// Cancels the task (its future is dropped, destructors run) and waits
     /// until the greenlet is done.
     pub(crate) async fn kill(&self) {
-        if let Some(task) = self.take_task() {
+        self.finish_kill(self.take_task()).await;
+    }
+
+    /// The rest of a kill whose task [`take_task`](Self::take_task) took
+    /// out: cancels it and waits until the greenlet is done.
+    pub(crate) async fn finish_kill(&self, task: Option<Task<()>>) {
+        if let Some(task) = task {
             task.cancel().await;
         }
         self.wait().await;

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use async_lock::Semaphore;
 use event_listener::Event;
+use genlet_reactor::Task;
 
 use crate::err::TaskError;
 use crate::greenlet::{Greenlet, Shared};
@@ -84,6 +85,19 @@ struct GroupState {
     closed: bool,
 }
 
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // A panic kept for a `join` that can no longer come: a member that
+        // panicked in a poll the group's drop could not cancel, while a
+        // `GroupHandle` (waiting for a pool slot) kept this state alive.
+        // Reported unless its own handle saw it, as `Group::drop` does.
+        let state = self.state.get_mut().unwrap_or_else(|e| e.into_inner());
+        if let Some(first) = state.first_error.take() {
+            first.discard();
+        }
+    }
+}
+
 impl Inner {
     fn lock(&self) -> MutexGuard<'_, GroupState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
@@ -122,11 +136,12 @@ impl Inner {
                 None => member.release(),
             }),
         );
-        let greenlet = builder.launch(shared, None, future);
         if closed {
-            greenlet.shared().cancel();
+            // The group is being killed or is gone: killed before it is
+            // spawned, so it never runs.
+            shared.cancel();
         }
-        greenlet
+        builder.launch(shared, None, future)
     }
 
     /// Makes a greenlet already running a member (holding `permit`, for a
@@ -171,6 +186,21 @@ impl Inner {
             .iter()
             .find(|(_, m)| core::ptr::eq(Arc::as_ptr(m).cast::<()>(), wanted))
             .map(|(key, _)| *key)
+    }
+
+    /// Marks member `shared` killed and takes its task out (the caller
+    /// cancels it), under the group's lock so that a racing `discard` cannot
+    /// slip in between the membership check and the kill; `None` (and no
+    /// kill) if it is not a member.
+    fn take_member_task<T>(&self, shared: &Arc<Shared<T>>) -> Option<Option<Task<()>>> {
+        let state = self.lock();
+        let wanted = Arc::as_ptr(shared).cast::<()>();
+        let member = state
+            .members
+            .values()
+            .any(|m| core::ptr::eq(Arc::as_ptr(m).cast::<()>(), wanted));
+        // Group, then greenlet: the order every path takes.
+        member.then(|| shared.take_task())
     }
 
     /// Lets a member go on running outside the group; false if it is not a
@@ -597,10 +627,11 @@ impl Group {
     /// });
     /// ```
     pub async fn killone<T>(&self, greenlet: &Greenlet<T>) -> bool {
-        if !self.contains(greenlet) {
+        let shared = greenlet.shared();
+        let Some(task) = self.inner.take_member_task(shared) else {
             return false;
-        }
-        greenlet.kill().await;
+        };
+        shared.finish_kill(task).await;
         true
     }
 
@@ -906,11 +937,13 @@ impl GroupHandle {
     }
 }
 
-/// A greenlet for a group that is gone: killed before it runs.
+/// A greenlet for a group that is gone: killed before it is spawned, so it
+/// never runs.
 fn gone<T: Send + 'static>(future: impl Future<Output = T> + Send + 'static) -> Greenlet<T> {
-    let greenlet = crate::spawn(future);
-    greenlet.shared().cancel();
-    greenlet
+    let builder = crate::task();
+    let shared = builder.prepare();
+    shared.cancel();
+    builder.launch(shared, None, future)
 }
 
 /// A [`Group`] that runs at most `size` members at once: `spawn` waits while

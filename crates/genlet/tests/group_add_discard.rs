@@ -130,6 +130,45 @@ fn a_refused_add_racing_a_kill_leaves_the_greenlet_alone() {
     });
 }
 
+/// `killone` racing a `discard` of the same member: exactly what was still a
+/// member when `killone` looked is killed (membership check and kill are
+/// one step), and a member one of them took is never left in the group.
+#[test]
+fn killone_racing_discard_kills_only_a_member() {
+    common::on_each_hub(|hub| {
+        hub.block_on(async {
+            for round in 0..300 {
+                let group = std::sync::Arc::new(genlet::Group::new());
+                let (tx, rx) = async_channel::bounded::<()>(1);
+                let g = std::sync::Arc::new(group.spawn(async move { rx.recv().await.is_ok() }));
+                let discarder = {
+                    let (group, g) = (group.clone(), g.clone());
+                    genlet::spawn(async move {
+                        if round % 2 == 0 {
+                            genlet::yield_now().await;
+                        }
+                        group.discard(&g)
+                    })
+                };
+                let killed = group.killone(&g).await;
+                let discarded = discarder.join().await.unwrap();
+                assert!(killed || discarded, "round {round}: it was a member");
+                let _ = tx.try_send(());
+                let g = std::sync::Arc::into_inner(g).expect("the discarder let go");
+                match g.join().await {
+                    Err(e) => assert!(killed && e.is_cancelled(), "round {round}: {e}"),
+                    Ok(ran) => assert!(!killed && ran, "round {round}: killone said killed"),
+                }
+                genlet::timeout(Duration::from_secs(60), group.join())
+                    .await
+                    .expect("the member left")
+                    .unwrap();
+                assert!(group.is_empty(), "round {round}");
+            }
+        });
+    });
+}
+
 /// `apply` from an adopted member runs inline (it holds the slot already:
 /// waiting for one would deadlock a full pool); from a discarded one it
 /// waits for a slot like any outsider.
