@@ -408,6 +408,16 @@ impl BoundedSemaphore {
         self.permits.acquire().await.forget();
     }
 
+    /// Waits until a permit is free, and leaves it free (another acquirer
+    /// may take it first).
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: it only waits.
+    pub(crate) async fn wait_available(&self) {
+        drop(self.permits.acquire().await);
+    }
+
     /// Takes a permit if one is free.
     ///
     /// # Examples

@@ -1,6 +1,6 @@
 //! Waiting on anything: the [`Waitable`] trait (gevent's wait protocol) and
-//! [`wait`] / [`iwait`] over greenlets, events, async results and queues,
-//! mixed, in the order they become ready.
+//! [`wait`] / [`iwait`] over greenlets, events, async results, queues,
+//! semaphores and locks, mixed, in the order they become ready.
 
 use core::fmt;
 use core::future::Future;
@@ -14,12 +14,13 @@ use futures_util::stream::FuturesUnordered;
 
 use crate::greenlet::Greenlet;
 use crate::queue::Queue;
-use crate::sync::{AsyncResult, Event};
+use crate::sync::{AsyncResult, BoundedSemaphore, Event, Lock, Semaphore};
 
 /// Something a greenlet can wait on until it is ready, without taking
 /// anything from it: a [`Greenlet`] that finished, an [`Event`] that is
 /// set, an [`AsyncResult`] that holds its result, a [`Queue`] that holds an
-/// item. [`wait`] and [`iwait`] take any mix of them (as `&dyn Waitable`).
+/// item, a [`Semaphore`] or [`BoundedSemaphore`] with a free permit, a
+/// [`Lock`] nobody holds. [`wait`] and [`iwait`] take any mix of them (as `&dyn Waitable`).
 ///
 /// Implement it for your own types by returning a future that completes
 /// once the object is ready (gevent's `rawlink` protocol, as a future).
@@ -117,6 +118,31 @@ impl<T: Send> Waitable for Queue<T> {
     /// would not wait); the item is left for a getter.
     fn ready(&self) -> Ready<'_> {
         Ready::new(self.wait_for_item())
+    }
+}
+
+impl Waitable for Semaphore {
+    /// Ready while a permit is free (gevent's semaphore `rawlink`): the
+    /// permit is taken for an instant and given back, so it is left for an
+    /// acquirer (who may still find it gone: another may take it first).
+    fn ready(&self) -> Ready<'_> {
+        Ready::new(async { drop(self.acquire().await) })
+    }
+}
+
+impl Waitable for BoundedSemaphore {
+    /// Ready while a permit is free, as for [`Semaphore`]; the permit taken
+    /// for that instant is given back without a `release`.
+    fn ready(&self) -> Ready<'_> {
+        Ready::new(self.wait_available())
+    }
+}
+
+impl<T: Send + ?Sized> Waitable for Lock<T> {
+    /// Ready while the lock is free: taken for an instant and let go, so
+    /// it is left for whoever locks it next.
+    fn ready(&self) -> Ready<'_> {
+        Ready::new(async { drop(self.lock().await) })
     }
 }
 

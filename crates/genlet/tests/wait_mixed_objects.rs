@@ -1,5 +1,5 @@
-//! `wait` and `iwait` over greenlets, events, async results and queues
-//! mixed: completion order, `count`, `timeout`, nothing taken from the
+//! `wait` and `iwait` over greenlets, events, async results, queues,
+//! semaphores and locks mixed: completion order, `count`, `timeout`, nothing taken from the
 //! objects; and many objects at once, on a one-worker hub and the default
 //! one, over many rounds.
 
@@ -34,6 +34,36 @@ fn iwait_yields_mixed_objects_in_the_order_they_become_ready() {
         assert_eq!(queue.try_get(), Some(1));
         assert_eq!(result.get().await, Ok("result"));
         assert_eq!(greenlet.join().await.unwrap(), "greenlet");
+    });
+}
+
+#[test]
+fn semaphores_and_locks_are_ready_while_free_and_stay_free() {
+    genlet::run(async {
+        let sem = genlet::Semaphore::new(1);
+        let bounded = genlet::BoundedSemaphore::new(1);
+        let lock = genlet::Lock::new(5);
+        let (permit, guard) = (sem.acquire().await, lock.lock().await);
+        bounded.acquire().await;
+        let objects: [&dyn Waitable; 3] = [&sem, &bounded, &lock];
+        let none = genlet::wait(objects, Some(Duration::from_millis(10)), None).await;
+        assert!(none.is_empty(), "all taken: none ready");
+        let mut ready = genlet::iwait(objects);
+        drop(guard);
+        assert_eq!(ready.next().await, Some(2));
+        bounded.release().unwrap();
+        assert_eq!(ready.next().await, Some(1));
+        drop(permit);
+        assert_eq!(ready.next().await, Some(0));
+        drop(ready);
+        // Nothing was kept: every permit and the lock are free.
+        assert!(sem.try_acquire().is_some());
+        assert_eq!(bounded.available_permits(), 1);
+        assert!(
+            bounded.release().is_err(),
+            "readiness took no permit for good"
+        );
+        assert_eq!(*lock.try_lock().expect("free"), 5);
     });
 }
 
