@@ -489,7 +489,8 @@ impl Group {
     ///
     /// # Errors
     ///
-    /// The first member to panic (or be killed from outside the group).
+    /// The first member to panic. A killed member (by the group, or through
+    /// its own handle) is not an error here: its join says it was killed.
     ///
     /// # Cancel safety
     ///
@@ -498,11 +499,19 @@ impl Group {
     /// # Examples
     ///
     /// ```
+    /// use std::time::Duration;
+    ///
     /// genlet::run(async {
     ///     let group = genlet::Group::new();
     ///     group.spawn(async {});
     ///     group.spawn_with(genlet::task().name("bad"), async { panic!("x") });
     ///     assert_eq!(group.join().await.unwrap_err().name(), "bad");
+    ///
+    ///     // Killed through its handle: not an error of the group's.
+    ///     let sleeper = group.spawn(genlet::sleep(Duration::from_secs(3600)));
+    ///     sleeper.kill().await;
+    ///     assert!(group.join().await.is_ok());
+    ///     assert!(sleeper.join().await.unwrap_err().is_cancelled());
     /// });
     /// ```
     pub async fn join(&self) -> Result<(), TaskError> {
