@@ -81,8 +81,21 @@ struct GroupState {
     next: u64,
     members: HashMap<u64, Arc<dyn Member>>,
     first_error: Option<FirstError>,
-    /// Cancelling everything: no new members.
+    /// Failed (a fail-fast group, until `join` or `kill` returns) or
+    /// dropped: no new members.
     closed: bool,
+    /// `kill`s in progress: no new members while one runs. A count, not a
+    /// flag, and given back by a guard: a `kill` that is cancelled (by a
+    /// timeout, or because its caller was a member it killed) leaves the
+    /// group open.
+    killing: usize,
+}
+
+impl GroupState {
+    /// New members are killed before they run.
+    fn refuses(&self) -> bool {
+        self.closed || self.killing > 0
+    }
 }
 
 impl Drop for Inner {
@@ -123,7 +136,7 @@ impl Inner {
             let key = state.next;
             state.next += 1;
             state.members.insert(key, shared.clone());
-            (key, state.closed)
+            (key, state.refuses())
         };
         let weak = Arc::downgrade(self);
         let member: Arc<dyn Member> = shared.clone();
@@ -170,7 +183,7 @@ impl Inner {
                 return false;
             }
             state.members.insert(key, shared.clone());
-            state.closed
+            state.refuses()
         };
         if closed {
             shared.cancel(); // the group is being killed: so is its new member
@@ -333,7 +346,17 @@ impl Inner {
     }
 
     async fn kill(&self) {
-        self.lock().closed = true;
+        /// Ends this `kill`'s refusal of new members, however it ends.
+        struct Killing<'a>(&'a Inner);
+
+        impl Drop for Killing<'_> {
+            fn drop(&mut self) {
+                self.0.lock().killing -= 1;
+            }
+        }
+
+        self.lock().killing += 1;
+        let killing = Killing(self);
         self.cancel_all();
         self.emptied().await;
         let first = {
@@ -341,6 +364,7 @@ impl Inner {
             state.closed = false;
             state.first_error.take()
         };
+        drop(killing);
         if let Some(first) = first {
             first.discard();
         }
@@ -428,7 +452,9 @@ impl Group {
     }
 
     /// An empty group that cancels all its members when one fails (panics),
-    /// as a nursery does.
+    /// as a nursery does. Once failed it takes no new members (they come
+    /// back killed, before they run) until [`join`](Group::join) or
+    /// [`kill`](Group::kill) returns, which hands the failure over.
     ///
     /// # Examples
     ///
@@ -518,7 +544,14 @@ impl Group {
         self.inner.join().await
     }
 
-    /// Kills every member and waits until all are gone.
+    /// Kills every member and waits until all are gone. Members spawned or
+    /// added while it runs are killed too, before they run.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: the members are killed at the first poll; dropped before
+    /// they are all gone (a timeout, or a member killing its own group),
+    /// it stops waiting, and the group takes new members again.
     ///
     /// # Examples
     ///
@@ -1061,7 +1094,12 @@ impl Pool {
         self.group.join().await
     }
 
-    /// Kills every member and waits until all are gone.
+    /// Kills every member and waits until all are gone, as [`Group::kill`].
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`Group::kill`]: dropped early, it leaves the pool taking new
+    /// members again.
     ///
     /// # Examples
     ///
