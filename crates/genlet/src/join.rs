@@ -266,7 +266,16 @@ pub async fn joinall<T: Send + 'static>(
     })
 }
 
-/// Kills every greenlet and waits until all are gone (gevent's `killall`).
+/// Kills every greenlet and waits until all are gone (gevent's `killall`):
+/// all are killed at once (each is dropped at its next `.await`, or before
+/// its first poll), then waited for, so one slow to die holds up none of the
+/// others' kills. The caller may be among them: it is killed at its next
+/// `.await` (this one), after the others.
+///
+/// # Cancel safety
+///
+/// Cancel-safe: every greenlet is killed at the first poll; dropping the
+/// future only stops the waiting.
 ///
 /// # Examples
 ///
@@ -280,8 +289,12 @@ pub async fn joinall<T: Send + 'static>(
 /// });
 /// ```
 pub async fn killall<'a, T: 'a>(greenlets: impl IntoIterator<Item = &'a Greenlet<T>>) {
+    let greenlets: Vec<&Greenlet<T>> = greenlets.into_iter().collect();
+    for greenlet in &greenlets {
+        greenlet.abort();
+    }
     for greenlet in greenlets {
-        greenlet.kill().await;
+        greenlet.wait().await;
     }
 }
 
