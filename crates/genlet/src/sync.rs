@@ -378,7 +378,10 @@ impl<T: Clone, E: Clone> AsyncResult<T, E> {
 pub struct BoundedSemaphore {
     permits: Semaphore,
     bound: usize,
-    releasing: Mutex<()>,
+    /// Permits taken by `acquire` and not released: what `release` checks,
+    /// rather than the free permits, which a waiter on the semaphore's
+    /// readiness takes for an instant.
+    held: Mutex<usize>,
 }
 
 impl BoundedSemaphore {
@@ -391,7 +394,7 @@ impl BoundedSemaphore {
         BoundedSemaphore {
             permits: Semaphore::new(bound),
             bound,
-            releasing: Mutex::new(()),
+            held: Mutex::new(0),
         }
     }
 
@@ -405,7 +408,14 @@ impl BoundedSemaphore {
     ///
     /// See [`BoundedSemaphore`].
     pub async fn acquire(&self) {
-        self.permits.acquire().await.forget();
+        let permit = self.permits.acquire().await;
+        let mut held = self.held();
+        permit.forget();
+        *held += 1;
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, usize> {
+        self.held.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Waits until a permit is free, and leaves it free (another acquirer
@@ -424,23 +434,29 @@ impl BoundedSemaphore {
     ///
     /// See [`BoundedSemaphore`].
     pub fn try_acquire(&self) -> Option<()> {
-        self.permits.try_acquire().map(|guard| guard.forget())
+        let permit = self.permits.try_acquire()?;
+        let mut held = self.held();
+        permit.forget();
+        *held += 1;
+        Some(())
     }
 
     /// Gives a permit back.
     ///
     /// # Errors
     ///
-    /// [`OverRelease`] when every permit is already free.
+    /// [`OverRelease`] when no permit is held: every `acquire` was released
+    /// already.
     ///
     /// # Examples
     ///
     /// See [`BoundedSemaphore`].
     pub fn release(&self) -> Result<(), OverRelease> {
-        let _one_at_a_time = self.releasing.lock().unwrap_or_else(|e| e.into_inner());
-        if self.permits.available_permits() >= self.bound {
+        let mut held = self.held();
+        if *held == 0 {
             return Err(OverRelease { bound: self.bound });
         }
+        *held -= 1;
         self.permits.add_permits(1);
         Ok(())
     }
@@ -454,5 +470,28 @@ impl BoundedSemaphore {
     /// ```
     pub fn available_permits(&self) -> usize {
         self.permits.available_permits()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BoundedSemaphore;
+
+    /// A waiter on the semaphore's readiness holds a permit for an instant
+    /// (`wait_available`): a release in that instant is still refused when
+    /// nobody acquired, and the bound is never passed.
+    #[test]
+    fn a_permit_taken_for_readiness_does_not_make_room_for_a_release() {
+        let sem = BoundedSemaphore::new(1);
+        let instant = sem.permits.try_acquire().expect("free");
+        assert!(sem.release().is_err(), "nobody acquired: an over-release");
+        drop(instant);
+        assert_eq!(sem.available_permits(), 1);
+        sem.try_acquire().expect("free");
+        let instant = sem.permits.try_acquire();
+        assert!(instant.is_none(), "the one permit is held");
+        sem.release().expect("one was acquired");
+        assert!(sem.release().is_err());
+        assert_eq!(sem.available_permits(), 1);
     }
 }
