@@ -73,8 +73,9 @@ struct Shared<T> {
     items: Event,
     /// Room came free (one putter more per item taken), or it closed.
     room: Event,
-    /// An item went in, or it closed: for peekers, who take nothing and so
-    /// must not use up the getters' notifications.
+    /// An item went in, or it closed (all are told): for peekers, who take
+    /// nothing, and for streams, which may stop being polled while they
+    /// listen; neither may use up a getter's notification.
     peeks: Event,
     unfinished: Unfinished,
 }
@@ -758,9 +759,9 @@ impl<T> futures_core::Stream for Queue<T> {
     /// closed and drained. Counts each item as [`get`](Queue::get) does:
     /// call [`task_done`](Queue::task_done) for it if you
     /// [`join`](Queue::join) the queue. A stream that waited and is then
-    /// not polled again keeps one item's wake-up until it is polled or
-    /// dropped (as async-channel's does): with other getters on the same
-    /// queue, poll it or drop it.
+    /// not polled again (its `next()` was cancelled by a timeout, say)
+    /// keeps nothing from other getters: it waits on its own wake-up,
+    /// given to every stream and peeker at each put.
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let this = self.get_mut();
         loop {
@@ -776,7 +777,7 @@ impl<T> futures_core::Stream for Queue<T> {
                 Take::Empty => {}
             }
             match &mut this.listener {
-                None => this.listener = Some(this.shared.items.listen()),
+                None => this.listener = Some(this.shared.peeks.listen()),
                 Some(listener) => {
                     ready!(Pin::new(listener).poll(cx));
                     this.listener = None;
