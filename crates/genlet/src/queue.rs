@@ -171,36 +171,6 @@ struct Unfinished {
     zero: Event,
 }
 
-/// One item counted as unfinished while its put is under way: uncounted
-/// again unless the put completes ([`keep`](Counted::keep)).
-struct Counted<'a>(Option<&'a Unfinished>);
-
-impl<'a> Counted<'a> {
-    fn new(unfinished: &'a Unfinished) -> Self {
-        unfinished.count.fetch_add(1, Ordering::SeqCst);
-        Counted(Some(unfinished))
-    }
-
-    fn keep(mut self) {
-        self.0 = None;
-    }
-}
-
-impl Drop for Counted<'_> {
-    fn drop(&mut self) {
-        // Never below zero: an extra `task_done` may have taken this count
-        // already while the put was waiting.
-        if let Some(unfinished) = self.0
-            && unfinished
-                .count
-                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                == Ok(1)
-        {
-            unfinished.zero.notify(usize::MAX);
-        }
-    }
-}
-
 /// What a take found.
 enum Take<T> {
     Item(T),
@@ -238,6 +208,10 @@ impl<T> Shared<T> {
             return Err(TryPutError::Full(item));
         }
         state.buffer.push(item);
+        // Counted under the lock the item is taken with, so before any
+        // getter can have it (and its `task_done`), and only once it is in:
+        // a put still waiting for room counts for nothing.
+        self.unfinished.count.fetch_add(1, Ordering::SeqCst);
         drop(state);
         self.items.notify(1.additional());
         self.peeks.notify(usize::MAX);
@@ -428,16 +402,11 @@ impl<T> Queue<T> {
     ///
     /// See [`Queue`].
     pub async fn put(&self, item: T) -> Result<(), Closed<T>> {
-        // Counted before it can be taken, uncounted if it never goes in.
-        let counted = Counted::new(&self.shared.unfinished);
         let mut item = item;
         let mut listener: Option<EventListener> = None;
         loop {
             match self.shared.try_push(item) {
-                Ok(()) => {
-                    counted.keep();
-                    return Ok(());
-                }
+                Ok(()) => return Ok(()),
                 Err(TryPutError::Closed(back)) => return Err(Closed(Some(back))),
                 Err(TryPutError::Full(back)) => item = back,
             }
@@ -473,10 +442,7 @@ impl<T> Queue<T> {
     ///
     /// See [`Queue::lifo_bounded`].
     pub fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
-        let counted = Counted::new(&self.shared.unfinished);
-        self.shared.try_push(item)?;
-        counted.keep();
-        Ok(())
+        self.shared.try_push(item)
     }
 
     /// Takes the next item (the oldest, newest or lowest, by the queue's

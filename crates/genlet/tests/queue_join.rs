@@ -95,3 +95,27 @@ fn a_cancelled_put_after_an_extra_task_done_leaves_join_working() {
             .unwrap();
     });
 }
+
+#[test]
+fn a_put_waiting_for_room_counts_for_no_task_done() {
+    genlet::run(async {
+        let q = genlet::Queue::bounded(1);
+        q.put(1).await.unwrap();
+        let mut second = std::pin::pin!(q.put(2));
+        assert!(
+            futures_lite::future::poll_once(second.as_mut())
+                .await
+                .is_none(),
+            "full"
+        );
+        assert_eq!(q.get().await.unwrap(), 1);
+        q.task_done().unwrap();
+        assert!(q.task_done().is_err(), "one item went in, one was done");
+        second.await.unwrap();
+        assert_eq!(q.get().await.unwrap(), 2);
+        q.task_done().unwrap();
+        genlet::timeout(Duration::from_secs(20), q.join())
+            .await
+            .unwrap();
+    });
+}
