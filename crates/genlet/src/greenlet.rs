@@ -16,7 +16,8 @@ use core::panic::AssertUnwindSafe;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker, ready};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use event_listener::Event;
@@ -35,8 +36,10 @@ pub(crate) type Settled = Box<dyn FnOnce(Option<TaskError>) + Send>;
 enum Outcome<T> {
     Running,
     Done(Result<T, TaskError>),
-    /// Out of the lock for a moment, to be read by a link or the hook.
-    Lent,
+    /// Out of the lock for a moment, on this thread, to be read by a link
+    /// added after the end or by the panic hook; other threads' queries
+    /// wait for it to come back (`returned`).
+    Lent(ThreadId),
     /// Taken by `join` or `get`.
     Taken,
 }
@@ -117,6 +120,9 @@ pub(crate) struct Shared<T> {
     /// Notified when the outcome becomes `Done`, for `wait` and `kill`
     /// (`join` keeps its waker in the state: no listener to allocate).
     done: Event,
+    /// Notified when a lent result is back, for the queries (`value`,
+    /// `error`, `is_successful`) of other threads meanwhile.
+    returned: Condvar,
     /// The body was polled at least once.
     started: AtomicBool,
     /// A kill was asked for: the body stops at its next poll, and a task
@@ -147,6 +153,7 @@ impl<T> Shared<T> {
                 kill_reason: None,
             }),
             done: Event::new(),
+            returned: Condvar::new(),
             started: AtomicBool::new(false),
             killed: AtomicBool::new(false),
             locals: Locals::default(),
@@ -157,6 +164,17 @@ impl<T> Shared<T> {
     fn lock(&self) -> MutexGuard<'_, State<T>> {
         // Links and hooks run outside the lock: poisoning means a bug here.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The state, once a result lent to a link or the panic hook on another
+    /// thread is back (on the lending thread itself, at once: a link that
+    /// queries its own greenlet sees no result, it has it as its argument).
+    fn lock_settled(&self) -> MutexGuard<'_, State<T>> {
+        let mut state = self.lock();
+        while matches!(state.outcome, Outcome::Lent(t) if t != thread::current().id()) {
+            state = self.returned.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        state
     }
 
     pub(crate) fn set_task(&self, task: Task<()>) {
@@ -270,6 +288,7 @@ impl<T> Shared<T> {
             state.outcome = Outcome::Done(result);
             let wake = (state.joiner.take(), state.listening);
             drop(state);
+            self.returned.notify_all();
             self.notify(wake);
             if let Some(settled) = settled {
                 settled(panic);
@@ -298,7 +317,7 @@ impl<T> Shared<T> {
         let result = {
             let mut state = self.lock();
             state.observed |= observes;
-            match core::mem::replace(&mut state.outcome, Outcome::Lent) {
+            match core::mem::replace(&mut state.outcome, Outcome::Lent(thread::current().id())) {
                 Outcome::Done(result) => result,
                 other => {
                     // Running, or lent: whoever holds the result runs it.
@@ -388,7 +407,7 @@ impl<T> Shared<T> {
             if !due {
                 return;
             }
-            match core::mem::replace(&mut state.outcome, Outcome::Lent) {
+            match core::mem::replace(&mut state.outcome, Outcome::Lent(thread::current().id())) {
                 Outcome::Done(result) => result,
                 _ => unreachable!("matched Done above"),
             }
@@ -782,7 +801,7 @@ impl<T> Greenlet<T> {
     where
         T: Clone,
     {
-        match &self.shared.lock().outcome {
+        match &self.shared.lock_settled().outcome {
             Outcome::Done(Ok(value)) => Some(value.clone()),
             _ => None,
         }
@@ -804,7 +823,7 @@ impl<T> Greenlet<T> {
     /// });
     /// ```
     pub fn error(&self) -> Option<TaskError> {
-        let mut state = self.shared.lock();
+        let mut state = self.shared.lock_settled();
         match &state.outcome {
             Outcome::Done(Err(error)) => {
                 let copy = error.duplicate();
@@ -828,7 +847,7 @@ impl<T> Greenlet<T> {
     /// });
     /// ```
     pub fn is_successful(&self) -> bool {
-        matches!(self.shared.lock().outcome, Outcome::Done(Ok(_)))
+        matches!(self.shared.lock_settled().outcome, Outcome::Done(Ok(_)))
     }
 
     /// Waits for the greenlet and returns its output.
@@ -958,7 +977,10 @@ impl<T> Greenlet<T> {
     /// panic hook.
     ///
     /// The callback must not wait for this greenlet (it runs while the
-    /// result is lent to it).
+    /// result is lent to it), and should be short: while a callback linked
+    /// after the end runs, [`value`](Greenlet::value),
+    /// [`error`](Greenlet::error) and [`is_successful`](Greenlet::is_successful)
+    /// on other threads wait for it, so that they still see the result.
     ///
     /// # Examples
     ///

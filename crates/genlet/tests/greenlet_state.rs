@@ -62,3 +62,45 @@ fn a_running_greenlet_has_no_value_yet() {
         assert_eq!(g.await.unwrap(), 3);
     });
 }
+
+/// A link added after the end runs with the result lent to it: another
+/// thread's queries meanwhile still see a finished greenlet with its value
+/// (they wait for the link), and the link itself may query too.
+#[test]
+fn queries_while_a_late_link_runs_see_the_result() {
+    for round in 0..50 {
+        let g = genlet::run(async {
+            let g = genlet::spawn(async { 5u32 });
+            g.wait().await;
+            g
+        });
+        let g = std::sync::Arc::new(g);
+        let (running_tx, running_rx) = std::sync::mpsc::channel::<()>();
+        let observer = {
+            let g = g.clone();
+            std::thread::spawn(move || {
+                running_rx.recv().unwrap();
+                (
+                    g.is_ready(),
+                    g.is_successful(),
+                    g.value(),
+                    g.error().is_none(),
+                )
+            })
+        };
+        let me = g.clone();
+        g.link(move |result| {
+            assert_eq!(result.as_ref().ok(), Some(&5));
+            running_tx.send(()).unwrap();
+            // Give the observer time to query while the result is lent.
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            assert!(me.is_ready(), "the link's own query answers at once");
+        });
+        assert_eq!(
+            observer.join().unwrap(),
+            (true, true, Some(5), true),
+            "round {round}"
+        );
+        assert_eq!(g.value(), Some(5));
+    }
+}
