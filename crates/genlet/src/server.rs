@@ -480,6 +480,7 @@ impl AcceptErrors {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug)]
+#[must_use = "a server stops serving when dropped: keep it, then `stop` it"]
 pub struct StreamServer {
     name: Arc<str>,
     addr: SocketAddr,
@@ -659,6 +660,7 @@ impl Drop for StreamServer {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug)]
+#[must_use = "a server stops serving when dropped: keep it, then `stop` it"]
 pub struct DatagramServer {
     inner: StreamServer,
 }

@@ -32,8 +32,9 @@ impl fmt::Display for Signal {
 }
 
 /// Catches SIGTERM and SIGINT while it lives: instead of ending the
-/// process, each one is delivered to [`recv`](Signals::recv). Dropping it
-/// gives the signals back to their default action (the process ends).
+/// process, each one is delivered to [`recv`](Signals::recv). Once no
+/// `Signals` lives any more, the signals have their default action again
+/// (the process ends).
 ///
 /// The usual shape of a server's `main`: serve until the first signal,
 /// drain within a grace period, stop at once on a second signal
@@ -51,8 +52,12 @@ impl fmt::Display for Signal {
 /// })?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
+#[must_use = "signals are caught only while `Signals` lives"]
 pub struct Signals {
     inner: async_signal::Signals,
+    /// Counts this one as live: the default action is off meanwhile.
+    #[cfg(unix)]
+    _live: default_action::Live,
 }
 
 impl fmt::Debug for Signals {
@@ -76,8 +81,12 @@ impl Signals {
         let which = [async_signal::Signal::Term, async_signal::Signal::Int];
         #[cfg(not(unix))]
         let which = [async_signal::Signal::Int];
+        #[cfg(unix)]
+        let live = default_action::catch()?;
         Ok(Signals {
             inner: async_signal::Signals::new(which)?,
+            #[cfg(unix)]
+            _live: live,
         })
     }
 
@@ -102,6 +111,66 @@ impl Signals {
                 Some(Err(e)) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Some(Err(e)) => return Err(e),
                 None => return Err(io::Error::other("the signal stream ended")),
+            }
+        }
+    }
+}
+
+/// The default action of SIGTERM and SIGINT while no [`Signals`] lives.
+///
+/// async-signal's handlers stay installed after its `Signals` drops
+/// (signal-hook-registry cannot uninstall one), so without this the signals
+/// would be caught and dropped for the rest of the process. Instead, the
+/// first `Signals` also registers signal-hook's emulation of the default
+/// action for both, which runs only while the count of live `Signals` is
+/// zero.
+#[cfg(unix)]
+mod default_action {
+    use std::io;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    /// Live `Signals`, and whether the default action is on (none live).
+    struct State {
+        live: Mutex<usize>,
+        default_on: Arc<AtomicBool>,
+    }
+
+    fn state() -> io::Result<&'static State> {
+        static STATE: OnceLock<State> = OnceLock::new();
+        static REGISTERED: Mutex<bool> = Mutex::new(false);
+        let state = STATE.get_or_init(|| State {
+            live: Mutex::new(0),
+            default_on: Arc::new(AtomicBool::new(false)),
+        });
+        let mut registered = REGISTERED.lock().unwrap_or_else(|e| e.into_inner());
+        if !*registered {
+            for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+                signal_hook::flag::register_conditional_default(signal, state.default_on.clone())?;
+            }
+            *registered = true;
+        }
+        Ok(state)
+    }
+
+    /// One live `Signals`.
+    pub(super) struct Live(&'static State);
+
+    /// Counts a new `Signals` as live: the default action is off.
+    pub(super) fn catch() -> io::Result<Live> {
+        let state = state()?;
+        let mut live = state.live.lock().unwrap_or_else(|e| e.into_inner());
+        *live += 1;
+        state.default_on.store(false, Ordering::SeqCst);
+        Ok(Live(state))
+    }
+
+    impl Drop for Live {
+        fn drop(&mut self) {
+            let mut live = self.0.live.lock().unwrap_or_else(|e| e.into_inner());
+            *live -= 1;
+            if *live == 0 {
+                self.0.default_on.store(true, Ordering::SeqCst);
             }
         }
     }
