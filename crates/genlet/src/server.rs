@@ -147,7 +147,9 @@ impl ServerBuilder {
     /// For protocols where the client speaks first: start a connection's
     /// handler only once its first byte came, waiting for it outside the
     /// pool, so silent connections hold no handler slot at all (default
-    /// off: the handler starts at once, and may speak first).
+    /// off: the handler starts at once, and may speak first). A stop closes
+    /// the connections still waiting for their first byte at once: it does
+    /// not wait out its grace for them, nor count them as killed handlers.
     ///
     /// # Examples
     ///
@@ -288,8 +290,19 @@ impl ServerBuilder {
                 // times over, and unboxed they are copied through the stack
                 // (in debug builds, deep enough to overflow it).
                 let serve = Box::pin(async move {
-                    if awaits_first_byte && !first_byte(&stream, limit(settings.first_byte)).await {
-                        return; // silent, or gone: closed without a handler
+                    if awaits_first_byte {
+                        // A stop closes a connection that has said nothing
+                        // yet at once: no request is in flight on it.
+                        let stop = stopping.clone();
+                        let said = first_byte(&stream, limit(settings.first_byte))
+                            .or(async move {
+                                stop.wait().await;
+                                false
+                            })
+                            .await;
+                        if !said {
+                            return; // silent, gone, or stopping: closed without a handler
+                        }
                     }
                     let conn = Connection::new(
                         stream,

@@ -1,6 +1,7 @@
 //! Silent connections cannot starve a pool: by default their handlers' first
 //! read fails after the first-byte timeout, which frees the slot; with
-//! `await_first_byte` they take no slot at all and are closed after it.
+//! `await_first_byte` they take no slot at all and are closed after it, or
+//! at once by a stop, which neither waits for them nor counts them killed.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -109,6 +110,25 @@ fn awaiting_the_first_byte_closes_silent_connections_after_the_timeout() {
         assert!(matches!(read, Ok(0)) || read.is_err(), "closed: {read:?}");
     }
     assert_eq!(genlet::run(server.stop(Duration::from_secs(5))), 0);
+}
+
+#[test]
+fn a_stop_closes_connections_waiting_for_their_first_byte_at_once() {
+    let server = echo_once(
+        genlet::StreamServer::builder()
+            .await_first_byte(true)
+            .first_byte_timeout(Duration::from_secs(3600)),
+    );
+    let addr = server.local_addr();
+    let silent: Vec<_> = (0..10).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    assert_eq!(&ask(addr), b"hello"); // all ten accepted by now
+    // A grace of an hour: the stop must not wait it out for them.
+    let stopped = genlet::run(genlet::timeout(
+        Duration::from_secs(60),
+        server.stop(Duration::from_secs(3600)),
+    ));
+    assert_eq!(stopped, Ok(0), "nothing was in flight: none killed");
+    closed_unanswered(silent);
 }
 
 #[test]
