@@ -46,6 +46,14 @@ use crate::sync::Event;
 /// | idle (between reads) | 60 s | the keep-alive idle limit of nginx (75 s) and of most load balancers (60 s): an idle keep-alive connection holds a slot this long at most |
 /// | write (a write that makes no progress) | 30 s | a peer that stops reading cannot hold a handler forever |
 /// | lifetime | none | a long download or a websocket is legitimate; set it to bound every connection |
+/// | listen backlog | 1024 | tokio's default ([`backlog`](ServerBuilder::backlog)); std's 128 makes a burst of connects wait for SYN retransmits |
+///
+/// No limit above stops a client that trickles bytes (one every few
+/// seconds is never silent nor idle): it keeps its connection, and its pool
+/// slot, for as long as it likes. Against that, set
+/// [`max_lifetime`](ServerBuilder::max_lifetime), or a deadline per request
+/// in the handler (hyper's `header_read_timeout` is one, see the
+/// `http_hello` example).
 /// | TCP keepalive | 15 s idle before probes | Go's default: dead peers are found without traffic |
 /// | `TCP_NODELAY` | on | Go's default; without it a client that pipelines small requests waits about 44 ms per batch (Nagle against delayed ACK) |
 ///
@@ -75,6 +83,7 @@ pub struct ServerBuilder {
     keepalive: Option<Duration>,
     nodelay: bool,
     await_first_byte: bool,
+    backlog: u32,
 }
 
 impl Default for ServerBuilder {
@@ -89,8 +98,44 @@ impl Default for ServerBuilder {
             keepalive: Some(Duration::from_secs(15)),
             nodelay: true,
             await_first_byte: false,
+            backlog: DEFAULT_BACKLOG,
         }
     }
+}
+
+/// The listen backlog unless [`ServerBuilder::backlog`] says otherwise:
+/// tokio's and mio's default (std's is 128, which a burst of a few
+/// thousand connects overflows into SYN retransmits of a second or more).
+const DEFAULT_BACKLOG: u32 = 1024;
+
+/// A listening socket on the first of `addr`'s addresses that binds, with
+/// `backlog` (the kernel caps it, at `net.core.somaxconn` on Linux).
+fn listen(addr: impl ToSocketAddrs, backlog: u32) -> io::Result<std::net::TcpListener> {
+    let backlog = i32::try_from(backlog).unwrap_or(i32::MAX);
+    let mut last = None;
+    for addr in addr.to_socket_addrs()? {
+        let socket = socket2::Socket::new(
+            socket2::Domain::for_address(addr),
+            socket2::Type::STREAM,
+            Some(socket2::Protocol::TCP),
+        )?;
+        // As std's `TcpListener::bind`: a restarted server rebinds at once.
+        #[cfg(unix)]
+        socket.set_reuse_address(true)?;
+        match socket
+            .bind(&addr.into())
+            .and_then(|()| socket.listen(backlog))
+        {
+            Ok(()) => return Ok(socket.into()),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "could not resolve to any addresses",
+        )
+    }))
 }
 
 /// `None` for `Duration::MAX` (no limit).
@@ -115,6 +160,25 @@ impl ServerBuilder {
     /// See [`ServerBuilder`].
     pub fn pool_size(mut self, size: usize) -> Self {
         self.pool_size = Some(size.max(1));
+        self
+    }
+
+    /// The listen backlog: connections the kernel completes and queues
+    /// before the server accepts them (default 1024, as tokio's; the kernel
+    /// caps it, at `net.core.somaxconn` on Linux). A burst of connects
+    /// beyond it waits for SYN retransmits, a second or more each.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let server = genlet::run(async {
+    ///     genlet::StreamServer::builder().backlog(4096).bind("127.0.0.1:0", |_conn, _peer| async {})
+    /// })?;
+    /// # drop(server);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn backlog(mut self, backlog: u32) -> Self {
+        self.backlog = backlog;
         self
     }
 
@@ -246,7 +310,7 @@ impl ServerBuilder {
         H: Fn(Connection, SocketAddr) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        let listener = TcpListener::try_from(std::net::TcpListener::bind(addr)?)?;
+        let listener = TcpListener::try_from(listen(addr, self.backlog)?)?;
         let addr = listener.local_addr()?;
         let name: Arc<str> = self
             .name
