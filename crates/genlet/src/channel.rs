@@ -22,10 +22,7 @@ use crate::err::Closed;
 /// getter, ahead of any other.
 ///
 /// A `Channel` is also a [`Stream`](futures_core::Stream) of the items put,
-/// ending when it is closed. A stream takes an item only while it is being
-/// polled (from a waiting putter, or one a cancelled getter left): one that
-/// waited and is then not polled again (its `next()` cancelled by a
-/// timeout, say) holds no item and keeps none from other getters.
+/// ending when it is closed.
 ///
 /// # Examples
 ///
@@ -40,8 +37,7 @@ use crate::err::Closed;
 /// ```
 pub struct Channel<T> {
     shared: Arc<Mutex<Rendezvous<T>>>,
-    /// This clone's place among the channel's waiting streams, if it is
-    /// one.
+    /// The get this clone has under way as a `Stream`, if any.
     streaming: Option<u64>,
 }
 
@@ -54,9 +50,6 @@ struct Rendezvous<T> {
     /// Items handed to a getter that was cancelled before it took them:
     /// delivered first.
     orphans: VecDeque<T>,
-    /// Streams waiting for a putter: told when one comes, they take its
-    /// item themselves when next polled (nothing is handed to them).
-    streams: Vec<(u64, Waker)>,
     closed: bool,
 }
 
@@ -105,13 +98,6 @@ impl<T> Rendezvous<T> {
         item: &mut Option<T>,
         cx: &mut Context<'_>,
     ) -> Poll<Result<(), Closed<T>>> {
-        if let Some(mine) = *id
-            && !self.putters.iter().any(|p| p.id == mine)
-        {
-            // A stream took the item while polled: delivered.
-            *id = None;
-            return Poll::Ready(Ok(()));
-        }
         let first = match *id {
             Some(mine) => self.putters.front().is_some_and(|p| p.id == mine),
             // Earlier puts go first.
@@ -150,52 +136,6 @@ impl<T> Rendezvous<T> {
                     item: offered,
                     waker: cx.waker().clone(),
                 });
-                for (_, stream) in &self.streams {
-                    stream.wake_by_ref();
-                }
-            }
-        }
-        Poll::Pending
-    }
-
-    /// One step of a stream: an item left by a cancelled getter, else the
-    /// first waiting putter's (taken here, the putter told) unless a getter
-    /// waits, else the end if closed; otherwise waits to be told of a
-    /// putter.
-    fn poll_stream(&mut self, id: &mut Option<u64>, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        // Gets that started earlier go first: a stream takes a putter's
-        // item only while no getter waits for one.
-        let getter_waiting = self.getters.iter().any(|g| g.item.is_none());
-        let next = match self.orphans.pop_front() {
-            Some(item) => Some(Some(item)),
-            None => match (!getter_waiting)
-                .then(|| self.putters.pop_front())
-                .flatten()
-            {
-                Some(putter) => {
-                    putter.waker.wake();
-                    self.wake_first_putter();
-                    Some(Some(putter.item))
-                }
-                None => self.closed.then_some(None),
-            },
-        };
-        if let Some(next) = next {
-            if let Some(mine) = id.take() {
-                self.streams.retain(|(s, _)| *s != mine);
-            }
-            return Poll::Ready(next);
-        }
-        match *id {
-            Some(mine) => {
-                if let Some((_, waker)) = self.streams.iter_mut().find(|(s, _)| *s == mine) {
-                    waker.clone_from(cx.waker());
-                }
-            }
-            None => {
-                let mine = self.id();
-                *id = Some(mine);
-                self.streams.push((mine, cx.waker().clone()));
             }
         }
         Poll::Pending
@@ -301,7 +241,7 @@ impl<T> Default for Channel<T> {
 impl<T> Drop for Channel<T> {
     fn drop(&mut self) {
         if let Some(id) = self.streaming.take() {
-            lock(&self.shared).streams.retain(|(s, _)| *s != id);
+            lock(&self.shared).cancel_get(id);
         }
     }
 }
@@ -323,7 +263,6 @@ impl<T> Channel<T> {
                 putters: VecDeque::new(),
                 getters: VecDeque::new(),
                 orphans: VecDeque::new(),
-                streams: Vec::new(),
                 closed: false,
             })),
             streaming: None,
@@ -427,9 +366,6 @@ impl<T> Channel<T> {
         for g in &state.getters {
             g.waker.wake_by_ref();
         }
-        for (_, stream) in &state.streams {
-            stream.wake_by_ref();
-        }
         was_open
     }
 }
@@ -505,8 +441,8 @@ impl<T> futures_core::Stream for Channel<T> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let this = self.get_mut();
         let mut id = this.streaming;
-        let polled = lock(&this.shared).poll_stream(&mut id, cx);
+        let polled = lock(&this.shared).poll_get(&mut id, cx);
         this.streaming = id;
-        polled
+        polled.map(Result::ok)
     }
 }
