@@ -22,7 +22,12 @@ use crate::err::Closed;
 /// getter, ahead of any other.
 ///
 /// A `Channel` is also a [`Stream`](futures_core::Stream) of the items put,
-/// ending when it is closed.
+/// ending when it is closed. A stream that waited counts as a waiting
+/// getter until it is polled again or dropped: if its `next()` was
+/// cancelled (a timeout, say), the next put hands its item to the stream
+/// and returns `Ok`, and the item waits there for the stream's next poll
+/// (dropping the stream hands it to the next getter). With other getters
+/// on the same channel, poll it again or drop it.
 ///
 /// # Examples
 ///
