@@ -16,8 +16,7 @@ use core::panic::AssertUnwindSafe;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker, ready};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
-use std::thread::{self, ThreadId};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use event_listener::Event;
@@ -36,12 +35,27 @@ pub(crate) type Settled = Box<dyn FnOnce(Option<TaskError>) + Send>;
 enum Outcome<T> {
     Running,
     Done(Result<T, TaskError>),
-    /// Out of the lock for a moment, on this thread, to be read by a link
-    /// added after the end or by the panic hook; other threads' queries
-    /// wait for it to come back (`returned`).
-    Lent(ThreadId),
+    /// Out of the lock for a moment, to be read by a link added after the
+    /// end or by the panic hook; what the queries of other threads see
+    /// meanwhile: whether it was a value, and a copy of the error.
+    Lent(Lent),
     /// Taken by `join` or `get`.
     Taken,
+}
+
+/// What a lent result was, for the queries made while it is out.
+struct Lent {
+    ok: bool,
+    error: Option<TaskError>,
+}
+
+impl Lent {
+    fn of<T>(result: &Result<T, TaskError>) -> Outcome<T> {
+        Outcome::Lent(Lent {
+            ok: result.is_ok(),
+            error: result.as_ref().err().map(TaskError::duplicate),
+        })
+    }
 }
 
 struct State<T> {
@@ -120,9 +134,6 @@ pub(crate) struct Shared<T> {
     /// Notified when the outcome becomes `Done`, for `wait` and `kill`
     /// (`join` keeps its waker in the state: no listener to allocate).
     done: Event,
-    /// Notified when a lent result is back, for the queries (`value`,
-    /// `error`, `is_successful`) of other threads meanwhile.
-    returned: Condvar,
     /// The body was polled at least once.
     started: AtomicBool,
     /// A kill was asked for: the body stops at its next poll, and a task
@@ -153,7 +164,6 @@ impl<T> Shared<T> {
                 kill_reason: None,
             }),
             done: Event::new(),
-            returned: Condvar::new(),
             started: AtomicBool::new(false),
             killed: AtomicBool::new(false),
             locals: Locals::default(),
@@ -164,17 +174,6 @@ impl<T> Shared<T> {
     fn lock(&self) -> MutexGuard<'_, State<T>> {
         // Links and hooks run outside the lock: poisoning means a bug here.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The state, once a result lent to a link or the panic hook on another
-    /// thread is back (on the lending thread itself, at once: a link that
-    /// queries its own greenlet sees no result, it has it as its argument).
-    fn lock_settled(&self) -> MutexGuard<'_, State<T>> {
-        let mut state = self.lock();
-        while matches!(state.outcome, Outcome::Lent(t) if t != thread::current().id()) {
-            state = self.returned.wait(state).unwrap_or_else(|e| e.into_inner());
-        }
-        state
     }
 
     pub(crate) fn set_task(&self, task: Task<()>) {
@@ -288,7 +287,6 @@ impl<T> Shared<T> {
             state.outcome = Outcome::Done(result);
             let wake = (state.joiner.take(), state.listening);
             drop(state);
-            self.returned.notify_all();
             self.notify(wake);
             if let Some(settled) = settled {
                 settled(panic);
@@ -317,15 +315,16 @@ impl<T> Shared<T> {
         let result = {
             let mut state = self.lock();
             state.observed |= observes;
-            match core::mem::replace(&mut state.outcome, Outcome::Lent(thread::current().id())) {
+            let Outcome::Done(result) = &state.outcome else {
+                // Running, or lent: whoever holds the result runs it.
+                // Taken: the result is gone; nobody can link any more.
+                state.links.push(link);
+                return;
+            };
+            let lent = Lent::of(result);
+            match core::mem::replace(&mut state.outcome, lent) {
                 Outcome::Done(result) => result,
-                other => {
-                    // Running, or lent: whoever holds the result runs it.
-                    // Taken: the result is gone; nobody can link any more.
-                    state.outcome = other;
-                    state.links.push(link);
-                    return;
-                }
+                _ => unreachable!("matched Done above"),
             }
         };
         self.run_link(link, &result);
@@ -407,7 +406,11 @@ impl<T> Shared<T> {
             if !due {
                 return;
             }
-            match core::mem::replace(&mut state.outcome, Outcome::Lent(thread::current().id())) {
+            let Outcome::Done(result) = &state.outcome else {
+                unreachable!("matched Done above")
+            };
+            let lent = Lent::of(result);
+            match core::mem::replace(&mut state.outcome, lent) {
                 Outcome::Done(result) => result,
                 _ => unreachable!("matched Done above"),
             }
@@ -785,7 +788,12 @@ impl<T> Greenlet<T> {
 
     /// The greenlet's output once it finished with one, leaving it for
     /// [`join`](Greenlet::join) (gevent's `value`); `None` while it runs,
-    /// after a panic or a kill, and once joined.
+    /// after a panic or a kill, and once joined. Also `None` for the moment
+    /// a [`link`](Greenlet::link) made after the end runs, on the thread
+    /// that linked, with the value lent to it ([`is_successful`] still says
+    /// true then).
+    ///
+    /// [`is_successful`]: Greenlet::is_successful
     ///
     /// # Examples
     ///
@@ -801,7 +809,7 @@ impl<T> Greenlet<T> {
     where
         T: Clone,
     {
-        match &self.shared.lock_settled().outcome {
+        match &self.shared.lock().outcome {
             Outcome::Done(Ok(value)) => Some(value.clone()),
             _ => None,
         }
@@ -823,15 +831,17 @@ impl<T> Greenlet<T> {
     /// });
     /// ```
     pub fn error(&self) -> Option<TaskError> {
-        let mut state = self.shared.lock_settled();
-        match &state.outcome {
-            Outcome::Done(Err(error)) => {
-                let copy = error.duplicate();
-                state.observed = true;
-                Some(copy)
-            }
-            _ => None,
-        }
+        let mut state = self.shared.lock();
+        let copy = match &state.outcome {
+            Outcome::Done(Err(error)) => error.duplicate(),
+            // A late link has it: its copy was made for this.
+            Outcome::Lent(Lent {
+                error: Some(error), ..
+            }) => error.duplicate(),
+            _ => return None,
+        };
+        state.observed = true;
+        Some(copy)
     }
 
     /// True once the greenlet finished with a value (not a panic, not
@@ -847,7 +857,10 @@ impl<T> Greenlet<T> {
     /// });
     /// ```
     pub fn is_successful(&self) -> bool {
-        matches!(self.shared.lock_settled().outcome, Outcome::Done(Ok(_)))
+        matches!(
+            self.shared.lock().outcome,
+            Outcome::Done(Ok(_)) | Outcome::Lent(Lent { ok: true, .. })
+        )
     }
 
     /// Waits for the greenlet and returns its output.
@@ -977,10 +990,7 @@ impl<T> Greenlet<T> {
     /// panic hook.
     ///
     /// The callback must not wait for this greenlet (it runs while the
-    /// result is lent to it), and should be short: while a callback linked
-    /// after the end runs, [`value`](Greenlet::value),
-    /// [`error`](Greenlet::error) and [`is_successful`](Greenlet::is_successful)
-    /// on other threads wait for it, so that they still see the result.
+    /// result is lent to it).
     ///
     /// # Examples
     ///

@@ -64,10 +64,10 @@ fn a_running_greenlet_has_no_value_yet() {
 }
 
 /// A link added after the end runs with the result lent to it: another
-/// thread's queries meanwhile still see a finished greenlet with its value
-/// (they wait for the link), and the link itself may query too.
+/// thread's queries meanwhile never block, and still see a finished,
+/// successful greenlet (its value is out with the link for that moment).
 #[test]
-fn queries_while_a_late_link_runs_see_the_result() {
+fn queries_while_a_late_link_runs_see_a_finished_greenlet() {
     for round in 0..50 {
         let g = genlet::run(async {
             let g = genlet::spawn(async { 5u32 });
@@ -76,31 +76,39 @@ fn queries_while_a_late_link_runs_see_the_result() {
         });
         let g = std::sync::Arc::new(g);
         let (running_tx, running_rx) = std::sync::mpsc::channel::<()>();
+        let (seen_tx, seen_rx) = std::sync::mpsc::channel();
         let observer = {
             let g = g.clone();
             std::thread::spawn(move || {
                 running_rx.recv().unwrap();
-                (
+                let seen = (
                     g.is_ready(),
                     g.is_successful(),
-                    g.value(),
                     g.error().is_none(),
-                )
+                    g.value(),
+                );
+                seen_tx.send(seen).unwrap();
             })
         };
+        let (inside_tx, inside_rx) = std::sync::mpsc::channel();
         let me = g.clone();
         g.link(move |result| {
-            assert_eq!(result.as_ref().ok(), Some(&5));
             running_tx.send(()).unwrap();
-            // Give the observer time to query while the result is lent.
-            std::thread::sleep(std::time::Duration::from_millis(2));
-            assert!(me.is_ready(), "the link's own query answers at once");
+            // The observer queries while this link holds the result.
+            let seen = seen_rx.recv().unwrap();
+            inside_tx
+                .send((*result.as_ref().unwrap(), seen, me.is_successful()))
+                .unwrap();
         });
-        assert_eq!(
-            observer.join().unwrap(),
-            (true, true, Some(5), true),
-            "round {round}"
+        observer.join().unwrap();
+        let (value, (ready, successful, no_error, lent_value), own) = inside_rx.recv().unwrap();
+        assert_eq!(value, 5, "round {round}: the link's argument");
+        assert!(
+            ready && successful && no_error,
+            "round {round}: finished, with a value"
         );
-        assert_eq!(g.value(), Some(5));
+        assert_eq!(lent_value, None, "round {round}: out with the link");
+        assert!(own, "round {round}: the link's own query");
+        assert_eq!(g.value(), Some(5), "round {round}: back for the others");
     }
 }
