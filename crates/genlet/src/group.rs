@@ -544,8 +544,9 @@ impl Group {
         self.inner.join().await
     }
 
-    /// Kills every member and waits until all are gone. Members spawned or
-    /// added while it runs are killed too, before they run.
+    /// Kills every member and waits until all are gone. Members spawned
+    /// while it runs are killed before they run, and greenlets added while
+    /// it runs are killed too.
     ///
     /// # Cancel safety
     ///

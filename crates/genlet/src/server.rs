@@ -47,6 +47,8 @@ use crate::sync::Event;
 /// | write (a write that makes no progress) | 30 s | a peer that stops reading cannot hold a handler forever |
 /// | lifetime | none | a long download or a websocket is legitimate; set it to bound every connection |
 /// | listen backlog | 1024 | tokio's default ([`backlog`](ServerBuilder::backlog)); std's 128 makes a burst of connects wait for SYN retransmits |
+/// | TCP keepalive | 15 s idle before probes | Go's default: dead peers are found without traffic |
+/// | `TCP_NODELAY` | on | Go's default; without it a client that pipelines small requests waits about 44 ms per batch (Nagle against delayed ACK) |
 ///
 /// No limit above stops a client that trickles bytes (one every few
 /// seconds is never silent nor idle): it keeps its connection, and its pool
@@ -54,8 +56,6 @@ use crate::sync::Event;
 /// [`max_lifetime`](ServerBuilder::max_lifetime), or a deadline per request
 /// in the handler (hyper's `header_read_timeout` is one, see the
 /// `http_hello` example).
-/// | TCP keepalive | 15 s idle before probes | Go's default: dead peers are found without traffic |
-/// | `TCP_NODELAY` | on | Go's default; without it a client that pipelines small requests waits about 44 ms per batch (Nagle against delayed ACK) |
 ///
 /// # Examples
 ///
@@ -113,20 +113,24 @@ const DEFAULT_BACKLOG: u32 = 1024;
 fn listen(addr: impl ToSocketAddrs, backlog: u32) -> io::Result<std::net::TcpListener> {
     let backlog = i32::try_from(backlog).unwrap_or(i32::MAX);
     let mut last = None;
+    // Each address in turn, as std's `TcpListener::bind` (an IPv6 address
+    // on a host without IPv6 falls through to the next).
     for addr in addr.to_socket_addrs()? {
-        let socket = socket2::Socket::new(
+        let listening = socket2::Socket::new(
             socket2::Domain::for_address(addr),
             socket2::Type::STREAM,
             Some(socket2::Protocol::TCP),
-        )?;
-        // As std's `TcpListener::bind`: a restarted server rebinds at once.
-        #[cfg(unix)]
-        socket.set_reuse_address(true)?;
-        match socket
-            .bind(&addr.into())
-            .and_then(|()| socket.listen(backlog))
-        {
-            Ok(()) => return Ok(socket.into()),
+        )
+        .and_then(|socket| {
+            // As std: a restarted server rebinds at once.
+            #[cfg(not(windows))]
+            socket.set_reuse_address(true)?;
+            socket.bind(&addr.into())?;
+            socket.listen(backlog)?;
+            Ok(socket)
+        });
+        match listening {
+            Ok(socket) => return Ok(socket.into()),
             Err(e) => last = Some(e),
         }
     }

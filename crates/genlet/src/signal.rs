@@ -32,9 +32,12 @@ impl fmt::Display for Signal {
 }
 
 /// Catches SIGTERM and SIGINT while it lives: instead of ending the
-/// process, each one is delivered to [`recv`](Signals::recv). Once no
-/// `Signals` lives any more, the signals have their default action again
-/// (the process ends).
+/// process, each one is delivered to [`recv`](Signals::recv). On Unix,
+/// once no `Signals` lives any more, the signals have their default action
+/// again (the process ends); elsewhere Ctrl-C stays caught. A program that
+/// also catches them another way (tokio's `signal` module, signal-hook)
+/// should keep a `Signals` alive as long as it does: the default action
+/// would otherwise end the process first.
 ///
 /// The usual shape of a server's `main`: serve until the first signal,
 /// drain within a grace period, stop at once on a second signal
@@ -138,17 +141,19 @@ mod default_action {
 
     fn state() -> io::Result<&'static State> {
         static STATE: OnceLock<State> = OnceLock::new();
-        static REGISTERED: Mutex<bool> = Mutex::new(false);
+        // Per signal: one whose registration failed is tried again next time.
+        static REGISTERED: Mutex<[bool; 2]> = Mutex::new([false; 2]);
         let state = STATE.get_or_init(|| State {
             live: Mutex::new(0),
             default_on: Arc::new(AtomicBool::new(false)),
         });
         let mut registered = REGISTERED.lock().unwrap_or_else(|e| e.into_inner());
-        if !*registered {
-            for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        let signals = [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT];
+        for (done, signal) in registered.iter_mut().zip(signals) {
+            if !*done {
                 signal_hook::flag::register_conditional_default(signal, state.default_on.clone())?;
+                *done = true;
             }
-            *registered = true;
         }
         Ok(state)
     }
