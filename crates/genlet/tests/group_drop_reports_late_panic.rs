@@ -33,11 +33,14 @@ fn a_panic_racing_the_groups_drop_is_reported() {
                 let pool = genlet::Pool::new(1);
                 let handle = pool.handle();
                 let running = Arc::new(AtomicBool::new(false));
-                let started = running.clone();
+                let dropped = Arc::new(AtomicBool::new(false));
+                let (started, pool_gone) = (running.clone(), dropped.clone());
                 let late = handle.spawn_with(genlet::task().name("late"), async move {
                     started.store(true, Ordering::SeqCst);
                     // Still in this poll when the pool drops: not cancellable.
-                    std::thread::sleep(Duration::from_millis(2));
+                    while !pool_gone.load(Ordering::SeqCst) {
+                        std::thread::yield_now();
+                    }
                     panic!("late");
                 });
                 drop(late.await);
@@ -50,6 +53,7 @@ fn a_panic_racing_the_groups_drop_is_reported() {
                     std::thread::yield_now();
                 }
                 drop(pool);
+                dropped.store(true, Ordering::SeqCst);
                 // The late member's slot goes to the waiter, whose member the
                 // dropped pool kills before it runs.
                 let killed = waiting.await.join().await.unwrap_err();
