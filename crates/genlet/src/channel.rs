@@ -12,7 +12,8 @@ use crate::err::Closed;
 
 /// A rendezvous: [`put`](Channel::put) completes only once a getter took the
 /// item, handing over one item at a time (gevent's `Channel`). Clones share
-/// it; puts are served in the order they started, and so are gets.
+/// it; puts are served in the order they started, and so are gets (streams
+/// after them, below).
 ///
 /// A put that times out or is cancelled never delivers its item, and a get
 /// that times out or is cancelled takes nothing: the hand-over happens while
@@ -22,12 +23,13 @@ use crate::err::Closed;
 /// getter, ahead of any other.
 ///
 /// A `Channel` is also a [`Stream`](futures_core::Stream) of the items put,
-/// ending when it is closed. A stream that waited counts as a waiting
-/// getter until it is polled again or dropped: if its `next()` was
-/// cancelled (a timeout, say), the next put hands its item to the stream
-/// and returns `Ok`, and the item waits there for the stream's next poll
-/// (dropping the stream hands it to the next getter). With other getters
-/// on the same channel, poll it again or drop it.
+/// ending when it is closed. A stream waiting in `next()` is a getter
+/// served after the plain gets. One whose `next()` was cancelled (a
+/// timeout, say) stays registered until it is polled or dropped: a put
+/// with no get waiting hands it its item and returns `Ok`, and the item
+/// waits for whichever comes first of the stream's next poll, the next get
+/// and a poll of another stream (the oldest such item first). So a stream
+/// that is not polled holds nothing back from gets, streams or putters.
 ///
 /// # Examples
 ///
@@ -55,6 +57,8 @@ struct Rendezvous<T> {
     /// Items handed to a getter that was cancelled before it took them:
     /// delivered first.
     orphans: VecDeque<T>,
+    /// Hand-overs so far, to stamp each one.
+    handed: u64,
     closed: bool,
 }
 
@@ -68,6 +72,13 @@ struct Getter<T> {
     id: u64,
     item: Option<T>,
     waker: Waker,
+    /// A channel used as a `Stream`: served after plain gets, and an item
+    /// parked with it can be taken by another getter (it may not be polled
+    /// again soon: its `next()` may have been cancelled).
+    stream: bool,
+    /// When its item was handed to it (the channel's count of hand-overs):
+    /// items parked with streams are taken oldest first.
+    handed: u64,
 }
 
 impl<T> Rendezvous<T> {
@@ -85,16 +96,30 @@ impl<T> Rendezvous<T> {
         }
     }
 
-    /// Hands `item` to the oldest getter still waiting for one.
+    /// Hands `item` to the oldest get still waiting for one, else to the
+    /// oldest waiting stream.
     fn hand_over(&mut self, item: T) -> Result<(), T> {
-        match self.getters.iter_mut().find(|g| g.item.is_none()) {
-            Some(getter) => {
-                getter.item = Some(item);
-                getter.waker.wake_by_ref();
-                Ok(())
+        let at = self
+            .getters
+            .iter()
+            .position(|g| g.item.is_none() && !g.stream)
+            .or_else(|| self.getters.iter().position(|g| g.item.is_none()));
+        let Some(at) = at else {
+            return Err(item);
+        };
+        self.handed += 1;
+        let getter = &mut self.getters[at];
+        getter.item = Some(item);
+        getter.handed = self.handed;
+        getter.waker.wake_by_ref();
+        if getter.stream {
+            // It may not be polled soon: any other waiting stream may take
+            // the item instead (`take_unclaimed`), so tell them all.
+            for other in self.getters.iter().filter(|g| g.stream && g.item.is_none()) {
+                other.waker.wake_by_ref();
             }
-            None => Err(item),
         }
+        Ok(())
     }
 
     fn poll_put(
@@ -160,9 +185,29 @@ impl<T> Rendezvous<T> {
         }
     }
 
+    /// An item left by a cancelled getter, else the oldest one parked with
+    /// a stream other than `mine` (which may not be polled soon).
+    fn take_unclaimed(&mut self, mine: Option<u64>) -> Option<T> {
+        if let Some(item) = self.orphans.pop_front() {
+            return Some(item);
+        }
+        let item = self
+            .getters
+            .iter_mut()
+            .filter(|g| g.stream && g.item.is_some() && Some(g.id) != mine)
+            .min_by_key(|g| g.handed)
+            .and_then(|g| g.item.take());
+        if item.is_some() {
+            // That stream waits for an item again: a putter may serve it.
+            self.wake_first_putter();
+        }
+        item
+    }
+
     fn poll_get(
         &mut self,
         id: &mut Option<u64>,
+        stream: bool,
         cx: &mut Context<'_>,
     ) -> Poll<Result<T, Closed<T>>> {
         if let Some(mine) = *id
@@ -173,7 +218,7 @@ impl<T> Rendezvous<T> {
                 let getter = self.getters.remove(at).expect("found above");
                 return Poll::Ready(Ok(getter.item.expect("checked above")));
             }
-            if let Some(item) = self.orphans.pop_front() {
+            if let Some(item) = self.take_unclaimed(Some(mine)) {
                 *id = None;
                 self.getters.remove(at);
                 return Poll::Ready(Ok(item));
@@ -186,7 +231,7 @@ impl<T> Rendezvous<T> {
             self.getters[at].waker.clone_from(cx.waker());
             return Poll::Pending;
         }
-        if let Some(item) = self.orphans.pop_front() {
+        if let Some(item) = self.take_unclaimed(None) {
             return Poll::Ready(Ok(item));
         }
         if self.closed {
@@ -198,6 +243,8 @@ impl<T> Rendezvous<T> {
             id: mine,
             item: None,
             waker: cx.waker().clone(),
+            stream,
+            handed: 0,
         });
         self.wake_first_putter();
         Poll::Pending
@@ -211,7 +258,8 @@ impl<T> Rendezvous<T> {
         if let Some(item) = getter.item {
             // Handed over but never taken: the next getter has it.
             if let Err(item) = self.hand_over(item) {
-                self.orphans.push_front(item);
+                // Behind earlier orphans: they were put earlier.
+                self.orphans.push_back(item);
             }
         }
     }
@@ -268,6 +316,7 @@ impl<T> Channel<T> {
                 putters: VecDeque::new(),
                 getters: VecDeque::new(),
                 orphans: VecDeque::new(),
+                handed: 0,
                 closed: false,
             })),
             streaming: None,
@@ -426,7 +475,7 @@ impl<T> Future for ChannelGet<'_, T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        lock(&this.channel.shared).poll_get(&mut this.id, cx)
+        lock(&this.channel.shared).poll_get(&mut this.id, false, cx)
     }
 }
 
@@ -446,7 +495,7 @@ impl<T> futures_core::Stream for Channel<T> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let this = self.get_mut();
         let mut id = this.streaming;
-        let polled = lock(&this.shared).poll_get(&mut id, cx);
+        let polled = lock(&this.shared).poll_get(&mut id, true, cx);
         this.streaming = id;
         polled.map(Result::ok)
     }
