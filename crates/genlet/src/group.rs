@@ -92,6 +92,15 @@ struct GroupState {
 }
 
 impl GroupState {
+    /// The key of the member `shared`, if it is one.
+    fn key_of<T>(&self, shared: &Arc<Shared<T>>) -> Option<u64> {
+        let wanted = Arc::as_ptr(shared).cast::<()>();
+        self.members
+            .iter()
+            .find(|(_, m)| core::ptr::eq(Arc::as_ptr(m).cast::<()>(), wanted))
+            .map(|(key, _)| *key)
+    }
+
     /// New members are killed before they run.
     fn refuses(&self) -> bool {
         self.closed || self.killing > 0
@@ -193,12 +202,7 @@ impl Inner {
 
     /// The key of the member `shared`, if it is one.
     fn key_of<T>(&self, shared: &Arc<Shared<T>>) -> Option<u64> {
-        let wanted = Arc::as_ptr(shared).cast::<()>();
-        self.lock()
-            .members
-            .iter()
-            .find(|(_, m)| core::ptr::eq(Arc::as_ptr(m).cast::<()>(), wanted))
-            .map(|(key, _)| *key)
+        self.lock().key_of(shared)
     }
 
     /// Marks member `shared` killed and takes its task out (the caller
@@ -207,13 +211,8 @@ impl Inner {
     /// kill) if it is not a member.
     fn take_member_task<T>(&self, shared: &Arc<Shared<T>>) -> Option<Option<Task<()>>> {
         let state = self.lock();
-        let wanted = Arc::as_ptr(shared).cast::<()>();
-        let member = state
-            .members
-            .values()
-            .any(|m| core::ptr::eq(Arc::as_ptr(m).cast::<()>(), wanted));
         // Group, then greenlet: the order every path takes.
-        member.then(|| shared.take_task())
+        state.key_of(shared).map(|_| shared.take_task())
     }
 
     /// Lets a member go on running outside the group; false if it is not a
@@ -223,13 +222,7 @@ impl Inner {
             // All under the group's lock: no kill sees it between leaving
             // and being removed, and only this group's hook is taken.
             let mut state = self.lock();
-            let wanted = Arc::as_ptr(shared).cast::<()>();
-            let Some(key) = state
-                .members
-                .iter()
-                .find(|(_, m)| core::ptr::eq(Arc::as_ptr(m).cast::<()>(), wanted))
-                .map(|(key, _)| *key)
-            else {
+            let Some(key) = state.key_of(shared) else {
                 return false;
             };
             let Some(hook) = shared.leave_group(self.id) else {
