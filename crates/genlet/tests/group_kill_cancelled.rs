@@ -11,17 +11,6 @@ use std::time::Duration;
 
 const ROUNDS: usize = 100;
 
-/// Waits (bounded) until `empty` says so.
-async fn until(mut empty: impl FnMut() -> bool) {
-    genlet::timeout(Duration::from_secs(60), async {
-        while !empty() {
-            genlet::sleep(Duration::from_millis(1)).await;
-        }
-    })
-    .await
-    .expect("the members left");
-}
-
 #[test]
 fn a_kill_cut_short_by_a_timeout_leaves_the_group_open() {
     // A member in the middle of a long poll on another hub cannot be
@@ -44,14 +33,14 @@ fn a_kill_cut_short_by_a_timeout_leaves_the_group_open() {
                     }
                     genlet::sleep(Duration::from_secs(3600)).await;
                 });
-                until(|| inside.load(Ordering::SeqCst)).await;
+                common::until(|| inside.load(Ordering::SeqCst)).await;
                 let cut = genlet::timeout(Duration::from_millis(2), group.kill()).await;
                 release.store(true, Ordering::SeqCst);
                 assert!(
                     cut.is_err(),
                     "round {round}: the kill should still have been waiting"
                 );
-                until(|| group.is_empty()).await;
+                common::until(|| group.is_empty()).await;
                 let fresh = group.spawn(async { "fresh" });
                 assert_eq!(fresh.join().await.unwrap(), "fresh", "round {round}");
             });
@@ -72,7 +61,7 @@ fn a_pool_killed_by_its_own_member_takes_new_members() {
                     killer.join().await.unwrap_err().is_cancelled(),
                     "round {round}"
                 );
-                until(|| pool.is_empty()).await;
+                common::until(|| pool.is_empty()).await;
                 assert_eq!(pool.free_count(), 4, "round {round}");
                 let later = pool.spawn(async { 1 }).await;
                 assert_eq!(later.join().await.unwrap(), 1, "round {round}");

@@ -33,13 +33,7 @@ fn a_killall_cut_short_has_killed_them_all() {
                     }
                     genlet::sleep(Duration::from_secs(3600)).await;
                 });
-                genlet::timeout(BOUND, async {
-                    while !inside.load(Ordering::SeqCst) {
-                        genlet::sleep(Duration::from_millis(1)).await;
-                    }
-                })
-                .await
-                .expect("the slow one started");
+                common::until(|| inside.load(Ordering::SeqCst)).await;
                 let quick = genlet::spawn(genlet::sleep(Duration::from_secs(3600)));
                 let both = [slow, quick];
                 let cut = genlet::timeout(Duration::from_millis(2), genlet::killall(&both)).await;

@@ -14,3 +14,15 @@ pub fn on_each_hub(mut scenario: impl FnMut(&Hub)) {
     scenario(&one_worker());
     scenario(genlet::default_hub());
 }
+
+/// Waits (a minute at most, else panics) until `done` says so, looking
+/// every millisecond.
+pub async fn until(mut done: impl FnMut() -> bool) {
+    genlet::timeout(std::time::Duration::from_secs(60), async {
+        while !done() {
+            genlet::sleep(std::time::Duration::from_millis(1)).await;
+        }
+    })
+    .await
+    .expect("the condition came true within a minute");
+}
