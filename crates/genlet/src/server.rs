@@ -396,11 +396,13 @@ impl ServerBuilder {
         });
         crate::report::server_event(&name, addr, "serving");
         Ok(StreamServer {
-            name,
-            addr,
-            acceptor,
+            serving: Serving {
+                name,
+                addr,
+                acceptor,
+                handlers,
+            },
             waiting,
-            handlers,
             stopping,
         })
     }
@@ -453,13 +455,11 @@ impl ServerBuilder {
         });
         crate::report::server_event(&name, addr, "serving");
         Ok(DatagramServer {
-            inner: StreamServer {
+            serving: Serving {
                 name,
                 addr,
                 acceptor: receiver,
-                waiting: Group::for_server(None),
                 handlers,
-                stopping: Arc::new(Event::new()),
             },
         })
     }
@@ -563,14 +563,97 @@ impl AcceptErrors {
 #[derive(Debug)]
 #[must_use = "a server stops serving when dropped: keep it, then `stop` it"]
 pub struct StreamServer {
+    serving: Serving,
+    /// Connections waiting for their first byte.
+    waiting: Group,
+    /// Set when stopping begins; every connection holds it.
+    stopping: Arc<Event>,
+}
+
+/// What both servers are made of: the task that accepts (or receives) and
+/// the group of handlers it spawns.
+#[derive(Debug)]
+struct Serving {
     name: Arc<str>,
     addr: SocketAddr,
     acceptor: Greenlet<()>,
-    /// Connections waiting for their first byte.
-    waiting: Group,
     handlers: Group,
-    /// Set when stopping begins; every connection holds it.
-    stopping: Arc<Event>,
+}
+
+impl Serving {
+    /// Announces the first signal, then drains as [`drain`](Serving::drain)
+    /// does, cut short by a second signal.
+    async fn drain_on_signal(
+        &self,
+        signals: &mut Signals,
+        grace: Duration,
+        waiting: Option<(&Group, &Event)>,
+    ) -> io::Result<usize> {
+        let first = signals.recv().await?;
+        crate::report::server_event(
+            &self.name,
+            self.addr,
+            &format!("{first}: draining for up to {} ms", grace.as_millis()),
+        );
+        Ok(self
+            .drain(grace, async move { drop(signals.recv().await) }, waiting)
+            .await)
+    }
+
+    /// Stops accepting (then sets the stream server's stopping event); waits
+    /// for the handlers (and the connections `waiting` for their first byte)
+    /// until `grace` passed or `cut` completes, then kills the rest.
+    async fn drain(
+        &self,
+        grace: Duration,
+        cut: impl Future<Output = ()>,
+        waiting: Option<(&Group, &Event)>,
+    ) -> usize {
+        self.acceptor.kill().await;
+        if let Some((_, stopping)) = waiting {
+            stopping.set();
+        }
+        let finished = async {
+            if let Some((waiting, _)) = waiting {
+                let _ = waiting.join().await;
+            }
+            let _ = self.handlers.join().await;
+            true
+        };
+        let in_time = async {
+            genlet_reactor::timeout(grace, finished)
+                .await
+                .unwrap_or(false)
+        }
+        .or(async {
+            cut.await;
+            false
+        })
+        .await;
+        let killed = if in_time {
+            0
+        } else {
+            let left = waiting.map_or(0, |(waiting, _)| waiting.len()) + self.handlers.len();
+            if let Some((waiting, _)) = waiting {
+                waiting.kill().await;
+            }
+            self.handlers.kill().await;
+            left
+        };
+        crate::report::server_event(
+            &self.name,
+            self.addr,
+            &format!("stopped ({killed} handlers killed)"),
+        );
+        killed
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        // The handle alone would detach the acceptor: stop it.
+        self.acceptor.shared().cancel();
+    }
 }
 
 impl StreamServer {
@@ -607,7 +690,7 @@ impl StreamServer {
     ///
     /// See [`StreamServer`].
     pub fn local_addr(&self) -> SocketAddr {
-        self.addr
+        self.serving.addr
     }
 
     /// The number of handlers running (connections still waiting for their
@@ -621,19 +704,24 @@ impl StreamServer {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn handlers(&self) -> usize {
-        self.handlers.len()
+        self.serving.handlers.len()
     }
 
     /// Stops accepting, tells the handlers ([`Connection::stopping`]),
-    /// waits up to `grace` for them (and the connections that have not sent
-    /// their first byte), then kills those still running; returns how many
-    /// were killed.
+    /// waits up to `grace` for them, then kills those still running; returns
+    /// how many were killed. Connections still waiting for their first byte
+    /// ([`ServerBuilder::await_first_byte`]) are closed at once: no request
+    /// is in flight on them.
     ///
     /// # Examples
     ///
     /// See [`StreamServer`].
     pub async fn stop(self, grace: Duration) -> usize {
-        self.drain(grace, core::future::pending::<()>()).await
+        let (never, waiting) = (
+            core::future::pending::<()>(),
+            Some((&self.waiting, &*self.stopping)),
+        );
+        self.serving.drain(grace, never, waiting).await
     }
 
     /// Serves until `signals` delivers SIGTERM or SIGINT, then stops as
@@ -663,58 +751,8 @@ impl StreamServer {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub async fn stop_on_signal(self, signals: &mut Signals, grace: Duration) -> io::Result<usize> {
-        let first = signals.recv().await?;
-        crate::report::server_event(
-            &self.name,
-            self.addr,
-            &format!("{first}: draining for up to {} ms", grace.as_millis()),
-        );
-        Ok(self
-            .drain(grace, async move { drop(signals.recv().await) })
-            .await)
-    }
-
-    /// Stops accepting; waits for the handlers until `grace` passed or `cut`
-    /// completes, then kills the rest.
-    async fn drain(self, grace: Duration, cut: impl Future<Output = ()>) -> usize {
-        self.acceptor.kill().await;
-        self.stopping.set();
-        let finished = async {
-            let _ = self.waiting.join().await;
-            let _ = self.handlers.join().await;
-            true
-        };
-        let in_time = async {
-            genlet_reactor::timeout(grace, finished)
-                .await
-                .unwrap_or(false)
-        }
-        .or(async {
-            cut.await;
-            false
-        })
-        .await;
-        let killed = if in_time {
-            0
-        } else {
-            let left = self.waiting.len() + self.handlers.len();
-            self.waiting.kill().await;
-            self.handlers.kill().await;
-            left
-        };
-        crate::report::server_event(
-            &self.name,
-            self.addr,
-            &format!("stopped ({killed} handlers killed)"),
-        );
-        killed
-    }
-}
-
-impl Drop for StreamServer {
-    fn drop(&mut self) {
-        // The handle alone would detach the acceptor: stop it.
-        self.acceptor.shared().cancel();
+        let waiting = Some((&self.waiting, &*self.stopping));
+        self.serving.drain_on_signal(signals, grace, waiting).await
     }
 }
 
@@ -743,7 +781,7 @@ impl Drop for StreamServer {
 #[derive(Debug)]
 #[must_use = "a server stops serving when dropped: keep it, then `stop` it"]
 pub struct DatagramServer {
-    inner: StreamServer,
+    serving: Serving,
 }
 
 impl DatagramServer {
@@ -784,7 +822,7 @@ impl DatagramServer {
     ///
     /// See [`DatagramServer`].
     pub fn local_addr(&self) -> SocketAddr {
-        self.inner.addr
+        self.serving.addr
     }
 
     /// Stops receiving, waits up to `grace` for running handlers, then kills
@@ -794,7 +832,8 @@ impl DatagramServer {
     ///
     /// See [`DatagramServer`].
     pub async fn stop(self, grace: Duration) -> usize {
-        self.inner.stop(grace).await
+        let never = core::future::pending::<()>();
+        self.serving.drain(grace, never, None).await
     }
 
     /// Serves until SIGTERM or SIGINT, then stops within `grace`; a second
@@ -817,6 +856,6 @@ impl DatagramServer {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub async fn stop_on_signal(self, signals: &mut Signals, grace: Duration) -> io::Result<usize> {
-        self.inner.stop_on_signal(signals, grace).await
+        self.serving.drain_on_signal(signals, grace, None).await
     }
 }
