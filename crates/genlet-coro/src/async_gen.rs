@@ -9,6 +9,7 @@ use core::task::{Context, Poll};
 
 use futures_core::Stream;
 
+use crate::Invariant;
 use crate::body::{Body, Outcome};
 use crate::co::Co;
 use crate::coroutine::CoroutineState;
@@ -31,6 +32,14 @@ use crate::slot::Transfer;
 /// `close` returns `Ok(None)` and `throw(e)` hands `e` back without running
 /// code, the stream ends, and `resume` panics with genlet-coro's message.
 ///
+/// Await each yield directly. A yield raced against another future (inside
+/// `select!` or `future::or`) that loses the race after parking its value is
+/// not detected here as it is in a `Gen` (a real future beside it uses the
+/// waker too): its value comes out as if yielded, and the next resume panics
+/// because no yield is waiting for it. A body that returns past the yield it
+/// was suspended at, without taking the resume value or error sent to it,
+/// panics, as in a `Gen`.
+///
 /// # Examples
 ///
 /// ```
@@ -52,7 +61,7 @@ pub struct AsyncGen<F, Fut, Y, R = (), E = core::convert::Infallible> {
     body: Body<F, Fut>,
     /// The body is between yields, awaiting some other future.
     mid_step: bool,
-    _types: PhantomData<fn(R, E) -> Y>,
+    _types: Invariant<(Y, R, E)>,
 }
 
 impl<F, Fut, Y, R, E> AsyncGen<F, Fut, Y, R, E>

@@ -77,7 +77,9 @@ impl<F, Fut: Future> Body<F, Fut> {
     #[inline]
     fn finish(&mut self) {
         // Overwriting a pinned `Fut` in place drops it there, as the pinning
-        // contract requires; it is never moved.
+        // contract requires; it is never moved. `Panicked` first: should one
+        // of the body's destructors panic, the generator counts as panicked.
+        self.state = State::Panicked;
         self.state = State::Done;
     }
 
@@ -190,6 +192,21 @@ impl<F, Fut: Future> Body<F, Fut> {
         this.in_poll = false;
         match polled {
             Poll::Ready(value) => {
+                if matches!(
+                    slot.transfer,
+                    Transfer::Send(_)
+                        | Transfer::Throw(_)
+                        | Transfer::Close
+                        | Transfer::Unhandled(_)
+                ) {
+                    // The body returned past the yield it was suspended at,
+                    // which never took (or never raised) this step's input:
+                    // that yield was dropped, having lost a race. Reporting
+                    // the return would lose the resume value or the error.
+                    this.state = State::Panicked;
+                    drop(value);
+                    input_not_taken();
+                }
                 this.finish();
                 Some(Outcome::Complete(value))
             }
@@ -211,6 +228,16 @@ impl<F, Fut: Future> Body<F, Fut> {
             },
         }
     }
+}
+
+#[cold]
+#[inline(never)]
+fn input_not_taken() -> ! {
+    panic!(
+        "genlet-coro: the body returned without taking the resume value, thrown \
+         error or close sent to it: the yield it was suspended at was dropped \
+         (it lost a race inside select!, `or` or `zip`?); await each yield directly"
+    )
 }
 
 #[cold]

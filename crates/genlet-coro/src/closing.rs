@@ -5,6 +5,7 @@ use core::marker::PhantomData;
 use core::ops::Deref;
 use core::pin::Pin;
 
+use crate::Invariant;
 use crate::coroutine::{Coroutine, CoroutineState, Generator};
 use crate::err::IgnoredClose;
 
@@ -74,7 +75,7 @@ where
     G: Generator<R>,
 {
     generator: G,
-    _resume: PhantomData<fn(R)>,
+    _resume: Invariant<R>,
 }
 
 impl<G: Generator<R>, R> Closing<G, R> {

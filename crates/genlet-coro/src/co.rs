@@ -8,6 +8,7 @@ use core::mem;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use crate::Invariant;
 use crate::coroutine::{CoroutineState, Generator};
 use crate::err::{IgnoredClose, Interrupt};
 use crate::from_iter::FromIter;
@@ -45,9 +46,12 @@ use crate::slot::{Slot, Transfer};
 /// ```
 pub struct Co<Y, R = (), E = core::convert::Infallible> {
     id: u64,
-    // `fn(Y, E) -> R`: always `Send + Sync`, so the handle never makes a body
-    // `!Send`. A yield writes `Y`/`E` and reads `R`, so this variance is sound.
-    _types: PhantomData<fn(Y, E) -> R>,
+    // A `fn` type: always `Send + Sync`, so the handle never makes a body
+    // `!Send`. Invariant in every parameter: a yield reads thrown errors
+    // (`E`) as well as resume values, and a delegation passes values both
+    // ways, so no parameter may be lengthened or shortened (a covariant or
+    // contravariant `E` let a body see a thrown `&'a str` as `&'static`).
+    _types: Invariant<(Y, R, E)>,
 }
 
 impl<Y, R, E> Clone for Co<Y, R, E> {
@@ -246,7 +250,7 @@ fn poll_propagating<S: Suspend<Y, R, E> + ?Sized, Y, R, E>(
 pub struct Yield<Y, R, E> {
     id: u64,
     value: Option<Y>,
-    _types: PhantomData<fn(E) -> R>,
+    _types: Invariant<(R, E)>,
 }
 
 // `Y` is never pinned: it is moved out on the first poll.
@@ -352,7 +356,7 @@ pub struct YieldFrom<S, Y, R, E> {
     id: u64,
     sub: S,
     first: Option<R>,
-    _types: PhantomData<fn(E) -> Y>,
+    _types: Invariant<(Y, E)>,
 }
 
 impl<S: fmt::Debug, Y, R, E> fmt::Debug for YieldFrom<S, Y, R, E> {

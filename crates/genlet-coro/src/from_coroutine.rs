@@ -4,6 +4,7 @@ use core::fmt;
 use core::marker::PhantomData;
 use core::pin::Pin;
 
+use crate::Invariant;
 use crate::coroutine::{Coroutine, CoroutineState, Generator};
 use crate::err::IgnoredClose;
 
@@ -43,7 +44,7 @@ use crate::err::IgnoredClose;
 /// ```
 pub struct FromCoroutine<C, E> {
     coroutine: Option<C>,
-    _error: PhantomData<fn(E)>,
+    _error: Invariant<E>,
 }
 
 impl<C, E> FromCoroutine<C, E> {

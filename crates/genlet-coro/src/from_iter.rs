@@ -4,6 +4,7 @@ use core::fmt;
 use core::marker::PhantomData;
 use core::pin::Pin;
 
+use crate::Invariant;
 use crate::coroutine::{Coroutine, CoroutineState, Generator};
 use crate::err::IgnoredClose;
 
@@ -33,7 +34,7 @@ use crate::err::IgnoredClose;
 /// ```
 pub struct FromIter<I, E> {
     iter: Option<I>,
-    _error: PhantomData<fn(E)>,
+    _error: Invariant<E>,
 }
 
 // The iterator is never pinned: it is only used through `&mut`.

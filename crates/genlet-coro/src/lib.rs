@@ -115,6 +115,11 @@
 //!   across a yield are `Send`. The one difference from nightly: that state
 //!   includes the yield future, which holds the yielded value's type, so the
 //!   yield type must be `Send` too. The handle is always `Send + Sync`.
+//! * The handle, the yield futures, a delegation and the generators are
+//!   invariant in their yield, resume and error types: values cross a yield in
+//!   both directions (a thrown error comes back out of the yield that catches
+//!   it), so no lifetime in them can be lengthened or shortened: a body
+//!   cannot see a thrown `&'a str` as a `&'static str`.
 //! * A `Gen` body that awaits a future other than its own yields (a timer, a
 //!   socket) panics with a message pointing to [`AsyncGen`], instead of
 //!   hanging or misbehaving.
@@ -173,6 +178,12 @@ mod iter;
 mod macros;
 mod slot;
 mod sync_gen;
+
+/// The marker of the type parameters a generator's parts both take in and
+/// hand out (yielded values, resume values, thrown errors): invariant in `T`,
+/// so that no lifetime in them can be lengthened or shortened, and `Send +
+/// Sync` whatever `T` is.
+type Invariant<T> = core::marker::PhantomData<fn(T) -> T>;
 
 pub use async_gen::AsyncGen;
 pub use closing::Closing;

@@ -134,7 +134,7 @@ impl<Y, R, E> Slot<Y, R, E> {
         }
         // SAFETY: the id matches, and ids are never reused, so this is the slot
         // of the very generator this handle was made for: its types are
-        // `Y, R, E` (up to lifetimes, which the handle's variance keeps sound).
+        // `Y, R, E` (the handle is invariant in them, so even their lifetimes are the slot's).
         // `enter` proved no other claim on it is alive: the driver does not
         // touch it until the poll returns, and claims on the same thread are
         // sequential (`Claim` never lives across a call into other code that

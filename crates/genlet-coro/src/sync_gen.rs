@@ -5,6 +5,7 @@ use core::future::Future;
 use core::marker::PhantomData;
 use core::pin::Pin;
 
+use crate::Invariant;
 use crate::body::{Body, Outcome};
 use crate::co::Co;
 use crate::coroutine::{Coroutine, CoroutineState, Generator};
@@ -39,7 +40,10 @@ use crate::slot::Transfer;
 /// the value of the yield that lost as if it had been yielded. (Detected when
 /// the foreign future clones or wakes the waker, as any future that can ever
 /// become ready does; a future that is pending without touching the waker,
-/// like `future::pending()`, cannot be told apart from the yield.)
+/// like `future::pending()`, cannot be told apart from the yield.) A resume,
+/// `throw` or `close` also panics when the body returns past the yield it was
+/// suspended at without taking the value or error sent (the yield lost a race
+/// to a future that became ready): neither is dropped silently.
 ///
 /// A panic in the body (or in the closure) unwinds through the `resume`,
 /// `throw` or `close` that ran it, and finishes the generator, as an exception
@@ -71,7 +75,7 @@ use crate::slot::Transfer;
 #[must_use = "coroutines are lazy and do nothing unless resumed"]
 pub struct Gen<F, Fut, Y, R = (), E = core::convert::Infallible> {
     body: Body<F, Fut>,
-    _types: PhantomData<fn(R, E) -> Y>,
+    _types: Invariant<(Y, R, E)>,
 }
 
 impl<F, Fut, Y, R, E> Gen<F, Fut, Y, R, E>

@@ -1,6 +1,7 @@
 //! What the compiler refuses: `!Send` state kept across a yield makes a
 //! generator `!Send`; a body cannot resume its own generator; yielded
-//! references cannot outlive what they borrow; and, under
+//! references cannot outlive what they borrow; a thrown error's lifetime
+//! cannot be lengthened; and, under
 //! `deny(unused_must_use)`, an unused generator or coroutine is an error.
 
 #[cfg(not(miri))]

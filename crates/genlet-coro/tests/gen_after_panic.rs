@@ -143,3 +143,35 @@ fn the_live_destructors_of_a_panicked_body_ran_once() {
     assert_eq!(g.as_mut().close(), Ok(None));
     assert_eq!(dropped.get(), 1);
 }
+
+/// Panics when dropped.
+struct PanicsOnDrop;
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        panic!("destructor panicked");
+    }
+}
+
+#[test]
+fn a_destructor_that_panicked_finishing_the_body_finishes_it_as_panicked() {
+    // Finished by a close, and by a throw: the destructor's panic unwinds
+    // through that call, and the generator then says it panicked.
+    for throw in [false, true] {
+        let mut g = pin!(Gen::new(|co: Co<u8, (), &str>, ()| async move {
+            let _bomb = PanicsOnDrop;
+            co.yield_(1).await;
+        }));
+        assert_eq!(g.as_mut().resume(()), CoroutineState::Yielded(1));
+        let msg = if throw {
+            panic_message(|| g.as_mut().throw("stop"))
+        } else {
+            panic_message(|| g.as_mut().close())
+        };
+        assert_eq!(msg, "destructor panicked");
+        assert!(g.is_finished());
+        assert_eq!(g.as_mut().close(), Ok(None));
+        assert_eq!(g.as_mut().throw("again"), Err("again"));
+        assert_eq!(panic_message(|| g.as_mut().resume(())), AFTER_PANIC);
+    }
+}

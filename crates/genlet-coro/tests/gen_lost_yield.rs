@@ -1,6 +1,8 @@
 //! A `Gen` body whose yield lost a race (`future::or`, `select`) and which then
 //! awaits a foreign future panics pointing to `AsyncGen` on that very resume:
-//! the lost yield's value never comes out as if it had been yielded.
+//! the lost yield's value never comes out as if it had been yielded. A body
+//! that returns past the yield it was suspended at, which never took the
+//! resume value or error sent to it, panics too: neither is lost silently.
 
 use core::cell::Cell;
 use core::future::Future;
@@ -9,7 +11,7 @@ use core::task::{Context, Poll};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use futures_lite::future;
-use genlet_coro::{Co, Coroutine, CoroutineState, Gen};
+use genlet_coro::{Co, Coroutine, CoroutineState, Gen, Generator};
 
 /// The message of the panic `f` must raise.
 fn panic_message<T>(f: impl FnOnce() -> T) -> String {
@@ -88,4 +90,56 @@ fn a_yield_after_a_ready_foreign_future_still_yields() {
     assert_eq!(g.as_mut().resume(()), CoroutineState::Yielded(1));
     assert_eq!(g.as_mut().resume(()), CoroutineState::Yielded(2));
     assert_eq!(g.as_mut().resume(()), CoroutineState::Complete(()));
+}
+
+/// Pending until `open` is set; polls do not touch the waker.
+fn gate(open: &Cell<bool>) -> impl Future<Output = u32> + '_ {
+    core::future::poll_fn(move |_| {
+        if open.get() {
+            Poll::Ready(0)
+        } else {
+            Poll::Pending
+        }
+    })
+}
+
+const NOT_TAKEN: &str = "the yield it was suspended at was dropped";
+
+#[test]
+fn a_body_that_returns_past_its_yield_without_the_resume_value_panics() {
+    let (open, got) = (&Cell::new(false), &Cell::new(None));
+    let mut g = pin!(Gen::new(|co: Co<u8, u32>, _first: u32| async move {
+        let yielded = async {
+            let v = co.yield_(1).await;
+            got.set(Some(v));
+            v
+        };
+        future::or(gate(open), yielded).await
+    }));
+    // A real suspension: the gate is shut.
+    assert_eq!(g.as_mut().resume(0), CoroutineState::Yielded(1));
+    // The gate wins the next poll; the yield (and 42) would be dropped.
+    open.set(true);
+    let msg = panic_message(|| g.as_mut().resume(42));
+    assert!(msg.contains(NOT_TAKEN), "{msg}");
+    assert_eq!(got.get(), None);
+    assert!(g.is_finished());
+}
+
+#[test]
+fn a_body_that_returns_past_its_yield_without_raising_the_error_panics() {
+    let open = &Cell::new(false);
+    let mut g = pin!(Gen::new(|co: Co<u8, (), &str>, ()| async move {
+        let yielded = async {
+            co.yield_(1).await;
+            1
+        };
+        future::or(yielded, gate(open)).await
+    }));
+    assert_eq!(g.as_mut().resume(()), CoroutineState::Yielded(1));
+    open.set(true);
+    // The yield lets the error through, but the gate completes the body.
+    let msg = panic_message(|| g.as_mut().throw("error"));
+    assert!(msg.contains(NOT_TAKEN), "{msg}");
+    assert!(g.is_finished());
 }
