@@ -1,12 +1,12 @@
-//! Job hand-off: a body yields an empty job and gets its result back, per
-//! apply policy, beside `blocking::unblock` alone (the floor for `ThreadPool`,
-//! whose jobs run on blocking's threads).
+//! Job hand-off: a body hands over an empty job and gets its result back,
+//! per apply policy, beside `blocking::unblock` alone (the floor for
+//! `ThreadPool`, whose jobs run on blocking's threads).
 //!
 //! `Inline` and `Exclusive` run jobs in place (`Apply::run_in_place`): no
-//! yield, no allocation. "yielded Job, run in apply" is a user policy that
-//! only implements `apply` and runs the job there: the cost of the yielded
-//! path (one allocation for the job's cell, a trip through the generator,
-//! two compare-and-swaps and the reference counts).
+//! allocation. "yielded Job, run in apply" is a user policy that only
+//! implements `apply` and runs the job there: the cost of a `Job` (one
+//! allocation for the job's cell, two compare-and-swaps and the reference
+//! counts).
 //!
 //! Each row times `iters` hand-offs inside one body, so starting the body is
 //! not measured. `cargo bench -p genlet-ythread --bench handoff`; a table of

@@ -2,16 +2,19 @@
 //! [`Exclusive`] here, [`ThreadPool`](crate::ThreadPool) in `pool.rs`, and the [`Apply`]
 //! trait for the user's own.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use crate::job::Job;
 
 /// Runs the jobs that bodies yield: the post's `cpu_apply` argument.
 ///
 /// `apply` is called on the thread that drives the body (the yieldable
-/// thread, or the executor's worker for [`drive`](crate::drive)) as soon as
-/// the body yields. It may run the job right there, or hand it elsewhere and
-/// return at once; the body waits for the result either way. It must
+/// thread, or the executor's worker for [`drive`](crate::drive)), inside the
+/// body's poll, when the body first polls its [`Cpu::run`](crate::Cpu::run).
+/// It may run the job right there, or hand it elsewhere and return at once;
+/// the body waits for the result either way. A body may have several jobs
+/// handed over at once (`join`), and stop waiting for one (a timeout,
+/// `select`) like for any future. It must
 /// eventually run or drop every job: a dropped job fails the body's
 /// [`Cpu::run`](crate::Cpu::run) with [`JobError::is_lost`](crate::JobError::is_lost).
 ///
@@ -54,8 +57,8 @@ pub trait Apply: Send + Sync {
     ///
     /// Under [`drive`](crate::drive) and
     /// [`YieldableThread`](crate::YieldableThread), [`Cpu::run`](crate::Cpu::run)
-    /// asks this first, from inside the body: a job run here is never
-    /// yielded, so it costs no allocation and no trip through the generator.
+    /// asks this first, from inside the body: a job run here costs no
+    /// allocation and no [`Job`].
     /// `job` stores its own result (or panic) for the body; calling it more
     /// than once does nothing more. Returning true without calling it fails
     /// the body's `run` with [`JobError::is_lost`](crate::JobError::is_lost).
@@ -166,8 +169,15 @@ impl Apply for Inline {
 }
 
 /// Runs each job on the thread that yielded it, but at most one at a time
-/// across every thread sharing this policy (clones share it): the post's
-/// `exclusive_apply`, which stops CPU-bound threads fighting over cores.
+/// across every thread sharing this policy (clones share it), first come
+/// first served: the post's `exclusive_apply`, which stops CPU-bound threads
+/// fighting over cores.
+///
+/// # Panics
+///
+/// A job that asks the same `Exclusive` for another turn while it runs (it
+/// drives a body of its own under it) would wait for itself: that job
+/// panics instead, and its body gets the [`JobError`](crate::JobError).
 ///
 /// Under [`drive`](crate::drive) a job waiting its turn blocks its worker;
 /// on a hub use [`ThreadPool`](crate::ThreadPool).
@@ -187,7 +197,7 @@ impl Apply for Inline {
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Exclusive {
-    lock: Arc<Mutex<()>>,
+    turns: Arc<Turns>,
 }
 
 impl Exclusive {
@@ -204,14 +214,143 @@ impl Exclusive {
 
 impl Apply for Exclusive {
     fn apply(&self, job: Job) {
-        // Jobs catch their own panics, so the lock is never poisoned by one.
-        let _turn = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let _turn = self.turns.take();
         job.run();
     }
 
     fn run_in_place(&self, job: &mut dyn FnMut()) -> bool {
-        let _turn = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let _turn = self.turns.take();
         job();
         true
+    }
+}
+
+/// A lock served in the order it was asked for (a ticket lock). With a
+/// plain mutex, the thread that just unlocked can take it again before a
+/// woken waiter gets to, so a thread running jobs back to back kept the
+/// others waiting for seconds.
+#[derive(Debug, Default)]
+struct Turns {
+    state: Mutex<TurnState>,
+    next_up: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct TurnState {
+    /// The ticket the next caller gets.
+    next: u64,
+    /// The ticket whose turn it is.
+    serving: u64,
+    /// How many callers wait for their turn.
+    waiting: usize,
+}
+
+/// One turn of [`Turns`]: the next ticket is served when it drops
+/// (unwinding included: jobs run in place may panic). Keeps the turn this
+/// thread held before, to restore.
+struct Turn<'a>(&'a Turns, *const Turns);
+
+impl Turns {
+    fn lock(&self) -> std::sync::MutexGuard<'_, TurnState> {
+        // Nothing panics while holding it.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits for this caller's turn.
+    fn take(&self) -> Turn<'_> {
+        let held = HELD.get();
+        if core::ptr::eq(held, self) {
+            asked_for_a_second_turn();
+        }
+        let mut state = self.lock();
+        let ticket = state.next;
+        state.next += 1;
+        if ticket != state.serving {
+            state.waiting += 1;
+            while ticket != state.serving {
+                state = self.next_up.wait(state).unwrap_or_else(|e| e.into_inner());
+            }
+            state.waiting -= 1;
+        }
+        HELD.set(self);
+        Turn(self, held)
+    }
+}
+
+thread_local! {
+    /// The [`Turns`] whose turn this thread holds (the innermost), or null.
+    static HELD: core::cell::Cell<*const Turns> = const { core::cell::Cell::new(core::ptr::null()) };
+}
+
+#[cold]
+#[inline(never)]
+fn asked_for_a_second_turn() -> ! {
+    panic!(
+        "genlet-ythread: a job running under `Exclusive` asked the same `Exclusive` for \
+         another turn (it drives a body under it); it would wait for itself"
+    )
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        HELD.set(self.1);
+        let mut state = self.0.lock();
+        state.serving += 1;
+        let anyone = state.waiting > 0;
+        drop(state);
+        if anyone {
+            self.0.next_up.notify_all();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use super::Turns;
+
+    /// Waits (a minute at most) until `turns` has `n` callers waiting.
+    fn until_waiting(turns: &Turns, n: usize) {
+        for _ in 0..60_000 {
+            if turns.lock().waiting == n {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        panic!("{n} callers never waited");
+    }
+
+    #[test]
+    fn turns_are_served_in_the_order_they_were_asked_for() {
+        for _round in 0..50 {
+            let turns = Arc::new(Turns::default());
+            let order = Arc::new(Mutex::new(Vec::new()));
+            let held = turns.take();
+            let mut threads = Vec::new();
+            for id in 0..4 {
+                let (asker, order) = (turns.clone(), order.clone());
+                threads.push(std::thread::spawn(move || {
+                    let _turn = asker.take();
+                    order.lock().unwrap().push(id);
+                }));
+                // The next one asks only once this one waits.
+                until_waiting(&turns, id + 1);
+            }
+            drop(held);
+            for thread in threads {
+                thread.join().unwrap();
+            }
+            assert_eq!(*order.lock().unwrap(), [0, 1, 2, 3]);
+        }
+    }
+
+    #[test]
+    fn a_turn_held_by_this_thread_cannot_be_asked_for_again() {
+        let turns = Turns::default();
+        let _held = turns.take();
+        let again = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(turns.take())));
+        assert!(again.is_err());
     }
 }

@@ -1,16 +1,15 @@
-//! [`Cpu`]: the handle a body yields its CPU work with, and [`Driving`], the
-//! mark by which it finds a policy that runs jobs in place.
+//! [`Cpu`]: the handle a body hands its CPU work over with, and [`Driving`],
+//! the mark by which it finds its policy while [`drive`](crate::drive)
+//! polls it.
 
 use core::fmt;
 use core::future::Future;
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicU64, Ordering};
 
-use genlet_coro::Co;
-
 use crate::apply::Apply;
 use crate::err::JobError;
-use crate::job::{self, Cancel, Job};
+use crate::job::{self, Cancel, Job, Waiting};
 
 thread_local! {
     /// The `drive` call whose body this thread is polling, and its policy.
@@ -19,9 +18,16 @@ thread_local! {
 }
 
 /// Lets a body's [`Cpu`] reach its policy while [`drive`](crate::drive)
-/// polls the body, so a policy that runs jobs in place
-/// ([`Apply::run_in_place`]) runs them without a yield or an allocation.
+/// polls the body: [`Cpu::run`] hands its job over right there, inside the
+/// poll.
 pub(crate) struct Driving(Option<(u64, NonNull<dyn Apply>)>);
+
+/// What handing a job over gave: its result at once (the policy ran it in
+/// place, or dropped it), or the wait for it.
+enum HandedOver<F, T> {
+    Done(Result<T, JobError>),
+    Wait(Waiting<F, T>),
+}
 
 impl Driving {
     /// An id for one `drive` call, unique in the process.
@@ -34,7 +40,7 @@ impl Driving {
     /// the end of one poll of the body, unwinding included).
     pub(crate) fn enter(id: u64, apply: &dyn Apply) -> Self {
         // SAFETY: only the lifetime is erased, the pointer is unchanged. The
-        // pointer is dereferenced only in `run_in_place`, while this guard
+        // pointer is dereferenced only in `hand_over`, while this guard
         // lives (it restores the previous value on drop), and `apply` is
         // borrowed for the guard's whole life.
         let apply: NonNull<dyn Apply> = unsafe {
@@ -45,36 +51,61 @@ impl Driving {
         Driving(DRIVING.replace(Some((id, apply))))
     }
 
-    /// Runs `job` through the policy of drive `driver`, if this thread is
-    /// polling that drive's body and the policy runs jobs in place. `None`
-    /// when the job must be yielded instead (then `job` is still there,
-    /// unless the policy took it and gave no result).
-    #[inline]
-    fn run_in_place<F, T>(driver: u64, job: &mut Option<F>) -> Option<Result<T, JobError>>
+    /// Hands `job` to the policy of drive `driver`: runs it in place if the
+    /// policy does ([`Apply::run_in_place`]), else gives it to
+    /// [`Apply::apply`] and returns the wait for its result.
+    ///
+    /// The mark is cleared while the policy runs, so a job that uses a
+    /// `Cpu` itself panics (into a [`JobError`]) instead of re-entering the
+    /// policy, which for [`Exclusive`](crate::Exclusive) would deadlock.
+    ///
+    /// # Panics
+    ///
+    /// When this thread is not polling the body of drive `driver`.
+    fn hand_over<F, T>(driver: u64, job: F) -> HandedOver<F, T>
     where
-        F: FnOnce(&Cancel) -> T,
+        F: FnOnce(&Cancel) -> T + Send + 'static,
+        T: Send + 'static,
     {
-        let (id, apply) = DRIVING.get()?;
-        if id != driver {
-            return None;
-        }
+        let apply = match DRIVING.get() {
+            Some((id, apply)) if id == driver => apply,
+            _ => used_outside_its_body(),
+        };
+        let _cleared = Driving(DRIVING.replace(None));
+        // SAFETY: `DRIVING` held `apply` (until the line above) only while a
+        // `Driving` guard of this thread lives, which borrows it (see
+        // `enter`); that guard covers the poll of the body this synchronous
+        // call is part of, so it outlives `_cleared` and this call.
+        let apply = unsafe { apply.as_ref() };
+        let mut job = Some(job);
         let mut result = None;
-        let mut run = || {
+        let ran = apply.run_in_place(&mut || {
             if let Some(job) = job.take() {
                 // The body waits right here: it cannot go while this runs.
                 result = Some(job::run_here(job));
             }
-        };
-        // SAFETY: `DRIVING` holds `apply` only while a `Driving` guard of
-        // this thread lives, which borrows it (see `enter`); this call is
-        // synchronous, inside the poll of the body that guard covers.
-        let ran = unsafe { apply.as_ref() }.run_in_place(&mut run);
-        match result {
-            Some(result) => Some(result),
-            None if ran => Some(Err(JobError::lost())),
-            None => None,
+        });
+        if ran {
+            return HandedOver::Done(result.unwrap_or_else(|| Err(JobError::lost())));
         }
+        let Some(job) = job else {
+            // The policy called the job in place, yet said it did not.
+            return HandedOver::Done(result.unwrap_or_else(|| Err(JobError::lost())));
+        };
+        let (job, waiting) = Job::new(job);
+        apply.apply(job);
+        HandedOver::Wait(waiting)
     }
+}
+
+#[cold]
+#[inline(never)]
+fn used_outside_its_body() -> ! {
+    panic!(
+        "genlet-ythread: a `Cpu` was used outside the body it was given to (in a task \
+         the body spawned, inside a job, or in another drive's body); await `cpu.run` \
+         in that body"
+    )
 }
 
 impl Drop for Driving {
@@ -107,7 +138,6 @@ impl Drop for Driving {
 /// ```
 #[derive(Clone, Copy)]
 pub struct Cpu {
-    co: Co<Job>,
     /// The `drive` call this body runs under (see [`Driving`]).
     driver: u64,
 }
@@ -119,12 +149,15 @@ impl fmt::Debug for Cpu {
 }
 
 impl Cpu {
-    pub(crate) fn new(co: Co<Job>, driver: u64) -> Self {
-        Cpu { co, driver }
+    pub(crate) fn new(driver: u64) -> Self {
+        Cpu { driver }
     }
 
-    /// Yields `job` to the apply policy and waits for its result: what
-    /// Python's `result = yield sumn, (n,)` does in the post.
+    /// Hands `job` to the apply policy and waits for its result: what
+    /// Python's `result = yield sumn, (n,)` does in the post. The hand-over
+    /// happens when the future is first polled; it is a future like any
+    /// other, so several may be awaited at once (`join`) or raced
+    /// (`select`, a timeout).
     ///
     /// # Errors
     ///
@@ -134,7 +167,8 @@ impl Cpu {
     /// # Panics
     ///
     /// When awaited outside the body this handle was given to (in a task it
-    /// spawned, say): the yield has no generator to go to.
+    /// spawned, inside a job, in another `drive`'s body): there is no policy
+    /// to hand the job to.
     ///
     /// # Cancel safety
     ///
@@ -228,21 +262,15 @@ impl Cpu {
         F: FnOnce(&Cancel) -> T + Send + 'static,
         T: Send + 'static,
     {
-        let (co, driver) = (self.co, self.driver);
+        let driver = self.driver;
         async move {
-            let mut job = Some(job);
-            if let Some(result) = Driving::run_in_place(driver, &mut job) {
-                return result;
+            // Handed over at the first poll, inside the body's. Dropped
+            // before it is ready (the body stopped waiting), the wait closes
+            // the job: one not started then never starts.
+            match Driving::hand_over(driver, job) {
+                HandedOver::Done(result) => result,
+                HandedOver::Wait(waiting) => waiting.await,
             }
-            let Some(job) = job else {
-                // The policy took the job in place but gave no result.
-                return Err(JobError::lost());
-            };
-            // Dropped before it is ready (the body stopped waiting), `result`
-            // closes the job: one not started then never starts.
-            let (job, result) = Job::new(job);
-            co.yield_(job).await;
-            result.await
         }
     }
 }

@@ -1,17 +1,14 @@
-//! [`drive`]: a body run as a future on any executor. It resumes the body's
-//! generator, hands each job the body yields to the policy, and resumes it
-//! again; the body itself waits for the result.
+//! [`drive`]: a body run as a future on any executor. Each poll of the body
+//! marks the policy for the body's [`Cpu`], which hands its jobs over inside
+//! that poll; the body itself waits for the results.
 //! ([`YieldableThread`](crate::YieldableThread), in `thread.rs`, runs it on a
 //! thread of its own.)
 
 use core::future::{Future, poll_fn};
 use core::pin::pin;
 
-use genlet_coro::{AsyncGen, Co, CoroutineState};
-
 use crate::apply::Apply;
 use crate::cpu::{Cpu, Driving};
-use crate::job::Job;
 
 /// Runs `body` as a future on any executor (a genlet hub, smol, tokio),
 /// handing each job it yields to `apply`: the async flavour of a yieldable
@@ -52,23 +49,11 @@ where
     A: Apply,
 {
     let driver = Driving::new_id();
-    let mut generator = pin!(AsyncGen::new(move |co: Co<Job>, ()| {
-        body(Cpu::new(co, driver))
-    }));
-    loop {
-        let step = {
-            let mut resume = pin!(generator.as_mut().resume(()));
-            poll_fn(|cx| {
-                // While the body runs, its `Cpu` can find `apply` to run jobs
-                // in place.
-                let _driving = Driving::enter(driver, &apply);
-                resume.as_mut().poll(cx)
-            })
-            .await
-        };
-        match step {
-            CoroutineState::Yielded(job) => apply.apply(job),
-            CoroutineState::Complete(output) => return output,
-        }
-    }
+    let mut body = pin!(body(Cpu::new(driver)));
+    poll_fn(|cx| {
+        // While the body runs, its `Cpu` finds `apply` to hand jobs to.
+        let _driving = Driving::enter(driver, &apply);
+        body.as_mut().poll(cx)
+    })
+    .await
 }

@@ -469,7 +469,7 @@ where
             let _current = Current::enter(&self.cancel);
             catch_unwind(AssertUnwindSafe(|| job(&self.cancel)))
         };
-        self.finish(result.map_err(|p| JobError::panicked(&*p)));
+        self.finish(result.map_err(error_of_panic));
     }
 
     fn fail(&self, error: JobError) {
@@ -528,5 +528,17 @@ where
         state: AtomicU8::new(RUNNING),
     };
     let _current = Current::enter(&cancel);
-    catch_unwind(AssertUnwindSafe(|| job(&cancel))).map_err(|p| JobError::panicked(&*p))
+    catch_unwind(AssertUnwindSafe(|| job(&cancel))).map_err(error_of_panic)
+}
+
+/// The error for a job that panicked with `payload`, which is dropped here.
+/// Should the payload's own destructor panic, that second payload is leaked
+/// (forgotten, not dropped): the body still gets its error, and the runner
+/// is not unwound with the job half finished.
+fn error_of_panic(payload: Box<dyn core::any::Any + Send>) -> JobError {
+    let error = JobError::panicked(&*payload);
+    if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+        core::mem::forget(again);
+    }
+    error
 }

@@ -60,9 +60,12 @@
 //!
 //! # How it works
 //!
-//! The body is a genlet-coro [`AsyncGen`](genlet_coro::AsyncGen) whose yields
-//! are [`Job`]s. A job is one allocation: a cell holding the closure and,
-//! later, its result, behind one atomic state word. The policy gets the cell
+//! While [`drive`] polls the body, a thread-local marks its policy; the
+//! body's [`Cpu::run`] finds it there and hands the job over inside that very
+//! poll, so a body can hand over several jobs at once (`join`) or stop
+//! waiting for one (`select`, a timeout) as with any future. A job is one
+//! allocation: a cell holding the closure and, later, its result, behind one
+//! atomic state word. The policy gets the cell
 //! untyped; the body keeps it typed and waits on it, so results need no
 //! boxing or downcasting. If the body stops waiting (its task was
 //! cancelled), a job not yet started is dropped unrun.
@@ -70,7 +73,7 @@
 //! A policy that runs jobs on the calling thread anyway ([`Inline`],
 //! [`Exclusive`], or a user's through [`Apply::run_in_place`]) skips all of
 //! that: while [`drive`] polls the body, [`Cpu::run`] finds the policy and
-//! runs the job right there, with no yield and no allocation.
+//! runs the job right there, with no allocation.
 //!
 //! # Thread growth
 //!

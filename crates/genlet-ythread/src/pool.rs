@@ -71,11 +71,40 @@ struct Inner {
     queue: Mutex<Queue>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Queue {
     jobs: VecDeque<Job>,
     /// Runners handed to blocking and not finished.
     runners: usize,
+    /// When `jobs` grows to this length, the jobs whose bodies have gone are
+    /// dropped from it (then it is set to twice what is left): a pool whose
+    /// threads are all busy or stuck does not keep every abandoned request.
+    sweep_at: usize,
+}
+
+/// The queue length of the first sweep.
+const FIRST_SWEEP: usize = 64;
+
+impl Default for Queue {
+    fn default() -> Self {
+        Queue {
+            jobs: VecDeque::new(),
+            runners: 0,
+            sweep_at: FIRST_SWEEP,
+        }
+    }
+}
+
+impl Queue {
+    /// Drops the jobs whose bodies have gone. Amortised O(1) per push: a
+    /// sweep happens only once the queue doubled since the last one.
+    fn sweep(&mut self) {
+        self.jobs.retain(|job| !job.is_cancelled());
+        self.sweep_at = (2 * self.jobs.len()).max(FIRST_SWEEP);
+        if self.jobs.capacity() > 4 * self.sweep_at {
+            self.jobs.shrink_to(self.sweep_at);
+        }
+    }
 }
 
 impl Default for ThreadPool {
@@ -203,8 +232,9 @@ impl ThreadPool {
     }
 
     /// How many jobs wait for a thread right now (jobs whose bodies have
-    /// gone may be counted until the queue skips them). A gauge for
-    /// metrics: it may change as soon as it is read.
+    /// gone may be counted until the queue skips them, or drops them once
+    /// it has doubled since it last did). A gauge for metrics: it may
+    /// change as soon as it is read.
     ///
     /// # Examples
     ///
@@ -345,9 +375,9 @@ impl Apply for ThreadPool {
         let start_runner = {
             let mut queue = self.inner.lock();
             let start = queue.runners < self.inner.limit;
-            if !start && queue.jobs.len() >= self.inner.max_queued {
-                // Full: first forget the jobs nobody waits for any more.
-                queue.jobs.retain(|job| !job.is_cancelled());
+            if !start && queue.jobs.len() >= queue.sweep_at.min(self.inner.max_queued) {
+                // Full, or grown: first forget the jobs nobody waits for.
+                queue.sweep();
                 if queue.jobs.len() >= self.inner.max_queued {
                     drop(queue);
                     return job.refuse();

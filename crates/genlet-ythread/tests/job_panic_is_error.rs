@@ -50,3 +50,37 @@ fn panics_on_a_hub_come_back_as_errors() {
     let err = hub.block_on(task).unwrap_err();
     assert_eq!(err.to_string(), "job panicked: on the pool");
 }
+
+/// A panic payload whose own destructor panics.
+struct PanicsWhenDropped;
+
+impl Drop for PanicsWhenDropped {
+    fn drop(&mut self) {
+        panic!("the payload's destructor panicked");
+    }
+}
+
+#[test]
+fn a_panic_whose_payload_panics_when_dropped_still_comes_back() {
+    // Before, the body waited for ever under a pool, and panicked inline.
+    let policies: [Box<dyn Apply>; 3] = [
+        Box::new(Inline),
+        Box::new(Exclusive::new()),
+        Box::new(ThreadPool::with_limit(1)),
+    ];
+    for apply in policies {
+        let thread = YieldableThread::spawn(
+            |cpu| async move {
+                let failed = cpu
+                    .run(|| -> u32 { std::panic::panic_any(PanicsWhenDropped) })
+                    .await;
+                (failed, cpu.run(|| 5u32).await)
+            },
+            apply,
+        )
+        .unwrap();
+        let (failed, next) = thread.join().expect("the body itself does not panic");
+        assert!(failed.unwrap_err().is_panic());
+        assert_eq!(next, Ok(5));
+    }
+}
