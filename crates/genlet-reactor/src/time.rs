@@ -74,7 +74,8 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 /// Inside a hub it is filed in the hub's own timer table (1 ms resolution,
 /// rounded up); elsewhere it is an async-io timer. A sleep without a
 /// deadline (one longer than [`Instant`] can reach, or more than 292 years
-/// away) is filed nowhere and never ends.
+/// ahead) is filed nowhere and never ends. A deadline that has passed,
+/// however long ago, ends the sleep at its first poll.
 ///
 /// # Cancel safety
 ///
@@ -99,13 +100,16 @@ pub struct Sleep {
 /// A deadline in 8 bytes instead of an `Option<Instant>`'s 16: signed
 /// nanoseconds from one instant of the process, [`Deadline::NEVER`] for
 /// none. Exact for any deadline within 292 years of that instant; one
-/// further away counts as never. (The 8 bytes bring a sleeping task's
+/// further in the future counts as never, one further in the past as
+/// [`Deadline::LONG_PAST`]. (The 8 bytes bring a sleeping task's
 /// allocation to 88 bytes, a 96-byte malloc chunk instead of 112.)
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Deadline(i64);
 
 impl Deadline {
     const NEVER: Deadline = Deadline(i64::MIN);
+    /// A deadline more than 292 years before the origin: passed.
+    const LONG_PAST: Deadline = Deadline(i64::MIN + 1);
 
     /// The instant deadlines count from: the first one's making.
     fn origin() -> Instant {
@@ -118,21 +122,31 @@ impl Deadline {
             return Deadline::NEVER;
         };
         let origin = Self::origin();
-        let nanos = if deadline >= origin {
-            i64::try_from(deadline.duration_since(origin).as_nanos()).ok()
+        if deadline >= origin {
+            i64::try_from(deadline.duration_since(origin).as_nanos())
+                .map_or(Deadline::NEVER, Deadline)
         } else {
             i64::try_from(origin.duration_since(deadline).as_nanos())
                 .ok()
-                .map(|n| -n)
-        };
-        nanos.map_or(Deadline::NEVER, Deadline)
+                .filter(|&n| n < i64::MAX)
+                .map_or(Deadline::LONG_PAST, |n| Deadline(-n))
+        }
     }
 
     fn get(self) -> Option<Instant> {
         match self.0 {
             i64::MIN => None,
             n if n >= 0 => Self::origin().checked_add(Duration::from_nanos(n as u64)),
-            n => Self::origin().checked_sub(Duration::from_nanos(n.unsigned_abs())),
+            // A passed deadline stays passed, even where `Instant` cannot
+            // go that far back.
+            n => {
+                let origin = Self::origin();
+                Some(
+                    origin
+                        .checked_sub(Duration::from_nanos(n.unsigned_abs()))
+                        .unwrap_or(origin),
+                )
+            }
         }
     }
 }
