@@ -117,3 +117,35 @@ fn bad_socket_ids_fail_clearly() {
         ]
     );
 }
+
+#[test]
+fn a_connection_is_closed_when_every_task_that_named_it_ended() {
+    // As the hub's driver does: the handler named the connection and
+    // returned without closing it; the acceptor, which only accepted it,
+    // finds it gone.
+    let ms = Duration::from_millis;
+    let mut sim = SimDriver::new();
+    let listener = sim.add_listener();
+    sim.connect(listener, ms(1), &[(ms(2), b"hi")], ms(100));
+    sim.spawn(Box::pin(Gen::new(
+        move |co: Co<Request, Reply>, _: Reply| async move {
+            let Reply::Accepted(s) = co.yield_(Request::Accept(listener)).await else {
+                panic!()
+            };
+            co.yield_(Request::Spawn(task(vec![Request::Recv(s, 8)])))
+                .await;
+            co.yield_(Request::Sleep(ms(10))).await;
+            co.yield_(Request::Send(s, b"late".to_vec())).await;
+            co.yield_(Request::Recv(s, 0)).await;
+        },
+    )));
+    sim.run();
+    assert_eq!(steps(&sim, 1), ["Recv(SocketId(1), 8) -> Received(\"hi\")"]);
+    assert_eq!(
+        steps(&sim, 0)[3..],
+        [
+            "Send(SocketId(1), \"late\") -> Failed(NotFound)",
+            "Recv(SocketId(1), 0) -> Failed(NotFound)"
+        ]
+    );
+}

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::net::{TcpListener, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -11,7 +11,7 @@ use async_io::Async;
 use futures_lite::{AsyncReadExt, AsyncWriteExt};
 use genlet_coro::CoroutineState;
 
-use super::{GenTask, Reply, Request, SocketId, Step, Transcripts, record};
+use super::{GenTask, Reply, Request, SocketId, Step, Transcripts, Users, record, recv_len};
 use crate::{Handle, Task};
 
 #[derive(Clone)]
@@ -22,7 +22,7 @@ enum Socket {
 
 struct Inner {
     hub: Handle,
-    sockets: Mutex<HashMap<SocketId, Socket>>,
+    sockets: Mutex<Sockets>,
     next_socket: AtomicU32,
     next_task: AtomicUsize,
     /// `None` unless transcripts were asked for: then nothing of a request
@@ -71,6 +71,35 @@ impl std::fmt::Debug for HubDriver {
     }
 }
 
+/// The driver's sockets, and which tasks named which connections.
+#[derive(Default)]
+struct Sockets {
+    table: HashMap<SocketId, Socket>,
+    users: Users,
+}
+
+/// Ends task `index` when dropped (it returned, panicked or was dropped):
+/// closes the connections no live task names any more.
+struct Ending<'a> {
+    inner: &'a Inner,
+    index: usize,
+}
+
+impl Drop for Ending<'_> {
+    fn drop(&mut self) {
+        let closed: Vec<Socket> = {
+            let mut sockets = lock(&self.inner.sockets);
+            let unused = sockets.users.end(self.index);
+            unused
+                .into_iter()
+                .filter_map(|id| sockets.table.remove(&id))
+                .collect()
+        };
+        // Dropped outside the lock: the last reference closes each socket.
+        drop(closed);
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -113,7 +142,7 @@ impl HubDriver {
         HubDriver {
             inner: Arc::new(Inner {
                 hub,
-                sockets: Mutex::new(HashMap::new()),
+                sockets: Mutex::new(Sockets::default()),
                 next_socket: AtomicU32::new(0),
                 next_task: AtomicUsize::new(0),
                 transcripts,
@@ -195,15 +224,30 @@ impl HubDriver {
 impl Inner {
     fn add(&self, socket: Socket) -> SocketId {
         let id = SocketId(self.next_socket.fetch_add(1, Ordering::Relaxed));
-        lock(&self.sockets).insert(id, socket);
+        lock(&self.sockets).table.insert(id, socket);
         id
     }
 
-    fn stream(&self, id: SocketId) -> Result<Arc<Async<TcpStream>>, io::ErrorKind> {
-        match lock(&self.sockets).get(&id) {
-            Some(Socket::Stream(s)) => Ok(s.clone()),
+    /// Connection `id`, named by task `task`.
+    fn stream(&self, task: usize, id: SocketId) -> Result<Arc<Async<TcpStream>>, io::ErrorKind> {
+        let mut sockets = lock(&self.sockets);
+        match sockets.table.get(&id) {
+            Some(Socket::Stream(s)) => {
+                let s = s.clone();
+                sockets.users.name(task, id);
+                Ok(s)
+            }
             Some(Socket::Listener(_)) => Err(io::ErrorKind::InvalidInput),
             None => Err(io::ErrorKind::NotFound),
+        }
+    }
+
+    /// `reply`, unless connection `id` was closed while the request waited
+    /// on `stream`: then `NotFound`, as the simulation answers.
+    fn unless_closed(&self, id: SocketId, stream: &Arc<Async<TcpStream>>, reply: Reply) -> Reply {
+        match lock(&self.sockets).table.get(&id) {
+            Some(Socket::Stream(s)) if Arc::ptr_eq(s, stream) => reply,
+            _ => Reply::Failed(io::ErrorKind::NotFound),
         }
     }
 
@@ -217,6 +261,10 @@ impl Inner {
     }
 
     async fn run(this: Arc<Inner>, index: usize, mut task: GenTask) {
+        let _ending = Ending {
+            inner: &this,
+            index,
+        };
         let mut reply = Reply::Start;
         loop {
             let request = match task.as_mut().resume(reply) {
@@ -224,11 +272,11 @@ impl Inner {
                 CoroutineState::Complete(()) => return,
             };
             let Some(transcripts) = &this.transcripts else {
-                reply = this.perform(request).await;
+                reply = this.perform(index, request).await;
                 continue;
             };
             let text = format!("{request:?}");
-            reply = this.perform(request).await;
+            reply = this.perform(index, request).await;
             record(
                 &mut lock(transcripts),
                 index,
@@ -240,7 +288,8 @@ impl Inner {
         }
     }
 
-    async fn perform(self: &Arc<Self>, request: Request) -> Reply {
+    /// Carries out task `task`'s `request`.
+    async fn perform(self: &Arc<Self>, task: usize, request: Request) -> Reply {
         let failed = |e: io::Error| Reply::Failed(e.kind());
         match request {
             Request::Sleep(d) => {
@@ -259,7 +308,7 @@ impl Inner {
                 Reply::Spawned(index)
             }
             Request::Accept(id) => {
-                let listener = match lock(&self.sockets).get(&id) {
+                let listener = match lock(&self.sockets).table.get(&id) {
                     Some(Socket::Listener(l)) => l.clone(),
                     Some(Socket::Stream(_)) => return Reply::Failed(io::ErrorKind::InvalidInput),
                     None => return Reply::Failed(io::ErrorKind::NotFound),
@@ -269,44 +318,68 @@ impl Inner {
                     Err(e) => failed(e),
                 }
             }
-            Request::Recv(id, max) => match self.stream(id) {
-                Ok(stream) => {
-                    let mut buf = vec![0; max];
-                    match (&*stream).read(&mut buf).await {
+            Request::Recv(id, max) => match (self.stream(task, id), recv_len(max)) {
+                (Ok(stream), Ok(len)) => {
+                    let mut buf = vec![0; len];
+                    let reply = match (&*stream).read(&mut buf).await {
                         Ok(n) => {
                             buf.truncate(n);
                             Reply::Received(buf)
                         }
                         Err(e) => failed(e),
-                    }
+                    };
+                    self.unless_closed(id, &stream, reply)
+                }
+                (Err(kind), _) | (_, Err(kind)) => Reply::Failed(kind),
+            },
+            Request::Send(id, bytes) => match self.stream(task, id) {
+                Ok(stream) => {
+                    let reply = match (&*stream).write_all(&bytes).await {
+                        Ok(()) => Reply::Sent(bytes.len()),
+                        Err(e) => failed(e),
+                    };
+                    self.unless_closed(id, &stream, reply)
                 }
                 Err(kind) => Reply::Failed(kind),
             },
-            Request::Send(id, bytes) => match self.stream(id) {
-                Ok(stream) => match (&*stream).write_all(&bytes).await {
-                    Ok(()) => Reply::Sent(bytes.len()),
-                    Err(e) => failed(e),
-                },
+            Request::WaitReadable(id) => match self.stream(task, id) {
+                Ok(stream) => {
+                    let reply = stream
+                        .readable()
+                        .await
+                        .map_or_else(failed, |()| Reply::Ready);
+                    self.unless_closed(id, &stream, reply)
+                }
                 Err(kind) => Reply::Failed(kind),
             },
-            Request::WaitReadable(id) => match self.stream(id) {
-                Ok(stream) => stream
-                    .readable()
-                    .await
-                    .map_or_else(failed, |()| Reply::Ready),
+            Request::WaitWritable(id) => match self.stream(task, id) {
+                Ok(stream) => {
+                    let reply = stream
+                        .writable()
+                        .await
+                        .map_or_else(failed, |()| Reply::Ready);
+                    self.unless_closed(id, &stream, reply)
+                }
                 Err(kind) => Reply::Failed(kind),
             },
-            Request::WaitWritable(id) => match self.stream(id) {
-                Ok(stream) => stream
-                    .writable()
-                    .await
-                    .map_or_else(failed, |()| Reply::Ready),
-                Err(kind) => Reply::Failed(kind),
-            },
-            Request::Close(id) => match lock(&self.sockets).remove(&id) {
-                Some(_) => Reply::Closed,
-                None => Reply::Failed(io::ErrorKind::NotFound),
-            },
+            Request::Close(id) => {
+                let closed = {
+                    let mut sockets = lock(&self.sockets);
+                    sockets.users.closed(id);
+                    sockets.table.remove(&id)
+                };
+                match closed {
+                    Some(Socket::Stream(stream)) => {
+                        // Tasks still waiting on it wake (and answer
+                        // `NotFound`), and the peer sees the end at once,
+                        // though their references keep the socket a moment.
+                        let _ = stream.get_ref().shutdown(Shutdown::Both);
+                        Reply::Closed
+                    }
+                    Some(Socket::Listener(_)) => Reply::Closed,
+                    None => Reply::Failed(io::ErrorKind::NotFound),
+                }
+            }
         }
     }
 }

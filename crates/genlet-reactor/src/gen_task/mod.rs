@@ -15,6 +15,13 @@
 //! `SimDriver` always does, `HubDriver` when made by
 //! [`HubDriver::with_transcripts`] (a server keeps no traffic otherwise).
 //!
+//! Both drivers close a connection (a stream socket) when it is closed with
+//! [`Request::Close`], or when every task that named it in a request has
+//! ended, however it ended (returned, panicked, dropped): a handler that
+//! forgets to close leaks nothing. Accepting a connection does not count as
+//! naming it, so an accept loop can hand it to a task it spawns. Listeners
+//! stay until closed.
+//!
 //! ```
 //! use genlet_coro::{Co, Gen};
 //! use genlet_reactor::gen_task::{GenTask, Reply, Request, SimDriver};
@@ -77,8 +84,9 @@ pub enum Request {
     /// Wait for a connection on a listener: [`Reply::Accepted`] with the new
     /// socket.
     Accept(SocketId),
-    /// Read at most this many bytes: [`Reply::Received`] (empty at the end of
-    /// the stream).
+    /// Read at most this many bytes (and at most [`MAX_RECV`]):
+    /// [`Reply::Received`], empty at the end of the stream. Zero is
+    /// `Failed(InvalidInput)`: an empty read would look like the end.
     Recv(SocketId, usize),
     /// Write all these bytes: [`Reply::Sent`].
     Send(SocketId, Vec<u8>),
@@ -86,7 +94,8 @@ pub enum Request {
     WaitReadable(SocketId),
     /// Wait until the socket is writable: [`Reply::Ready`].
     WaitWritable(SocketId),
-    /// Close the socket: [`Reply::Closed`].
+    /// Close the socket: [`Reply::Closed`]. Other tasks' requests waiting on
+    /// it end with `Failed(NotFound)`, and its peer sees the end at once.
     Close(SocketId),
     /// Start another generator task: [`Reply::Spawned`] with its index.
     Spawn(GenTask),
@@ -186,6 +195,67 @@ impl fmt::Display for Step {
 
 /// Every task's transcript, by task index.
 pub type Transcripts = Vec<Vec<Step>>;
+
+/// The most bytes one [`Request::Recv`] reads, however many it asks for:
+/// the driver allocates the buffer before the read, so a request for
+/// gigabytes must not allocate them.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(genlet_reactor::gen_task::MAX_RECV, 64 * 1024);
+/// ```
+pub const MAX_RECV: usize = 64 * 1024;
+
+/// The buffer size for `Recv(_, max)`, or the error for `max == 0`.
+fn recv_len(max: usize) -> Result<usize, io::ErrorKind> {
+    match max {
+        0 => Err(io::ErrorKind::InvalidInput),
+        n => Ok(n.min(MAX_RECV)),
+    }
+}
+
+/// Which tasks have named which connections: a connection is closed when
+/// the last task that named it ends. Shared by both drivers.
+#[derive(Debug, Default)]
+struct Users {
+    /// Per connection, how many live tasks named it.
+    count: std::collections::HashMap<SocketId, usize>,
+    /// Per live task, the connections it named.
+    named: std::collections::HashMap<usize, Vec<SocketId>>,
+}
+
+impl Users {
+    /// Task `task` names connection `socket` in a request.
+    fn name(&mut self, task: usize, socket: SocketId) {
+        let named = self.named.entry(task).or_default();
+        if !named.contains(&socket) {
+            named.push(socket);
+            *self.count.entry(socket).or_default() += 1;
+        }
+    }
+
+    /// The connection was closed: nobody counts it any more.
+    fn closed(&mut self, socket: SocketId) {
+        self.count.remove(&socket);
+    }
+
+    /// Task `task` ended: the connections it named that no live task
+    /// names now, to close.
+    fn end(&mut self, task: usize) -> Vec<SocketId> {
+        let mut unused = Vec::new();
+        for socket in self.named.remove(&task).unwrap_or_default() {
+            if let Some(count) = self.count.get_mut(&socket) {
+                *count -= 1;
+                if *count == 0 {
+                    self.count.remove(&socket);
+                    unused.push(socket);
+                }
+            }
+        }
+        unused
+    }
+}
 
 /// Adds `step` to task `task`'s transcript.
 fn record(transcripts: &mut Transcripts, task: usize, step: Step) {

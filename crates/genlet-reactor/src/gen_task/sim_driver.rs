@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use genlet_coro::CoroutineState;
 
-use super::{GenTask, Reply, Request, SocketId, Step, Transcripts, record};
+use super::{GenTask, Reply, Request, SocketId, Step, Transcripts, Users, record, recv_len};
 
 /// A scripted client connection made with [`SimDriver::connect`]; read what
 /// the generator wrote to it with [`SimDriver::received`].
@@ -84,6 +84,8 @@ pub struct SimDriver {
     events: BinaryHeap<Reverse<(Duration, u64)>>,
     scripted: BTreeMap<u64, Event>,
     sockets: BTreeMap<SocketId, Socket>,
+    /// Which tasks named which connections (closed when the last one ends).
+    users: Users,
     next_socket: u32,
     /// Per connection: its listener, its stream state once arrived, and what
     /// the generator sent it.
@@ -127,6 +129,7 @@ impl SimDriver {
             events: BinaryHeap::new(),
             scripted: BTreeMap::new(),
             sockets: BTreeMap::new(),
+            users: Users::default(),
             next_socket: 0,
             connections: Vec::new(),
             transcripts: Vec::new(),
@@ -343,10 +346,21 @@ impl SimDriver {
             CoroutineState::Yielded(request) => request,
             CoroutineState::Complete(()) => {
                 self.tasks[task] = None;
+                for socket in self.users.end(task) {
+                    self.sockets.remove(&socket);
+                }
                 return;
             }
         };
         self.pending[task] = Some(format!("{request:?}"));
+        if let Request::Recv(socket, _)
+        | Request::Send(socket, _)
+        | Request::WaitReadable(socket)
+        | Request::WaitWritable(socket) = &request
+            && let Some(Socket::Stream(_)) = self.sockets.get(socket)
+        {
+            self.users.name(task, *socket);
+        }
         let wait = match request {
             Request::Sleep(d) => {
                 // Beyond what the clock can reach: a sleep that never ends.
@@ -386,6 +400,7 @@ impl SimDriver {
                 return;
             }
             Request::Close(socket) => {
+                self.users.closed(socket);
                 let reply = match self.sockets.remove(&socket) {
                     Some(_) => Reply::Closed,
                     None => Reply::Failed(io::ErrorKind::NotFound),
@@ -394,7 +409,15 @@ impl SimDriver {
                 return;
             }
             Request::Accept(socket) => Wait::Accept(socket),
-            Request::Recv(socket, max) => Wait::Recv(socket, max),
+            // A bad length is the answer for a connection; anything else
+            // is told apart by the wait, as the hub's driver does.
+            Request::Recv(socket, max) => match (self.stream(socket).is_ok(), recv_len(max)) {
+                (true, Err(kind)) => {
+                    self.ready.push_back((task, Reply::Failed(kind)));
+                    return;
+                }
+                (_, len) => Wait::Recv(socket, len.unwrap_or(1)),
+            },
             Request::WaitReadable(socket) => Wait::Readable(socket),
         };
         match self.try_answer(&wait) {
