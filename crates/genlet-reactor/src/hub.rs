@@ -67,7 +67,7 @@ async fn run<T>(
                 if ran {
                     idle = false;
                 } else if idle || local.is_none() {
-                    let mut tick = core::pin::pin!(priority::tick(&shared.executors));
+                    let mut tick = core::pin::pin!(priority::tick(&shared.executors, turn));
                     let mut local_tick = core::pin::pin!(async {
                         match local {
                             Some(local) => local.tick().await,

@@ -11,8 +11,10 @@
 //! runs at least once every `2 * FAIR_TURN` scheduling points, and so does a
 //! ready low one: lower levels are slowed down, never stopped.
 
+use core::pin::pin;
+use core::task::Poll;
+
 use async_executor::Executor;
-use futures_lite::FutureExt;
 
 /// How urgently a task should run.
 ///
@@ -78,12 +80,48 @@ pub(crate) fn try_tick(executors: &[Executor<'static>; 3], turn: u32) -> bool {
     first.try_tick() || second.try_tick() || third.try_tick()
 }
 
-/// Waits until some level has a task ready, and runs one.
+/// Waits until some level has a task ready, and runs one (with
+/// [`try_tick`], in the order of scheduling point `turn`).
 ///
-/// This registers the worker to be woken by all three executors (and
-/// unregisters it after), so the run loop calls it only when
-/// [`try_tick`] found nothing twice in a row.
-pub(crate) async fn tick(executors: &[Executor<'static>; 3]) {
+/// The worker registers to be woken by all three executors, and once woken
+/// drops all three registrations before it runs anything. A worker running
+/// a task is thus registered nowhere. (Were it still registered with the
+/// other levels, as `high.tick().or(normal.tick())` leaves it while the
+/// normal task runs, an executor would wake it, busy, for the next task of
+/// its level, and async-executor wakes no other worker until that one comes
+/// back: one long poll held up every high task, the timer driver included,
+/// with another worker idle.)
+///
+/// Registering takes a lock per executor, so the run loop calls this only
+/// when [`try_tick`] found nothing twice in a row.
+pub(crate) async fn tick(executors: &[Executor<'static>; 3], turn: u32) {
     let [high, normal, low] = executors;
-    high.tick().or(normal.tick()).or(low.tick()).await
+    loop {
+        let ran = {
+            let (mut high, mut normal, mut low) =
+                (pin!(high.tick()), pin!(normal.tick()), pin!(low.tick()));
+            let mut registered = false;
+            core::future::poll_fn(|cx| {
+                if registered {
+                    // Woken: go and look, registered nowhere.
+                    return Poll::Ready(false);
+                }
+                registered = true;
+                // A tick that finds a task runs it: one came since the
+                // caller's `try_tick`.
+                let ran = high.as_mut().poll(cx).is_ready()
+                    || normal.as_mut().poll(cx).is_ready()
+                    || low.as_mut().poll(cx).is_ready();
+                if ran {
+                    Poll::Ready(true)
+                } else {
+                    Poll::Pending
+                }
+            })
+            .await
+        };
+        if ran || try_tick(executors, turn) {
+            return;
+        }
+    }
 }
