@@ -210,16 +210,23 @@ impl<F: Future> Future for BlockOnFuture<F> {
     }
 }
 
+/// A registration to run the next high priority task.
+type HighWait<'a> = Pin<Box<dyn Future<Output = ()> + 'a>>;
+
 pin_project_lite::pin_project! {
     /// The future of a `block_on` on a hub with workers: after each poll of
     /// `future` that is pending, runs the hub's tasks that are ready (up to
-    /// 200) on this thread, without registering to be woken for them.
+    /// 200) on this thread. While it then waits it is registered to be woken
+    /// for high priority tasks only, which include the hub's timer driver:
+    /// so the future's own sleeps and timeouts fire even while every worker
+    /// is busy.
     struct Helping<'a, F> {
         #[pin]
         future: F,
         shared: &'a Shared,
         ticker: &'a Ticker,
         turn: u32,
+        high: Option<HighWait<'a>>,
     }
 }
 
@@ -228,6 +235,9 @@ impl<F: Future> Future for Helping<'_, F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let mut this = self.project();
+        // Registered only while it waits: a thread polling its future is
+        // not the one to wake for a task (see `priority::tick`).
+        *this.high = None;
         if let Poll::Ready(out) = this.future.as_mut().poll(cx) {
             return Poll::Ready(out);
         }
@@ -243,6 +253,18 @@ impl<F: Future> Future for Helping<'_, F> {
         }
         // The tasks here ask no I/O poll of this thread: the workers poll.
         context::reset_poll_io_request();
+        let shared: &'_ Shared = this.shared;
+        let mut high: HighWait<'_> = Box::pin(shared.executors[Priority::High.index()].tick());
+        let ran = {
+            let _busy = this.ticker.busy();
+            high.as_mut().poll(cx).is_ready()
+        };
+        if ran {
+            // One came meanwhile and ran: look at the future again.
+            cx.waker().wake_by_ref();
+        } else {
+            *this.high = Some(high);
+        }
         // A task that ran may have woken the future: then `block_on` polls
         // again at once.
         Poll::Pending
@@ -616,7 +638,9 @@ impl Builder {
 /// they wait, poll the reactor for timers and socket readiness.
 ///
 /// Dropping the hub stops and joins its threads, then cancels every task that
-/// has not finished (their destructors run). No thread outlives it.
+/// has not finished (their destructors run). No thread outlives it, except
+/// when one of its own tasks drops it: then a thread of its own finishes the
+/// shutdown once that task returned.
 ///
 /// # Examples
 ///
@@ -758,7 +782,15 @@ impl Hub {
     /// core, and one thread more made the threads hand each socket event to
     /// one another. An echo server on one core answered one connection's
     /// requests at 32k/s with this thread polling and woken like a worker,
-    /// and at 46k/s without, as fast as tokio (46k/s), in the same run.
+    /// and at 46k/s without, as fast as tokio (46k/s), in the same run. It is
+    /// woken for high priority tasks, though, which include the hub's timer
+    /// driver: the future's sleeps fire even while every worker is busy.
+    ///
+    /// # Panics
+    ///
+    /// When called from inside one of this hub's own tasks: it would block
+    /// a thread the hub's tasks need, and could wait for ever. Await the
+    /// future instead. (Inside the future of another `block_on`, it is fine.)
     ///
     /// # Examples
     ///
@@ -773,6 +805,11 @@ impl Hub {
     /// assert_eq!(out, "woke up");
     /// ```
     pub fn block_on<T>(&self, future: impl Future<Output = T>) -> T {
+        let same_hub =
+            context::current().is_some_and(|h| Weak::ptr_eq(&h, &Arc::downgrade(self.shared())));
+        if same_hub && !context::in_block_on_future() {
+            block_on_inside_a_task();
+        }
         let _enter = Enter::new(self.shared());
         let local = Rc::new(LocalExecutor::new());
         let _local = EnterLocal::new(local.clone());
@@ -789,11 +826,22 @@ impl Hub {
                 shared,
                 ticker: &ticker,
                 turn: 0,
+                high: None,
             };
             return future::block_on(local.run(helping));
         }
         async_io::block_on(run(shared, Some(&local), &ticker, BlockOnFuture { future }))
     }
+}
+
+#[cold]
+#[inline(never)]
+fn block_on_inside_a_task() -> ! {
+    panic!(
+        "genlet-reactor: Hub::block_on called from inside one of the hub's own tasks; \
+         it would wait for tasks that need the very thread it blocks: `.await` the \
+         future instead"
+    )
 }
 
 /// Spawns a `!Send` future on the calling thread's [`Hub::block_on`]: it runs
@@ -839,16 +887,41 @@ impl Drop for Hub {
         if let Some(detector) = &self.shared().detector {
             detector.stop();
         }
-        for thread in self.threads.drain(..) {
-            thread.thread().unpark();
-            let _ = thread.join();
+        let threads = core::mem::take(&mut self.threads);
+        let shared = self.shared.take();
+        let me = thread::current().id();
+        if threads.iter().any(|t| t.thread().id() == me) {
+            // Dropped by one of its own tasks: this worker cannot join
+            // itself. A thread of its own finishes the shutdown once the
+            // task returned and the worker left.
+            let finish = move || shut_down(threads, shared);
+            if let Err(e) = thread::Builder::new()
+                .name("genlet-hub-shutdown".into())
+                .spawn(finish)
+            {
+                report::hub_trouble(&format!(
+                    "cannot start a thread to finish the hub's shutdown ({e}); \
+                     its workers are left to exit on their own"
+                ));
+            }
+            return;
         }
-        if let Some(shared) = self.shared.take() {
-            let timers = shared.timers.clone();
-            drop(shared);
-            // Sleeps kept past the hub (from a `block_on`) fall back to
-            // async-io timers instead of waiting for a driver that is gone.
-            timers.close();
-        }
+        shut_down(threads, shared);
+    }
+}
+
+/// Joins the hub's threads, then drops its state: that cancels the tasks
+/// left in it, running their destructors here.
+fn shut_down(threads: Vec<JoinHandle<()>>, shared: Option<Arc<Shared>>) {
+    for thread in threads {
+        thread.thread().unpark();
+        let _ = thread.join();
+    }
+    if let Some(shared) = shared {
+        let timers = shared.timers.clone();
+        drop(shared);
+        // Sleeps kept past the hub (from a `block_on`) fall back to
+        // async-io timers instead of waiting for a driver that is gone.
+        timers.close();
     }
 }

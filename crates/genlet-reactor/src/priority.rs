@@ -107,11 +107,14 @@ pub(crate) async fn tick(executors: &[Executor<'static>; 3], turn: u32) {
                     return Poll::Ready(false);
                 }
                 registered = true;
-                // A tick that finds a task runs it: one came since the
-                // caller's `try_tick`.
-                let ran = high.as_mut().poll(cx).is_ready()
+                // A tick that finds a task runs it (one came since the
+                // caller's `try_tick`), with the levels polled before it
+                // still registered. Lowest first, so that only levels below
+                // the task's are: a normal task never holds up the next high
+                // one (the timer driver's wake-up), whatever the race.
+                let ran = low.as_mut().poll(cx).is_ready()
                     || normal.as_mut().poll(cx).is_ready()
-                    || low.as_mut().poll(cx).is_ready();
+                    || high.as_mut().poll(cx).is_ready();
                 if ran {
                     Poll::Ready(true)
                 } else {

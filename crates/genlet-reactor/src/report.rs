@@ -12,13 +12,21 @@ pub(crate) enum Event<'a> {
     /// A task kept a thread busy too long (the blocking detector's default
     /// callback).
     Blocking(&'a BlockingReport),
+    /// The hub could not do something it should have.
+    Trouble(&'a str),
 }
 
 /// Reports `event`: today one line on stderr.
 pub(crate) fn report(event: Event<'_>) {
     match event {
         Event::Blocking(blocking) => eprintln!("{blocking}"),
+        Event::Trouble(what) => eprintln!("genlet-reactor: {what}"),
     }
+}
+
+/// Reports trouble the hub cannot hand back as an error (in a `Drop`).
+pub(crate) fn hub_trouble(what: &str) {
+    report(Event::Trouble(what));
 }
 
 /// The blocking detector's default callback: one line on stderr, through

@@ -27,7 +27,7 @@ fn spin_until(done: &AtomicBool, limit: Duration) -> bool {
 #[test]
 fn an_idle_worker_runs_high_tasks_and_timers_while_another_is_busy() {
     let hub = Hub::builder().workers(2).build().unwrap();
-    for round in 0..40 {
+    for round in 0..200 {
         let done = Arc::new(AtomicBool::new(false));
         // Let both workers go idle first, as in the report.
         hub.block_on(sleep(Duration::from_millis(2)));
@@ -46,6 +46,9 @@ fn an_idle_worker_runs_high_tasks_and_timers_while_another_is_busy() {
             })
             .detach();
         }
-        assert!(hub.block_on(busy), "round {round}: waited for the long poll");
+        assert!(
+            hub.block_on(busy),
+            "round {round}: waited for the long poll"
+        );
     }
 }
