@@ -18,6 +18,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use std::cell::RefCell;
 use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -28,6 +29,10 @@ pub const ENV_VAR: &str = "GENLET_DETECT_BLOCKING";
 
 /// The default threshold.
 pub const DEFAULT_THRESHOLD: Duration = Duration::from_millis(100);
+
+/// The smallest threshold: a smaller one is raised to it, so the monitor
+/// never spins.
+pub(crate) const MIN_THRESHOLD: Duration = Duration::from_millis(1);
 
 /// What the detector saw: a task that kept a worker busy too long.
 ///
@@ -231,35 +236,54 @@ impl Detector {
     }
 
     /// The monitor thread's loop, until `stop`.
+    ///
+    /// It sleeps until the first poll in progress reaches the threshold, or
+    /// for one threshold when none is in progress (a poll that starts
+    /// meanwhile is seen at the next look, before it reaches the threshold,
+    /// and then waited for exactly): each poll is reported as soon as it has
+    /// lasted the threshold, at most one look per threshold when idle.
     pub(crate) fn monitor(&self) {
         let mut guests = Vec::new();
+        let mut nap = self.threshold;
         while !self.stopped.load(Ordering::Acquire) {
-            std::thread::park_timeout(self.threshold / 2);
+            std::thread::park_timeout(nap);
             guests.clone_from(&*self.guests());
             let now = self.now();
+            nap = self.threshold;
             for slot in self.workers.iter().chain(&guests) {
-                self.check(slot, now);
+                if let Some(due_in) = self.check(slot, now) {
+                    nap = nap.min(due_in);
+                }
             }
         }
     }
 
-    /// Reports `slot`'s poll if it has run too long and was not reported.
-    fn check(&self, slot: &WorkerSlot, now: u64) {
+    /// Reports `slot`'s poll if it has run the threshold and was not
+    /// reported; otherwise how long until it will have, if it is running.
+    fn check(&self, slot: &WorkerSlot, now: u64) -> Option<Duration> {
         let started = slot.started.load(Ordering::Acquire);
         let poll = slot.polls.load(Ordering::Acquire);
         if started == 0 || poll == slot.reported.load(Ordering::Relaxed) {
-            return;
+            return None;
         }
         let busy_for = Duration::from_nanos(now.saturating_sub(started));
-        if busy_for >= self.threshold {
-            slot.reported.store(poll, Ordering::Relaxed);
-            let task = slot.task.lock().unwrap_or_else(|e| e.into_inner()).clone();
-            (self.on_blocking)(&BlockingReport {
-                task,
-                worker: slot.name.clone(),
-                busy_for,
-            });
+        if busy_for < self.threshold {
+            return Some(self.threshold - busy_for);
         }
+        slot.reported.store(poll, Ordering::Relaxed);
+        let task = slot.task.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let report = BlockingReport {
+            task,
+            worker: slot.name.clone(),
+            busy_for,
+        };
+        let on_blocking = &self.on_blocking;
+        if catch_unwind(AssertUnwindSafe(|| on_blocking(&report))).is_err() {
+            crate::report::hub_trouble(
+                "the blocking detector's callback panicked; the detector carries on",
+            );
+        }
+        None
     }
 
     pub(crate) fn stop(&self) {

@@ -536,8 +536,10 @@ impl Builder {
     /// Turns on the blocking detector: a task whose single poll keeps a worker,
     /// or a thread inside [`Hub::block_on`], busy longer than `threshold` is
     /// reported by the name given to [`TaskBuilder::name`] (see
-    /// [`BlockingReport`]). Also on when the `GENLET_DETECT_BLOCKING`
-    /// environment variable is `1` (100 ms) or a number of milliseconds.
+    /// [`BlockingReport`]), once, as soon as it has been busy that long.
+    /// Also on when the `GENLET_DETECT_BLOCKING` environment variable is `1`
+    /// (100 ms) or a number of milliseconds. A threshold under a millisecond
+    /// counts as one millisecond (the monitor would spin).
     ///
     /// # Examples
     ///
@@ -551,12 +553,14 @@ impl Builder {
     /// # drop(hub);
     /// ```
     pub fn detect_blocking(mut self, threshold: Duration) -> Self {
-        self.blocking_threshold = Some(threshold);
+        self.blocking_threshold = Some(threshold.max(detector::MIN_THRESHOLD));
         self
     }
 
     /// Where the blocking detector's reports go (default: one line on stderr).
-    /// Setting it does not turn the detector on.
+    /// Setting it does not turn the detector on. It is called on the
+    /// detector's own thread; should it panic, that report is lost (the
+    /// panic is reported on stderr) and the detector carries on.
     ///
     /// # Examples
     ///

@@ -281,7 +281,9 @@ impl Drop for Sleep {
 ///
 /// Ticks missed while nobody polled are not made up: the next one is due a
 /// whole period after the late one was taken. A period beyond what
-/// [`Instant`] can reach, such as [`Duration::MAX`], never ticks.
+/// [`Instant`] can reach, such as [`Duration::MAX`], never ticks; one under
+/// a millisecond (the hub's timer resolution), zero included, counts as a
+/// millisecond, so that a loop over the stream still waits between ticks.
 ///
 /// # Examples
 ///
@@ -295,6 +297,7 @@ impl Drop for Sleep {
 /// assert!(ticks.windows(2).all(|w| w[0] < w[1]));
 /// ```
 pub fn interval(period: Duration) -> Interval {
+    let period = period.max(Duration::from_millis(1));
     Interval {
         period,
         next: sleep(period),

@@ -118,3 +118,14 @@ fn an_endless_blocking_threshold_reports_nothing_and_shuts_down() {
     drop(hub); // stops and joins the monitor
     assert_eq!(reports.load(std::sync::atomic::Ordering::SeqCst), 0);
 }
+
+#[test]
+fn a_zero_interval_still_waits_between_ticks() {
+    // Before, every poll was ready: a loop over it never let anything else
+    // run on its worker.
+    let hub = Hub::builder().workers(1).build().unwrap();
+    let start = Instant::now();
+    let ticks: Vec<Instant> = hub.block_on(interval(Duration::ZERO).take(5).collect());
+    assert_eq!(ticks.len(), 5);
+    assert!(start.elapsed() >= Duration::from_millis(5));
+}
