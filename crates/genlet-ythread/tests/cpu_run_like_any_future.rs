@@ -4,34 +4,14 @@
 //! all. The races run hundreds of rounds on a one-worker hub and the default
 //! hub.
 
-use std::sync::mpsc;
+mod common;
+
 use std::time::Duration;
 
+use common::Deferred;
 use futures_lite::future;
 use genlet_reactor::{Hub, sleep, timeout};
-use genlet_ythread::{Apply, Exclusive, Inline, Job, ThreadPool, drive};
-
-/// A policy that defers every job to a thread of its own.
-#[derive(Clone)]
-struct Deferred(mpsc::Sender<Job>);
-
-impl Deferred {
-    fn new() -> Self {
-        let (tx, rx) = mpsc::channel::<Job>();
-        std::thread::spawn(move || {
-            for job in rx {
-                job.run();
-            }
-        });
-        Deferred(tx)
-    }
-}
-
-impl Apply for Deferred {
-    fn apply(&self, job: Job) {
-        self.0.send(job).unwrap();
-    }
-}
+use genlet_ythread::{Apply, Exclusive, Inline, ThreadPool, drive};
 
 /// Runs `scenario` under each policy, on a one-worker hub and the default.
 fn each_policy_and_hub(scenario: impl Fn(&Hub, &str, Box<dyn Apply>)) {

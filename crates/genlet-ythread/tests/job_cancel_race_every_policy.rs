@@ -5,36 +5,15 @@
 //! cancel returns. Hundreds of rounds per policy, cancel points spread by a
 //! varying number of yields.
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use common::Deferred;
 use genlet_reactor::{Hub, yield_now};
-use genlet_ythread::{Apply, Exclusive, Inline, Job, ThreadPool, drive};
-
-/// A policy that defers every job to a thread of its own: the job waits in a
-/// channel, as in any queueing policy a user might write.
-#[derive(Clone)]
-struct Deferred(mpsc::Sender<Job>);
-
-impl Deferred {
-    fn new() -> Self {
-        let (tx, rx) = mpsc::channel::<Job>();
-        std::thread::spawn(move || {
-            for job in rx {
-                job.run();
-            }
-        });
-        Deferred(tx)
-    }
-}
-
-impl Apply for Deferred {
-    fn apply(&self, job: Job) {
-        self.0.send(job).unwrap();
-    }
-}
+use genlet_ythread::{Apply, Exclusive, Inline, ThreadPool, drive};
 
 struct Guard {
     ran: Arc<AtomicBool>,

@@ -242,11 +242,22 @@ impl Inner {
         }
     }
 
-    /// `reply`, unless connection `id` was closed while the request waited
-    /// on `stream`: then `NotFound`, as the simulation answers.
-    fn unless_closed(&self, id: SocketId, stream: &Arc<Async<TcpStream>>, reply: Reply) -> Reply {
+    /// Runs `op` on connection `id`, named by task `task`: its reply, unless
+    /// the connection was closed while `op` waited on it (then `NotFound`,
+    /// as the simulation answers).
+    async fn on_stream<Fut: Future<Output = Reply>>(
+        &self,
+        task: usize,
+        id: SocketId,
+        op: impl FnOnce(Arc<Async<TcpStream>>) -> Fut,
+    ) -> Reply {
+        let stream = match self.stream(task, id) {
+            Ok(stream) => stream,
+            Err(kind) => return Reply::Failed(kind),
+        };
+        let reply = op(stream.clone()).await;
         match lock(&self.sockets).table.get(&id) {
-            Some(Socket::Stream(s)) if Arc::ptr_eq(s, stream) => reply,
+            Some(Socket::Stream(s)) if Arc::ptr_eq(s, &stream) => reply,
             _ => Reply::Failed(io::ErrorKind::NotFound),
         }
     }
@@ -318,50 +329,49 @@ impl Inner {
                     Err(e) => failed(e),
                 }
             }
-            Request::Recv(id, max) => match (self.stream(task, id), recv_len(max)) {
-                (Ok(stream), Ok(len)) => {
-                    let mut buf = vec![0; len];
-                    let reply = match (&*stream).read(&mut buf).await {
+            Request::Recv(id, max) => {
+                self.on_stream(task, id, |stream| async move {
+                    let mut buf = match recv_len(max) {
+                        Ok(len) => vec![0; len],
+                        Err(kind) => return Reply::Failed(kind),
+                    };
+                    match (&*stream).read(&mut buf).await {
                         Ok(n) => {
                             buf.truncate(n);
                             Reply::Received(buf)
                         }
                         Err(e) => failed(e),
-                    };
-                    self.unless_closed(id, &stream, reply)
-                }
-                (Err(kind), _) | (_, Err(kind)) => Reply::Failed(kind),
-            },
-            Request::Send(id, bytes) => match self.stream(task, id) {
-                Ok(stream) => {
-                    let reply = match (&*stream).write_all(&bytes).await {
+                    }
+                })
+                .await
+            }
+            Request::Send(id, bytes) => {
+                self.on_stream(task, id, |stream| async move {
+                    match (&*stream).write_all(&bytes).await {
                         Ok(()) => Reply::Sent(bytes.len()),
                         Err(e) => failed(e),
-                    };
-                    self.unless_closed(id, &stream, reply)
-                }
-                Err(kind) => Reply::Failed(kind),
-            },
-            Request::WaitReadable(id) => match self.stream(task, id) {
-                Ok(stream) => {
-                    let reply = stream
+                    }
+                })
+                .await
+            }
+            Request::WaitReadable(id) => {
+                self.on_stream(task, id, |stream| async move {
+                    stream
                         .readable()
                         .await
-                        .map_or_else(failed, |()| Reply::Ready);
-                    self.unless_closed(id, &stream, reply)
-                }
-                Err(kind) => Reply::Failed(kind),
-            },
-            Request::WaitWritable(id) => match self.stream(task, id) {
-                Ok(stream) => {
-                    let reply = stream
+                        .map_or_else(failed, |()| Reply::Ready)
+                })
+                .await
+            }
+            Request::WaitWritable(id) => {
+                self.on_stream(task, id, |stream| async move {
+                    stream
                         .writable()
                         .await
-                        .map_or_else(failed, |()| Reply::Ready);
-                    self.unless_closed(id, &stream, reply)
-                }
-                Err(kind) => Reply::Failed(kind),
-            },
+                        .map_or_else(failed, |()| Reply::Ready)
+                })
+                .await
+            }
             Request::Close(id) => {
                 let closed = {
                     let mut sockets = lock(&self.sockets);
