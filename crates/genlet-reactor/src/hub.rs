@@ -210,23 +210,25 @@ impl<F: Future> Future for BlockOnFuture<F> {
     }
 }
 
-/// A registration to run the next high priority task.
-type HighWait<'a> = Pin<Box<dyn Future<Output = ()> + 'a>>;
+/// A registration to run the next task of one executor.
+type Wait<'a> = Pin<Box<dyn Future<Output = ()> + 'a>>;
 
 pin_project_lite::pin_project! {
     /// The future of a `block_on` on a hub with workers: after each poll of
     /// `future` that is pending, runs the hub's tasks that are ready (up to
-    /// 200) on this thread. While it then waits it is registered to be woken
-    /// for high priority tasks only, which include the hub's timer driver:
-    /// so the future's own sleeps and timeouts fire even while every worker
-    /// is busy.
+    /// 200), then this thread's [`spawn_local`] tasks (up to 200). While it
+    /// then waits it is registered to be woken for local tasks and for high
+    /// priority hub tasks only, which include the hub's timer driver: so the
+    /// future's own sleeps and timeouts fire even while every worker is
+    /// busy.
     struct Helping<'a, F> {
         #[pin]
         future: F,
         shared: &'a Shared,
+        local: &'a LocalExecutor<'static>,
         ticker: &'a Ticker,
         turn: u32,
-        high: Option<HighWait<'a>>,
+        waiting: Option<(Wait<'a>, Wait<'a>)>,
     }
 }
 
@@ -235,9 +237,9 @@ impl<F: Future> Future for Helping<'_, F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let mut this = self.project();
-        // Registered only while it waits: a thread polling its future is
-        // not the one to wake for a task (see `priority::tick`).
-        *this.high = None;
+        // Registered only while it waits: a thread busy with its future or
+        // a task is not the one to wake for a task (see `priority::tick`).
+        *this.waiting = None;
         if let Poll::Ready(out) = this.future.as_mut().poll(cx) {
             return Poll::Ready(out);
         }
@@ -251,19 +253,29 @@ impl<F: Future> Future for Helping<'_, F> {
                 break;
             }
         }
+        for _ in 0..200 {
+            let _busy = this.ticker.busy();
+            if !this.local.try_tick() {
+                break;
+            }
+        }
         // The tasks here ask no I/O poll of this thread: the workers poll.
         context::reset_poll_io_request();
-        let shared: &'_ Shared = this.shared;
-        let mut high: HighWait<'_> = Box::pin(shared.executors[Priority::High.index()].tick());
+        let (shared, local): (&'_ Shared, &'_ LocalExecutor<'static>) = (this.shared, this.local);
+        let mut local_wait: Wait<'_> = Box::pin(local.tick());
+        let mut high_wait: Wait<'_> = Box::pin(shared.executors[Priority::High.index()].tick());
+        // A wait that finds a task runs it; the local one first, so that a
+        // local task never runs while this thread is registered for high
+        // ones (the other order could hold a high task up for its poll).
         let ran = {
             let _busy = this.ticker.busy();
-            high.as_mut().poll(cx).is_ready()
+            local_wait.as_mut().poll(cx).is_ready() || high_wait.as_mut().poll(cx).is_ready()
         };
         if ran {
             // One came meanwhile and ran: look at the future again.
             cx.waker().wake_by_ref();
         } else {
-            *this.high = Some(high);
+            *this.waiting = Some((local_wait, high_wait));
         }
         // A task that ran may have woken the future: then `block_on` polls
         // again at once.
@@ -792,9 +804,10 @@ impl Hub {
     ///
     /// # Panics
     ///
-    /// When called from inside one of this hub's own tasks: it would block
-    /// a thread the hub's tasks need, and could wait for ever. Await the
-    /// future instead. (Inside the future of another `block_on`, it is fine.)
+    /// When called from inside one of this hub's own tasks ([`spawn_local`]
+    /// ones included): it would block a thread the hub's tasks need, and
+    /// could wait for ever. Await the future instead. (Inside the future of
+    /// another `block_on`, it is fine.)
     ///
     /// # Examples
     ///
@@ -828,11 +841,12 @@ impl Hub {
             let helping = Helping {
                 future: BlockOnFuture { future },
                 shared,
+                local: &local,
                 ticker: &ticker,
                 turn: 0,
-                high: None,
+                waiting: None,
             };
-            return future::block_on(local.run(helping));
+            return future::block_on(helping);
         }
         async_io::block_on(run(shared, Some(&local), &ticker, BlockOnFuture { future }))
     }

@@ -85,7 +85,9 @@ pub(crate) fn try_tick(executors: &[Executor<'static>; 3], turn: u32) -> bool {
 ///
 /// The worker registers to be woken by all three executors, and once woken
 /// drops all three registrations before it runs anything. A worker running
-/// a task is thus registered nowhere. (Were it still registered with the
+/// a task is thus registered nowhere (but for a task that came in the very
+/// instant it registered: that one runs with the levels below its own still
+/// registered, see below). (Were it still registered with the
 /// other levels, as `high.tick().or(normal.tick())` leaves it while the
 /// normal task runs, an executor would wake it, busy, for the next task of
 /// its level, and async-executor wakes no other worker until that one comes

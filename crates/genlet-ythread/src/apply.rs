@@ -176,8 +176,9 @@ impl Apply for Inline {
 /// # Panics
 ///
 /// A job that asks the same `Exclusive` for another turn while it runs (it
-/// drives a body of its own under it) would wait for itself: that job
-/// panics instead, and its body gets the [`JobError`](crate::JobError).
+/// drives a body of its own under it, directly or under other policies)
+/// would wait for itself: that job panics instead, and its body gets the
+/// [`JobError`](crate::JobError).
 ///
 /// Under [`drive`](crate::drive) a job waiting its turn blocks its worker;
 /// on a hub use [`ThreadPool`](crate::ThreadPool).
@@ -246,9 +247,8 @@ struct TurnState {
 }
 
 /// One turn of [`Turns`]: the next ticket is served when it drops
-/// (unwinding included: jobs run in place may panic). Keeps the turn this
-/// thread held before, to restore.
-struct Turn<'a>(&'a Turns, *const Turns);
+/// (unwinding included: jobs run in place may panic).
+struct Turn<'a>(&'a Turns);
 
 impl Turns {
     fn lock(&self) -> std::sync::MutexGuard<'_, TurnState> {
@@ -258,8 +258,7 @@ impl Turns {
 
     /// Waits for this caller's turn.
     fn take(&self) -> Turn<'_> {
-        let held = HELD.get();
-        if core::ptr::eq(held, self) {
+        if HELD.with_borrow(|held| held.contains(&core::ptr::from_ref(self))) {
             asked_for_a_second_turn();
         }
         let mut state = self.lock();
@@ -272,14 +271,15 @@ impl Turns {
             }
             state.waiting -= 1;
         }
-        HELD.set(self);
-        Turn(self, held)
+        HELD.with_borrow_mut(|held| held.push(self));
+        Turn(self)
     }
 }
 
 thread_local! {
-    /// The [`Turns`] whose turn this thread holds (the innermost), or null.
-    static HELD: core::cell::Cell<*const Turns> = const { core::cell::Cell::new(core::ptr::null()) };
+    /// The [`Turns`] whose turns this thread holds, innermost last (a job
+    /// under one may drive a body under another).
+    static HELD: core::cell::RefCell<Vec<*const Turns>> = const { core::cell::RefCell::new(Vec::new()) };
 }
 
 #[cold]
@@ -293,7 +293,8 @@ fn asked_for_a_second_turn() -> ! {
 
 impl Drop for Turn<'_> {
     fn drop(&mut self) {
-        HELD.set(self.1);
+        // Turns are taken and given back in nested order: this is the last.
+        HELD.with_borrow_mut(Vec::pop);
         let mut state = self.0.lock();
         state.serving += 1;
         let anyone = state.waiting > 0;

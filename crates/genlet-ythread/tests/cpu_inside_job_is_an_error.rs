@@ -61,3 +61,42 @@ fn a_job_driving_a_body_under_its_own_exclusive_is_an_error() {
         YieldableThread::spawn(|cpu| async move { cpu.run(|| 3).await }, exclusive).unwrap();
     assert_eq!(other.join().unwrap(), Ok(3));
 }
+
+#[test]
+fn a_job_asking_an_exclusive_it_holds_through_another_is_an_error() {
+    // A's job drives a body under B, whose job drives one under A again.
+    let (a, b) = (Exclusive::new(), Exclusive::new());
+    let (inner_a, inner_b) = (a.clone(), b.clone());
+    let thread = YieldableThread::spawn(
+        |cpu| async move {
+            cpu.run(move || {
+                futures_lite::future::block_on(drive(
+                    move |cpu| async move {
+                        cpu.run(move || {
+                            futures_lite::future::block_on(drive(
+                                |cpu| async move { cpu.run(|| 1).await },
+                                inner_a,
+                            ))
+                        })
+                        .await
+                    },
+                    inner_b,
+                ))
+            })
+            .await
+        },
+        a.clone(),
+    )
+    .unwrap();
+    // The middle job's body asked A again: that job (B's) panicked, and the
+    // outer job got its error.
+    let outer = thread.join().expect("the body itself does not panic");
+    let err = outer.expect("the outer job returned").unwrap_err();
+    assert!(err.to_string().contains("another turn"), "{err}");
+    // Both locks are free again.
+    for policy in [a, b] {
+        let other =
+            YieldableThread::spawn(|cpu| async move { cpu.run(|| 3).await }, policy).unwrap();
+        assert_eq!(other.join().unwrap(), Ok(3));
+    }
+}
