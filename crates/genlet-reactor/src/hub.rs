@@ -31,7 +31,7 @@ use crate::shared::{Shared, Ticker};
 /// When no task is ready, a worker registers to be woken (a lock per
 /// executor) and sleeps in the reactor at once. The `block_on` thread of a
 /// hub without workers (the only `block_on` that runs this loop: with
-/// workers it runs [`Helping`]) first goes round its `block_on` once (a
+/// workers it runs [`helping`]) first goes round its `block_on` once (a
 /// poll for I/O that does not wait, then `stop`), so a future that just
 /// spawned a task and awaits it finishes without registering. A worker does
 /// not go round: that poll costs five system calls (polling re-arms its
@@ -210,76 +210,63 @@ impl<F: Future> Future for BlockOnFuture<F> {
     }
 }
 
-/// A registration to run the next task of one executor.
-type Wait<'a> = Pin<Box<dyn Future<Output = ()> + 'a>>;
-
-pin_project_lite::pin_project! {
-    /// The future of a `block_on` on a hub with workers: after each poll of
-    /// `future` that is pending, runs the hub's tasks that are ready (up to
-    /// 200), then this thread's [`spawn_local`] tasks (up to 200). While it
-    /// then waits it is registered to be woken for local tasks and for high
-    /// priority hub tasks only, which include the hub's timer driver: so the
-    /// future's own sleeps and timeouts fire even while every worker is
-    /// busy.
-    struct Helping<'a, F> {
-        #[pin]
-        future: F,
-        shared: &'a Shared,
-        local: &'a LocalExecutor<'static>,
-        ticker: &'a Ticker,
-        turn: u32,
-        waiting: Option<(Wait<'a>, Wait<'a>)>,
-    }
-}
-
-impl<F: Future> Future for Helping<'_, F> {
-    type Output = F::Output;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let mut this = self.project();
-        // Registered only while it waits: a thread busy with its future or
-        // a task is not the one to wake for a task (see `priority::tick`).
-        *this.waiting = None;
-        if let Poll::Ready(out) = this.future.as_mut().poll(cx) {
-            return Poll::Ready(out);
+/// The future of a `block_on` on a hub with workers: after each poll of
+/// `future` that is pending, runs the hub's tasks that are ready (up to 200),
+/// then this thread's [`spawn_local`] tasks (up to 200). While it then waits
+/// it is registered to be woken for local tasks and for high priority hub
+/// tasks only, which include the hub's timer driver: so the future's own
+/// sleeps and timeouts fire even while every worker is busy. It is never
+/// registered while it polls the future or runs a task: a busy thread is
+/// not the one to wake for a task (see `priority::tick`).
+async fn helping<F: Future>(
+    future: F,
+    shared: &Shared,
+    local: &LocalExecutor<'static>,
+    ticker: &Ticker,
+) -> F::Output {
+    let mut future = core::pin::pin!(BlockOnFuture { future });
+    let mut turn: u32 = 0;
+    loop {
+        if let Some(out) = future::poll_once(future.as_mut()).await {
+            return out;
         }
         for _ in 0..200 {
             let ran = {
-                let _busy = this.ticker.busy();
-                priority::try_tick(&this.shared.executors, *this.turn)
+                let _busy = ticker.busy();
+                priority::try_tick(&shared.executors, turn)
             };
-            *this.turn = this.turn.wrapping_add(1);
+            turn = turn.wrapping_add(1);
             if !ran {
                 break;
             }
         }
         for _ in 0..200 {
-            let _busy = this.ticker.busy();
-            if !this.local.try_tick() {
+            let _busy = ticker.busy();
+            if !local.try_tick() {
                 break;
             }
         }
         // The tasks here ask no I/O poll of this thread: the workers poll.
         context::reset_poll_io_request();
-        let (shared, local): (&'_ Shared, &'_ LocalExecutor<'static>) = (this.shared, this.local);
-        let mut local_wait: Wait<'_> = Box::pin(local.tick());
-        let mut high_wait: Wait<'_> = Box::pin(shared.executors[Priority::High.index()].tick());
-        // A wait that finds a task runs it; the local one first, so that a
-        // local task never runs while this thread is registered for high
-        // ones (the other order could hold a high task up for its poll).
-        let ran = {
-            let _busy = this.ticker.busy();
-            local_wait.as_mut().poll(cx).is_ready() || high_wait.as_mut().poll(cx).is_ready()
-        };
-        if ran {
-            // One came meanwhile and ran: look at the future again.
-            cx.waker().wake_by_ref();
-        } else {
-            *this.waiting = Some((local_wait, high_wait));
-        }
-        // A task that ran may have woken the future: then `block_on` polls
-        // again at once.
-        Poll::Pending
+        // Wait until woken: by a local task, a high one, or the future (one
+        // waker serves all three). A wait that finds a task runs it; the
+        // local one first, so that a local task never runs while this thread
+        // is registered for high ones.
+        let mut local_wait = core::pin::pin!(local.tick());
+        let mut high_wait = core::pin::pin!(shared.executors[Priority::High.index()].tick());
+        let mut registered = false;
+        core::future::poll_fn(|cx| {
+            if registered {
+                return Poll::Ready(());
+            }
+            registered = true;
+            let _busy = ticker.busy();
+            if local_wait.as_mut().poll(cx).is_ready() || high_wait.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(());
+            }
+            Poll::Pending
+        })
+        .await;
     }
 }
 
@@ -838,15 +825,7 @@ impl Hub {
         let _guest = shared.detector.as_ref().map(|d| d.enter_guest());
         let _enlisted = shared.enlist(ticker.clone());
         if self.workers > 0 {
-            let helping = Helping {
-                future: BlockOnFuture { future },
-                shared,
-                local: &local,
-                ticker: &ticker,
-                turn: 0,
-                waiting: None,
-            };
-            return future::block_on(helping);
+            return future::block_on(helping(future, shared, &local, &ticker));
         }
         async_io::block_on(run(shared, Some(&local), &ticker, BlockOnFuture { future }))
     }
