@@ -10,7 +10,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 use std::io;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
@@ -225,9 +225,16 @@ async fn helping<F: Future>(
     ticker: &Ticker,
 ) -> F::Output {
     let mut future = core::pin::pin!(BlockOnFuture { future });
+    let outer = core::future::poll_fn(|cx| Poll::Ready(cx.waker().clone())).await;
+    let woken = Arc::new(FutureWaker {
+        woken: AtomicBool::new(false),
+        outer,
+    });
+    let waker = Waker::from(woken.clone());
     let mut turn: u32 = 0;
     loop {
-        if let Some(out) = future::poll_once(future.as_mut()).await {
+        woken.woken.store(false, Ordering::Relaxed);
+        if let Poll::Ready(out) = future.as_mut().poll(&mut Context::from_waker(&waker)) {
             return out;
         }
         for _ in 0..200 {
@@ -248,6 +255,11 @@ async fn helping<F: Future>(
         }
         // The tasks here ask no I/O poll of this thread: the workers poll.
         context::reset_poll_io_request();
+        if woken.woken.load(Ordering::Acquire) {
+            // A task that ran readied the future (a spawned task it awaits,
+            // say): look at it again before registering to wait.
+            continue;
+        }
         // Wait until woken: by a local task, a high one, or the future (one
         // waker serves all three). A wait that finds a task runs it; the
         // local one first, so that a local task never runs while this thread
@@ -267,6 +279,24 @@ async fn helping<F: Future>(
             Poll::Pending
         })
         .await;
+    }
+}
+
+/// The waker [`helping`] polls its future with: the `block_on`'s own, and
+/// a flag saying the future was woken since it was last polled.
+struct FutureWaker {
+    woken: AtomicBool,
+    outer: Waker,
+}
+
+impl std::task::Wake for FutureWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::Release);
+        self.outer.wake_by_ref();
     }
 }
 
