@@ -213,9 +213,10 @@ impl<F: Future> Future for BlockOnFuture<F> {
 /// The future of a `block_on` on a hub with workers: after each poll of
 /// `future` that is pending, runs the hub's tasks that are ready (up to 200),
 /// then this thread's [`spawn_local`] tasks (up to 200). While it then waits
-/// it is registered to be woken for local tasks and for high priority hub
-/// tasks only, which include the hub's timer driver: so the future's own
-/// sleeps and timeouts fire even while every worker is busy. It is never
+/// it is registered to be woken for local tasks and, while any sleep is
+/// filed, for high priority hub tasks, which include the hub's timer
+/// driver: so the future's own sleeps and timeouts fire even while every
+/// worker is busy. It is never
 /// registered while it polls the future or runs a task: a busy thread is
 /// not the one to wake for a task (see `priority::tick`).
 async fn helping<F: Future>(
@@ -264,6 +265,9 @@ async fn helping<F: Future>(
         // waker serves all three). A wait that finds a task runs it; the
         // local one first, so that a local task never runs while this thread
         // is registered for high ones.
+        // With no sleep filed there is no timer to fire: it waits for local
+        // tasks alone (the future filing a sleep wakes it, as any wake-up).
+        let timers = !shared.timers.is_idle();
         let mut local_wait = core::pin::pin!(local.tick());
         let mut high_wait = core::pin::pin!(shared.executors[Priority::High.index()].tick());
         let mut registered = false;
@@ -273,7 +277,9 @@ async fn helping<F: Future>(
             }
             registered = true;
             let _busy = ticker.busy();
-            if local_wait.as_mut().poll(cx).is_ready() || high_wait.as_mut().poll(cx).is_ready() {
+            if local_wait.as_mut().poll(cx).is_ready()
+                || (timers && high_wait.as_mut().poll(cx).is_ready())
+            {
                 return Poll::Ready(());
             }
             Poll::Pending

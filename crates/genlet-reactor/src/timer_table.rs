@@ -27,7 +27,7 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Poll, Waker};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -39,6 +39,9 @@ pub(crate) struct TimerTable {
     state: Mutex<State>,
     /// Set when the hub is dropped: nothing will drive the table any more.
     closed: AtomicBool,
+    /// How many sleeps are filed and not fired (written under the lock, read
+    /// without it: a hint for `block_on`, see [`TimerTable::is_idle`]).
+    filed: AtomicUsize,
 }
 
 #[derive(Default)]
@@ -169,6 +172,7 @@ impl TimerTable {
             epoch: Instant::now(),
             state: Mutex::new(State::default()),
             closed: AtomicBool::new(false),
+            filed: AtomicUsize::new(0),
         }
     }
 
@@ -192,6 +196,13 @@ impl TimerTable {
 
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
+    }
+
+    /// True when no sleep is waiting to fire: then the driver has nothing to
+    /// do, and a `block_on` thread need not wait registered for it. Exact
+    /// for sleeps this thread filed; others' may be a moment late.
+    pub(crate) fn is_idle(&self) -> bool {
+        self.filed.load(Ordering::Relaxed) == 0
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -230,6 +241,7 @@ impl TimerTable {
             return None;
         }
         let key = state.allocate();
+        self.filed.fetch_add(1, Ordering::Relaxed);
         let filed = state.by_tick.entry(tick).or_default();
         let place = filed.len() as u32;
         filed.push(key);
@@ -277,6 +289,7 @@ impl TimerTable {
         }
         if !entry.fired {
             state.unfile(key);
+            self.filed.fetch_sub(1, Ordering::Relaxed);
         }
         state.release(key);
     }
@@ -292,7 +305,9 @@ impl TimerTable {
             if *entry.key() > now {
                 break;
             }
-            for key in entry.remove() {
+            let keys = entry.remove();
+            self.filed.fetch_sub(keys.len(), Ordering::Relaxed);
+            for key in keys {
                 let slot = &mut state.entries[key as usize];
                 slot.fired = true;
                 woken.extend(slot.waker.take());
@@ -348,6 +363,31 @@ mod tests {
         }
         assert_eq!(timers.lock().entries.len(), 1);
         assert_eq!(timers.lock().by_tick[&timers.tick_of(far)], [keep]);
+    }
+
+    #[test]
+    fn idle_only_while_no_sleep_waits() {
+        let timers = TimerTable::new();
+        let waker = std::task::Waker::noop();
+        assert!(timers.is_idle());
+        let far = Instant::now() + Duration::from_secs(3600);
+        let (a, b) = (
+            timers.register(far, waker).unwrap(),
+            timers.register(far, waker).unwrap(),
+        );
+        assert!(!timers.is_idle());
+        timers.cancel(a);
+        assert!(!timers.is_idle());
+        timers.cancel(b);
+        assert!(timers.is_idle());
+        // Fired by the driver, then taken by its sleep.
+        let soon = Instant::now() + Duration::from_millis(1);
+        let key = timers.register(soon, waker).unwrap();
+        std::thread::sleep(Duration::from_millis(3));
+        timers.fire_due(waker, &mut Vec::new());
+        assert!(timers.is_idle());
+        assert!(timers.poll_fired(key, waker).is_ready());
+        assert!(timers.is_idle());
     }
 
     #[test]
