@@ -18,10 +18,11 @@ pub(crate) enum Event<'a> {
 
 /// Reports `event`: today one line on stderr.
 pub(crate) fn report(event: Event<'_>) {
-    match event {
-        Event::Blocking(blocking) => eprintln!("{blocking}"),
-        Event::Trouble(what) => eprintln!("genlet-reactor: {what}"),
-    }
+    let line = match event {
+        Event::Blocking(blocking) => blocking.to_string(),
+        Event::Trouble(what) => format!("genlet-reactor: {what}"),
+    };
+    eprintln!("{line}");
 }
 
 /// Reports trouble the hub cannot hand back as an error (in a `Drop`).
