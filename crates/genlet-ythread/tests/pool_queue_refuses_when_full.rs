@@ -3,41 +3,17 @@
 //! and its result reaches its own body. A waiting job whose body went frees
 //! its room in the queue.
 
-use core::future::Future;
-use core::pin::Pin;
-use std::sync::mpsc;
-use std::time::Duration;
+mod common;
 
+use common::{Body, occupy};
 use futures_lite::future::{block_on, poll_once};
-use genlet_ythread::{JobError, ThreadPool, YieldableThread, drive};
-
-type Body = Pin<Box<dyn Future<Output = Result<u32, JobError>> + Send>>;
+use genlet_ythread::{ThreadPool, YieldableThread, drive};
 
 fn body(pool: &ThreadPool, value: u32) -> Body {
     Box::pin(drive(
         move |cpu| async move { cpu.run(move || value).await },
         pool.clone(),
     ))
-}
-
-/// Occupies one of `pool`'s threads until the sender is dropped or sent to.
-fn occupy(pool: &ThreadPool) -> (Body, mpsc::Sender<()>) {
-    let (started_tx, started) = mpsc::channel();
-    let (release, released) = mpsc::channel::<()>();
-    let mut blocker: Body = Box::pin(drive(
-        move |cpu| async move {
-            cpu.run(move || {
-                started_tx.send(()).unwrap();
-                let _ = released.recv_timeout(Duration::from_secs(30));
-                0
-            })
-            .await
-        },
-        pool.clone(),
-    ));
-    assert!(block_on(poll_once(blocker.as_mut())).is_none());
-    started.recv_timeout(Duration::from_secs(30)).unwrap();
-    (blocker, release)
 }
 
 #[test]
