@@ -247,12 +247,12 @@ impl Future for Sleep {
                     this.state = SleepState::Done;
                 } else if timers.is_closed() {
                     // The hub that would fire it is gone: wait on async-io.
-                    timers.cancel(*key);
-                    this.state = SleepState::Start;
                     let deadline = this
                         .deadline
                         .get()
                         .expect("only a sleep with a deadline is filed");
+                    timers.cancel(*key, deadline);
+                    this.state = SleepState::Start;
                     return Self::poll_io(this, deadline, cx);
                 }
                 polled
@@ -271,8 +271,10 @@ impl Future for Sleep {
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        if let SleepState::Filed { timers, key } = &self.state {
-            timers.cancel(*key);
+        if let SleepState::Filed { timers, key } = &self.state
+            && let Some(deadline) = self.deadline.get()
+        {
+            timers.cancel(*key, deadline);
         }
     }
 }

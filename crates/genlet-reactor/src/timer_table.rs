@@ -6,7 +6,7 @@
 //! `Timer` is 56 bytes; a million sleepers pay for a million registrations
 //! there. The hub instead files each sleep under its deadline rounded up to
 //! the next millisecond ("tick"): registering is a vector push under the hub's
-//! own lock, a sleeping task holds a 32-byte future, and one driver task wakes
+//! own lock, a sleeping task holds a 24-byte future, and one driver task wakes
 //! each tick's sleepers together, re-arming its async-io timer for the next
 //! non-empty tick.
 //!
@@ -17,7 +17,9 @@
 //! Entries live in a slab addressed by key, and each knows its place under
 //! its tick. An entry is freed only by its own sleep (when the sleep sees it
 //! fired, or is dropped), so a key never outlives its entry and needs no
-//! generation: entries are 32 bytes and a sleep 32. A sleep that is dropped early (a timeout whose
+//! generation. An entry does not record its tick either: the sleep's deadline
+//! gives it back when the sleep is cancelled. So entries are 24 bytes, as is a
+//! sleep. A sleep that is dropped early (a timeout whose
 //! future finished first) takes itself out of its tick at once, the tick
 //! goes when its last sleep does, and the slab gives back its tail and its
 //! spare capacity: so timeouts that finish early leave no memory behind,
@@ -67,8 +69,8 @@ struct Entry {
     /// Its tick came; it is no longer under `by_tick`.
     fired: bool,
     waker: Option<Waker>,
-    /// Where it is filed: `by_tick[tick][place]`, until it fires.
-    tick: u64,
+    /// Where it is filed: `by_tick[tick][place]` (the tick of its sleep's
+    /// deadline), until it fires.
     place: u32,
 }
 
@@ -143,12 +145,9 @@ impl State {
         shrink(&mut self.free);
     }
 
-    /// Takes entry `key`, not fired yet, out of its tick.
-    fn unfile(&mut self, key: u32) {
-        let (tick, place) = {
-            let entry = &self.entries[key as usize];
-            (entry.tick, entry.place as usize)
-        };
+    /// Takes entry `key`, not fired yet, out of `tick`, where it is filed.
+    fn unfile(&mut self, key: u32, tick: u64) {
+        let place = self.entries[key as usize].place as usize;
         let Some(filed) = self.by_tick.get_mut(&tick) else {
             debug_assert!(false, "a filed sleep's tick is in the table");
             return;
@@ -248,7 +247,6 @@ impl TimerTable {
         let entry = &mut state.entries[key as usize];
         entry.waker = Some(waker.clone());
         entry.fired = false;
-        entry.tick = tick;
         entry.place = place;
         // An earlier deadline than the driver's: have it re-arm.
         if state.armed.is_none_or(|armed| tick < armed) {
@@ -277,8 +275,9 @@ impl TimerTable {
     }
 
     /// Frees the entry of a sleep dropped before it completed, and takes it
-    /// out of its tick.
-    pub(crate) fn cancel(&self, key: u32) {
+    /// out of its tick; `deadline` is the one it was registered with.
+    pub(crate) fn cancel(&self, key: u32, deadline: Instant) {
+        let tick = self.tick_of(deadline);
         let mut state = self.lock();
         let Some(entry) = state.entries.get(key as usize) else {
             return;
@@ -288,7 +287,7 @@ impl TimerTable {
             return;
         }
         if !entry.fired {
-            state.unfile(key);
+            state.unfile(key, tick);
             self.filed.fetch_sub(1, Ordering::Relaxed);
         }
         state.release(key);
@@ -359,7 +358,7 @@ mod tests {
         for _ in 0..1000 {
             let key = timers.register(far, waker).unwrap();
             assert_eq!(key, keep + 1, "one entry, reused");
-            timers.cancel(key);
+            timers.cancel(key, far);
         }
         assert_eq!(timers.lock().entries.len(), 1);
         assert_eq!(timers.lock().by_tick[&timers.tick_of(far)], [keep]);
@@ -376,9 +375,9 @@ mod tests {
             timers.register(far, waker).unwrap(),
         );
         assert!(!timers.is_idle());
-        timers.cancel(a);
+        timers.cancel(a, far);
         assert!(!timers.is_idle());
-        timers.cancel(b);
+        timers.cancel(b, far);
         assert!(timers.is_idle());
         // Fired by the driver, then taken by its sleep.
         let soon = Instant::now() + Duration::from_millis(1);
@@ -397,11 +396,10 @@ mod tests {
         assert!(timers.footprint().is_empty_table());
         let now = Instant::now();
         // Many at once, spread over many ticks, cancelled in a scrambled order.
-        let mut filed: Vec<u32> = (0..100_000u64)
+        let mut filed: Vec<(u32, Instant)> = (0..100_000u64)
             .map(|i| {
-                timers
-                    .register(now + Duration::from_millis(1000 + i % 5000), waker)
-                    .unwrap()
+                let deadline = now + Duration::from_millis(1000 + i % 5000);
+                (timers.register(deadline, waker).unwrap(), deadline)
             })
             .collect();
         let mut order: Vec<usize> = (0..filed.len()).collect();
@@ -413,7 +411,8 @@ mod tests {
             order.swap(i, (x >> 33) as usize % (i + 1));
         }
         for (n, &i) in order.iter().enumerate() {
-            timers.cancel(filed[i]);
+            let (key, deadline) = filed[i];
+            timers.cancel(key, deadline);
             if n == order.len() / 2 {
                 let half = timers.footprint();
                 assert!(half.ticks <= 5000 && half.filed <= 4 * 50_000, "{half:?}");
@@ -427,10 +426,9 @@ mod tests {
         );
         // And one at a time: nothing grows.
         for i in 0..100_000u64 {
-            let key = timers
-                .register(now + Duration::from_secs(3600 + i), waker)
-                .unwrap();
-            timers.cancel(key);
+            let deadline = now + Duration::from_secs(3600 + i);
+            let key = timers.register(deadline, waker).unwrap();
+            timers.cancel(key, deadline);
         }
         assert!(
             timers.footprint().is_empty_table(),
@@ -450,7 +448,7 @@ mod tests {
         let mut woken = Vec::new();
         timers.fire_due(waker, &mut woken);
         assert!(timers.poll_fired(a, waker).is_ready());
-        timers.cancel(b); // dropped after its tick, unpolled
+        timers.cancel(b, soon); // dropped after its tick, unpolled
         assert!(
             timers.footprint().is_empty_table(),
             "{:?}",
@@ -482,7 +480,7 @@ mod tests {
     #[test]
     fn an_entry_is_small() {
         assert!(
-            size_of::<super::Entry>() <= 32,
+            size_of::<super::Entry>() <= 24,
             "{}",
             size_of::<super::Entry>()
         );
