@@ -3,12 +3,12 @@
 //! other queued jobs and gives each its own result. Hundreds of rounds, with
 //! a different queue depth and set of dropped bodies each round.
 
+mod common;
+
 use core::future::Future;
 use core::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::time::Duration;
 
 use futures_lite::future::{block_on, poll_once};
 use genlet_ythread::{JobError, ThreadPool, drive};
@@ -29,21 +29,7 @@ fn dropped_bodies_queued_jobs_are_dropped_unrun_and_the_rest_run() {
     let pool = ThreadPool::with_limit(1);
     for round in 0..300usize {
         // Hold the pool's only thread until released.
-        let (started_tx, started) = mpsc::channel();
-        let (release, released) = mpsc::channel::<()>();
-        let mut blocker: Body = Box::pin(drive(
-            move |cpu| async move {
-                cpu.run(move || {
-                    started_tx.send(()).unwrap();
-                    released.recv_timeout(Duration::from_secs(30)).unwrap();
-                    usize::MAX
-                })
-                .await
-            },
-            pool.clone(),
-        ));
-        assert!(block_on(poll_once(blocker.as_mut())).is_none());
-        started.recv_timeout(Duration::from_secs(30)).unwrap();
+        let (blocker, release) = common::occupy(&pool);
 
         let depth = 1 + round % 5;
         let ran = Arc::new(AtomicUsize::new(0));
@@ -84,7 +70,7 @@ fn dropped_bodies_queued_jobs_are_dropped_unrun_and_the_rest_run() {
         assert_eq!(ran.load(Ordering::SeqCst), 0);
 
         release.send(()).unwrap();
-        assert_eq!(block_on(blocker), Ok(usize::MAX));
+        assert_eq!(block_on(blocker), Ok(0));
         for (i, body) in bodies.into_iter().enumerate() {
             if let Some(body) = body {
                 assert_eq!(block_on(body), Ok(i), "round {round}: job {i}");
