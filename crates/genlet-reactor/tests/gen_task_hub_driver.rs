@@ -65,8 +65,8 @@ fn bad_socket_ids_fail_clearly() {
     assert_eq!(
         replies,
         [
-            Reply::Failed(ErrorKind::NotFound),
-            Reply::Failed(ErrorKind::NotFound),
+            Reply::Failed(ErrorKind::NotFound.into()),
+            Reply::Failed(ErrorKind::NotFound.into()),
             Reply::Woke
         ]
     );

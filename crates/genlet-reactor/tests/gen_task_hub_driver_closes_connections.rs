@@ -67,7 +67,7 @@ fn closing_a_connection_another_task_reads_wakes_it_and_ends_the_peer() {
     });
     assert_eq!(
         driver.transcripts()[1][0].reply,
-        Reply::Failed(ErrorKind::NotFound)
+        Reply::Failed(ErrorKind::NotFound.into())
     );
 }
 
@@ -124,7 +124,10 @@ fn a_recv_of_any_length_reads_at_most_max_recv() {
     peer.read_to_end(&mut rest).unwrap();
     hub.block_on(server);
     let replies = &driver.transcripts()[0];
-    assert_eq!(replies[1].reply, Reply::Failed(ErrorKind::InvalidInput));
+    assert_eq!(
+        replies[1].reply,
+        Reply::Failed(ErrorKind::InvalidInput.into())
+    );
     for step in &replies[2..4] {
         let Reply::Received(bytes) = &step.reply else {
             panic!("{step}");

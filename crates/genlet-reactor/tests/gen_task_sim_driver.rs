@@ -110,10 +110,10 @@ fn bad_socket_ids_fail_clearly() {
     assert_eq!(
         replies,
         [
-            Reply::Failed(ErrorKind::NotFound),
-            Reply::Failed(ErrorKind::InvalidInput),
-            Reply::Failed(ErrorKind::NotFound),
-            Reply::Failed(ErrorKind::NotFound),
+            Reply::Failed(ErrorKind::NotFound.into()),
+            Reply::Failed(ErrorKind::InvalidInput.into()),
+            Reply::Failed(ErrorKind::NotFound.into()),
+            Reply::Failed(ErrorKind::NotFound.into()),
         ]
     );
 }

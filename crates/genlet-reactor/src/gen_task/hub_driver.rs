@@ -253,12 +253,12 @@ impl Inner {
     ) -> Reply {
         let stream = match self.stream(task, id) {
             Ok(stream) => stream,
-            Err(kind) => return Reply::Failed(kind),
+            Err(kind) => return Reply::Failed(kind.into()),
         };
         let reply = op(stream.clone()).await;
         match lock(&self.sockets).table.get(&id) {
             Some(Socket::Stream(s)) if Arc::ptr_eq(s, &stream) => reply,
-            _ => Reply::Failed(io::ErrorKind::NotFound),
+            _ => Reply::Failed(io::ErrorKind::NotFound.into()),
         }
     }
 
@@ -301,7 +301,7 @@ impl Inner {
 
     /// Carries out task `task`'s `request`.
     async fn perform(self: &Arc<Self>, task: usize, request: Request) -> Reply {
-        let failed = |e: io::Error| Reply::Failed(e.kind());
+        let failed = |e: io::Error| Reply::Failed(e.into());
         match request {
             Request::Sleep(d) => {
                 crate::sleep(d).await;
@@ -321,8 +321,10 @@ impl Inner {
             Request::Accept(id) => {
                 let listener = match lock(&self.sockets).table.get(&id) {
                     Some(Socket::Listener(l)) => l.clone(),
-                    Some(Socket::Stream(_)) => return Reply::Failed(io::ErrorKind::InvalidInput),
-                    None => return Reply::Failed(io::ErrorKind::NotFound),
+                    Some(Socket::Stream(_)) => {
+                        return Reply::Failed(io::ErrorKind::InvalidInput.into());
+                    }
+                    None => return Reply::Failed(io::ErrorKind::NotFound.into()),
                 };
                 match listener.accept().await {
                     Ok((stream, _)) => Reply::Accepted(self.add(Socket::Stream(Arc::new(stream)))),
@@ -333,7 +335,7 @@ impl Inner {
                 self.on_stream(task, id, |stream| async move {
                     let mut buf = match recv_len(max) {
                         Ok(len) => vec![0; len],
-                        Err(kind) => return Reply::Failed(kind),
+                        Err(kind) => return Reply::Failed(kind.into()),
                     };
                     match (&*stream).read(&mut buf).await {
                         Ok(n) => {
@@ -387,7 +389,7 @@ impl Inner {
                         Reply::Closed
                     }
                     Some(Socket::Listener(_)) => Reply::Closed,
-                    None => Reply::Failed(io::ErrorKind::NotFound),
+                    None => Reply::Failed(io::ErrorKind::NotFound.into()),
                 }
             }
         }

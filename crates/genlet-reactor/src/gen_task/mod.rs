@@ -152,9 +152,142 @@ pub enum Reply {
     Spawned(usize),
     /// The request failed: an unknown socket is `NotFound`, a listener used as
     /// a stream (or the reverse) is `InvalidInput`, and I/O errors are
-    /// themselves.
-    Failed(io::ErrorKind),
+    /// themselves, the operating system's error code included.
+    Failed(Failure),
 }
+
+/// Why a request failed: the [`io::ErrorKind`] and, for an error from the
+/// operating system, its code, so that a task can tell apart errors that
+/// share a kind. Running out of file descriptors (`EMFILE`) is
+/// `ErrorKind::Uncategorized` on stable Rust, as are many others; an accept
+/// loop that should back off on it checks
+/// [`raw_os_error`](Failure::raw_os_error), as Python code checks `errno`.
+///
+/// Its `Debug` is the kind alone when there is no code (`NotFound`), so
+/// transcripts read `Failed(NotFound)`; [`into_io_error`](Failure::into_io_error)
+/// gives back an [`io::Error`] to propagate with `?`.
+///
+/// # Examples
+///
+/// ```
+/// use std::io;
+/// use genlet_reactor::gen_task::{Failure, Reply};
+///
+/// let unknown = Reply::Failed(io::ErrorKind::NotFound.into());
+/// assert_eq!(format!("{unknown:?}"), "Failed(NotFound)");
+///
+/// // From an operating-system error: the code survives (24 is EMFILE on Linux).
+/// let emfile = Failure::from(&io::Error::from_raw_os_error(24));
+/// assert_eq!(emfile.raw_os_error(), Some(24));
+/// assert_eq!(emfile.kind(), io::Error::from_raw_os_error(24).kind());
+/// assert_eq!(emfile.into_io_error().raw_os_error(), Some(24));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Failure {
+    kind: io::ErrorKind,
+    code: Option<i32>,
+}
+
+impl Failure {
+    /// The kind of error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io::ErrorKind;
+    /// use genlet_reactor::gen_task::Failure;
+    ///
+    /// assert_eq!(Failure::from(ErrorKind::NotFound).kind(), ErrorKind::NotFound);
+    /// ```
+    pub fn kind(&self) -> io::ErrorKind {
+        self.kind
+    }
+
+    /// The operating system's error code (`errno` on Unix), when the error
+    /// came from it; `None` for the driver's own answers (`NotFound`,
+    /// `InvalidInput`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io;
+    /// use genlet_reactor::gen_task::Failure;
+    ///
+    /// assert_eq!(Failure::from(io::ErrorKind::NotFound).raw_os_error(), None);
+    /// let refused = Failure::from(&io::Error::from_raw_os_error(111));
+    /// assert_eq!(refused.raw_os_error(), Some(111));
+    /// ```
+    pub fn raw_os_error(&self) -> Option<i32> {
+        self.code
+    }
+
+    /// The error as an [`io::Error`]: from its code when it has one (so its
+    /// message is the system's), from its kind otherwise.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io;
+    /// use genlet_reactor::gen_task::Failure;
+    ///
+    /// let e = Failure::from(io::ErrorKind::InvalidInput).into_io_error();
+    /// assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+    /// ```
+    pub fn into_io_error(self) -> io::Error {
+        match self.code {
+            Some(code) => io::Error::from_raw_os_error(code),
+            None => self.kind.into(),
+        }
+    }
+}
+
+impl From<io::ErrorKind> for Failure {
+    fn from(kind: io::ErrorKind) -> Self {
+        Failure { kind, code: None }
+    }
+}
+
+impl From<&io::Error> for Failure {
+    fn from(error: &io::Error) -> Self {
+        Failure {
+            kind: error.kind(),
+            code: error.raw_os_error(),
+        }
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(error: io::Error) -> Self {
+        Failure::from(&error)
+    }
+}
+
+impl From<Failure> for io::Error {
+    fn from(failure: Failure) -> Self {
+        failure.into_io_error()
+    }
+}
+
+impl fmt::Debug for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.code {
+            None => fmt::Debug::fmt(&self.kind, f),
+            Some(code) => write!(f, "{:?} (os error {code})", self.kind),
+        }
+    }
+}
+
+/// The system's message for an error with a code, the kind's otherwise.
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.code {
+            None => fmt::Display::fmt(&io::Error::from(self.kind), f),
+            Some(code) => fmt::Display::fmt(&io::Error::from_raw_os_error(code), f),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
 
 /// Shows received bytes as text, as [`Request`]'s `Debug` shows sent ones.
 impl fmt::Display for Reply {

@@ -291,16 +291,16 @@ impl SimDriver {
                 let conn = match self.sockets.get_mut(&listener) {
                     Some(Socket::Listener { pending }) => pending.pop_front()?,
                     Some(Socket::Stream(_)) => {
-                        return Some(Reply::Failed(io::ErrorKind::InvalidInput));
+                        return Some(Reply::Failed(io::ErrorKind::InvalidInput.into()));
                     }
-                    None => return Some(Reply::Failed(io::ErrorKind::NotFound)),
+                    None => return Some(Reply::Failed(io::ErrorKind::NotFound.into())),
                 };
                 Some(Reply::Accepted(self.new_socket(Socket::Stream(conn))))
             }
             Wait::Recv(socket, max) => {
                 let stream = match self.stream(socket) {
                     Ok(stream) => stream,
-                    Err(kind) => return Some(Reply::Failed(kind)),
+                    Err(kind) => return Some(Reply::Failed(kind.into())),
                 };
                 if !stream.inbound.is_empty() {
                     let n = max.min(stream.inbound.len());
@@ -314,7 +314,7 @@ impl SimDriver {
             Wait::Readable(socket) => match self.stream(socket) {
                 Ok(stream) if !stream.inbound.is_empty() || stream.hung_up => Some(Reply::Ready),
                 Ok(_) => None,
-                Err(kind) => Some(Reply::Failed(kind)),
+                Err(kind) => Some(Reply::Failed(kind.into())),
             },
         }
     }
@@ -385,8 +385,10 @@ impl SimDriver {
                         self.connections[*conn].2.extend_from_slice(&bytes);
                         Reply::Sent(bytes.len())
                     }
-                    Some(Socket::Listener { .. }) => Reply::Failed(io::ErrorKind::InvalidInput),
-                    None => Reply::Failed(io::ErrorKind::NotFound),
+                    Some(Socket::Listener { .. }) => {
+                        Reply::Failed(io::ErrorKind::InvalidInput.into())
+                    }
+                    None => Reply::Failed(io::ErrorKind::NotFound.into()),
                 };
                 self.ready.push_back((task, reply));
                 return;
@@ -394,7 +396,7 @@ impl SimDriver {
             Request::WaitWritable(socket) => {
                 let reply = match self.stream(socket) {
                     Ok(_) => Reply::Ready,
-                    Err(kind) => Reply::Failed(kind),
+                    Err(kind) => Reply::Failed(kind.into()),
                 };
                 self.ready.push_back((task, reply));
                 return;
@@ -403,7 +405,7 @@ impl SimDriver {
                 self.users.closed(socket);
                 let reply = match self.sockets.remove(&socket) {
                     Some(_) => Reply::Closed,
-                    None => Reply::Failed(io::ErrorKind::NotFound),
+                    None => Reply::Failed(io::ErrorKind::NotFound.into()),
                 };
                 self.ready.push_back((task, reply));
                 return;
@@ -413,7 +415,7 @@ impl SimDriver {
             // is told apart by the wait, as the hub's driver does.
             Request::Recv(socket, max) => match (self.stream(socket).is_ok(), recv_len(max)) {
                 (true, Err(kind)) => {
-                    self.ready.push_back((task, Reply::Failed(kind)));
+                    self.ready.push_back((task, Reply::Failed(kind.into())));
                     return;
                 }
                 (_, len) => Wait::Recv(socket, len.unwrap_or(1)),
