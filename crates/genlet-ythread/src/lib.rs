@@ -104,4 +104,4 @@ pub use drive::drive;
 pub use err::JobError;
 pub use job::{Cancel, Job, is_cancelled};
 pub use pool::{ThreadPool, ThreadPoolBuilder};
-pub use thread::YieldableThread;
+pub use thread::{YieldableThread, YieldableThreadBuilder};

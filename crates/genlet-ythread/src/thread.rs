@@ -52,8 +52,9 @@ pub struct YieldableThread<T> {
 }
 
 impl<T: Send + 'static> YieldableThread<T> {
-    /// Starts a thread (named `genlet-ythread`) that runs `body`, handing each
-    /// job it yields to `apply`.
+    /// Starts a thread (named `genlet-ythread`, with the standard library's
+    /// default stack size) that runs `body`, handing each job it yields to
+    /// `apply`. [`YieldableThread::builder`] sets the name and the stack size.
     ///
     /// # Errors
     ///
@@ -74,9 +75,106 @@ impl<T: Send + 'static> YieldableThread<T> {
         Fut: Future<Output = T>,
         A: Apply + 'static,
     {
-        let handle = thread::Builder::new()
-            .name("genlet-ythread".into())
-            .spawn(move || futures_lite::future::block_on(drive(body, apply)))?;
+        YieldableThread::builder().spawn(body, apply)
+    }
+}
+
+impl YieldableThread<()> {
+    /// A [`YieldableThreadBuilder`] to name the thread and size its stack, as
+    /// [`std::thread::Builder`] does for a plain thread.
+    ///
+    /// # Examples
+    ///
+    /// See [`YieldableThreadBuilder`].
+    pub fn builder() -> YieldableThreadBuilder {
+        YieldableThreadBuilder {
+            name: None,
+            stack_size: None,
+        }
+    }
+}
+
+/// Sets up a [`YieldableThread`] before it starts: its name and its stack
+/// size. Made by [`YieldableThread::builder`].
+///
+/// A body that keeps big buffers or deep recursion on its stack needs more
+/// than the default (2 MiB unless `RUST_MIN_STACK` says otherwise); many
+/// threads that each block on one call need less.
+///
+/// # Examples
+///
+/// ```
+/// use genlet_ythread::{Inline, YieldableThread};
+///
+/// let thread = YieldableThread::builder()
+///     .name("parser")
+///     .stack_size(16 << 20) // room for a deeply recursive body
+///     .spawn(|cpu| async move { cpu.run(|| 6 * 7).await }, Inline)?;
+/// assert_eq!(thread.thread().name(), Some("parser"));
+/// assert_eq!(thread.join().unwrap(), Ok(42));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "a builder does nothing until `spawn`"]
+pub struct YieldableThreadBuilder {
+    name: Option<String>,
+    stack_size: Option<usize>,
+}
+
+impl YieldableThreadBuilder {
+    /// Names the thread (shown in panic messages, debuggers and `top -H`).
+    /// The default is `genlet-ythread`.
+    ///
+    /// # Examples
+    ///
+    /// See [`YieldableThreadBuilder`].
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Gives the thread a stack of `size` bytes (the system may round it
+    /// up, and has a minimum of its own).
+    ///
+    /// # Examples
+    ///
+    /// See [`YieldableThreadBuilder`].
+    pub fn stack_size(mut self, size: usize) -> Self {
+        self.stack_size = Some(size);
+        self
+    }
+
+    /// Starts the thread, running `body` and handing each job it yields to
+    /// `apply`, as [`YieldableThread::spawn`] does.
+    ///
+    /// # Errors
+    ///
+    /// When the operating system refuses to start a thread (for a stack
+    /// size it cannot give, too); and `InvalidInput` when the name contains
+    /// a nul byte (which [`std::thread::Builder`] would panic on).
+    ///
+    /// # Examples
+    ///
+    /// See [`YieldableThreadBuilder`].
+    pub fn spawn<B, Fut, A, T>(self, body: B, apply: A) -> io::Result<YieldableThread<T>>
+    where
+        B: FnOnce(Cpu) -> Fut + Send + 'static,
+        Fut: Future<Output = T>,
+        A: Apply + 'static,
+        T: Send + 'static,
+    {
+        let name = self.name.unwrap_or_else(|| "genlet-ythread".into());
+        if name.contains('\0') {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a thread name may not contain a nul byte",
+            ));
+        }
+        let mut builder = thread::Builder::new().name(name);
+        if let Some(size) = self.stack_size {
+            builder = builder.stack_size(size);
+        }
+        let handle = builder.spawn(move || futures_lite::future::block_on(drive(body, apply)))?;
         Ok(YieldableThread { handle })
     }
 }
