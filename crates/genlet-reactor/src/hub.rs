@@ -851,7 +851,13 @@ impl Hub {
             block_on_inside_a_task();
         }
         let _enter = Enter::new(self.shared());
-        let local = Rc::new(LocalExecutor::new());
+        // Nested in this hub's own `block_on` future, it goes on running that
+        // `block_on`'s local tasks, which its future may well wait on; they
+        // and the ones spawned here live as long as the outer `block_on`.
+        let local = match context::local() {
+            Some(outer) if same_hub => outer,
+            _ => Rc::new(LocalExecutor::new()),
+        };
         let _local = EnterLocal::new(local.clone());
         // Tasks polled here, even from inside a task, are not the future's.
         let _in = InBlockOnFuture::set(false);
@@ -878,7 +884,9 @@ fn block_on_inside_a_task() -> ! {
 }
 
 /// Spawns a `!Send` future on the calling thread's [`Hub::block_on`]: it runs
-/// on that thread only, while the `block_on` lasts.
+/// on that thread only, while the `block_on` lasts (the outermost one, when
+/// a `block_on` of the same hub is nested in its future: the nested one runs
+/// the same local tasks).
 ///
 /// # Panics
 ///
