@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_io::Async;
-use futures_lite::{AsyncReadExt, AsyncWriteExt};
+use futures_lite::{AsyncReadExt, AsyncWriteExt, future};
 use genlet_coro::CoroutineState;
 
 use super::{GenTask, Reply, Request, SocketId, Step, Transcripts, Users, record, recv_len};
@@ -16,8 +16,30 @@ use crate::{Handle, Task};
 
 #[derive(Clone)]
 enum Socket {
-    Listener(Arc<Async<TcpListener>>),
+    Listener(Arc<Listener>),
     Stream(Arc<Async<TcpStream>>),
+}
+
+/// A listener, and what tells the tasks accepting on it that it was closed.
+/// (A stream is shut down instead, which wakes its readers; a listening
+/// socket has no such thing.)
+struct Listener {
+    socket: Async<TcpListener>,
+    /// Never sent on, only closed, by `Request::Close`: every `recv` on
+    /// `closed` then ends at once.
+    closing: async_channel::Sender<()>,
+    closed: async_channel::Receiver<()>,
+}
+
+impl Listener {
+    fn new(socket: Async<TcpListener>) -> Self {
+        let (closing, closed) = async_channel::bounded(1);
+        Listener {
+            socket,
+            closing,
+            closed,
+        }
+    }
 }
 
 struct Inner {
@@ -167,9 +189,8 @@ impl HubDriver {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn add_listener(&self, listener: TcpListener) -> io::Result<SocketId> {
-        Ok(self
-            .inner
-            .add(Socket::Listener(Arc::new(Async::new(listener)?))))
+        let listener = Listener::new(Async::new(listener)?);
+        Ok(self.inner.add(Socket::Listener(Arc::new(listener))))
     }
 
     /// Starts a generator task; the returned [`Task`] completes when the
@@ -326,9 +347,23 @@ impl Inner {
                     }
                     None => return Reply::Failed(io::ErrorKind::NotFound.into()),
                 };
-                match listener.accept().await {
-                    Ok((stream, _)) => Reply::Accepted(self.add(Socket::Stream(Arc::new(stream)))),
-                    Err(e) => failed(e),
+                let accepted = future::or(async { Some(listener.socket.accept().await) }, async {
+                    let _ = listener.closed.recv().await;
+                    None
+                })
+                .await;
+                // Closed while it waited (or in the instant it accepted: the
+                // connection is dropped, so its peer sees it closed).
+                let open = matches!(
+                    lock(&self.sockets).table.get(&id),
+                    Some(Socket::Listener(l)) if Arc::ptr_eq(l, &listener)
+                );
+                match accepted {
+                    Some(Ok((stream, _))) if open => {
+                        Reply::Accepted(self.add(Socket::Stream(Arc::new(stream))))
+                    }
+                    Some(Err(e)) if open => failed(e),
+                    _ => Reply::Failed(io::ErrorKind::NotFound.into()),
                 }
             }
             Request::Recv(id, max) => {
@@ -388,7 +423,12 @@ impl Inner {
                         let _ = stream.get_ref().shutdown(Shutdown::Both);
                         Reply::Closed
                     }
-                    Some(Socket::Listener(_)) => Reply::Closed,
+                    Some(Socket::Listener(listener)) => {
+                        // Its accepts end now (`NotFound`), and the socket
+                        // closes as soon as they let go of it.
+                        listener.closing.close();
+                        Reply::Closed
+                    }
                     None => Reply::Failed(io::ErrorKind::NotFound.into()),
                 }
             }

@@ -95,7 +95,9 @@ pub enum Request {
     /// Wait until the socket is writable: [`Reply::Ready`].
     WaitWritable(SocketId),
     /// Close the socket: [`Reply::Closed`]. Other tasks' requests waiting on
-    /// it end with `Failed(NotFound)`, and its peer sees the end at once.
+    /// it (an `Accept` on a listener included) end with `Failed(NotFound)` at
+    /// once, on both drivers; a connection's peer sees the end at once, and
+    /// a listener's port refuses connections from then on.
     Close(SocketId),
     /// Start another generator task: [`Reply::Spawned`] with its index.
     Spawn(GenTask),

@@ -408,6 +408,9 @@ impl SimDriver {
                     None => Reply::Failed(io::ErrorKind::NotFound.into()),
                 };
                 self.ready.push_back((task, reply));
+                // The tasks waiting on it answer `NotFound` now, as on the
+                // hub, not at the next scripted event.
+                self.wake_blocked();
                 return;
             }
             Request::Accept(socket) => Wait::Accept(socket),
