@@ -331,10 +331,21 @@ impl ServerBuilder {
         let acceptor = crate::task().name(name.clone()).spawn(async move {
             let mut errors = AcceptErrors::new(acceptor_name.clone(), addr);
             loop {
-                let (stream, peer) = match listener.accept().await {
-                    Ok(accepted) => accepted,
-                    Err(e) => {
-                        errors.wait(&e).await;
+                // A stop ends the accepting here, never while a connection
+                // is being handed to the pool: one accepted while the pool
+                // was full is served within the grace period, and the ones
+                // never accepted are refused when the listener closes.
+                let accepted = async {
+                    stop_seen.wait().await;
+                    None
+                }
+                .or(async { Some(listener.accept().await) })
+                .await;
+                let (stream, peer) = match accepted {
+                    None => return,
+                    Some(Ok(accepted)) => accepted,
+                    Some(Err(e)) => {
+                        errors.wait(&e).or(stop_seen.wait()).await;
                         continue;
                     }
                 };
@@ -389,7 +400,8 @@ impl ServerBuilder {
                     let named = crate::task().name(format!("{acceptor_name} {peer} (first byte)"));
                     drop(gate.spawn_with(named, serve).await);
                 } else {
-                    // Waits for a pool slot: accepting waits while it is full.
+                    // Waits for a pool slot: accepting waits while it is
+                    // full (a stop too, for the grace period at most).
                     serve.await;
                 }
             }
@@ -600,20 +612,25 @@ impl Serving {
             .await)
     }
 
-    /// Stops accepting (then sets the stream server's stopping event); waits
-    /// for the handlers (and the connections `waiting` for their first byte)
-    /// until `grace` passed or `cut` completes, then kills the rest.
+    /// Stops accepting: a stream server by setting its stopping event,
+    /// which its acceptor watches (so that the connection it may be handing
+    /// to a full pool is served, not dropped), a datagram server by killing
+    /// its receiver. Then waits for the acceptor and the handlers (and the
+    /// connections `waiting` for their first byte) until `grace` passed or
+    /// `cut` completes, and kills the rest.
     async fn drain(
         &self,
         grace: Duration,
         cut: impl Future<Output = ()>,
         waiting: Option<(&Group, &Event)>,
     ) -> usize {
-        self.acceptor.kill().await;
-        if let Some((_, stopping)) = waiting {
-            stopping.set();
+        match waiting {
+            Some((_, stopping)) => stopping.set(),
+            None => self.acceptor.kill().await,
         }
         let finished = async {
+            // First the acceptor: it may still add a handler.
+            self.acceptor.wait().await;
             if let Some((waiting, _)) = waiting {
                 let _ = waiting.join().await;
             }
@@ -633,7 +650,11 @@ impl Serving {
         let killed = if in_time {
             0
         } else {
-            let left = waiting.map_or(0, |(waiting, _)| waiting.len()) + self.handlers.len();
+            // An acceptor still running holds a connection it could not
+            // hand to the full pool: that one is cut too.
+            let held = usize::from(!self.acceptor.is_ready());
+            let left = held + waiting.map_or(0, |(waiting, _)| waiting.len()) + self.handlers.len();
+            self.acceptor.kill().await;
             if let Some((waiting, _)) = waiting {
                 waiting.kill().await;
             }
@@ -709,7 +730,10 @@ impl StreamServer {
 
     /// Stops accepting, tells the handlers ([`Connection::stopping`]),
     /// waits up to `grace` for them, then kills those still running; returns
-    /// how many were killed. Connections still waiting for their first byte
+    /// how many were killed. A connection accepted while the pool was full
+    /// is served once a slot frees within `grace` (else it counts as
+    /// killed); those the server never accepted are refused. Connections
+    /// still waiting for their first byte
     /// ([`ServerBuilder::await_first_byte`]) are closed at once: no request
     /// is in flight on them.
     ///

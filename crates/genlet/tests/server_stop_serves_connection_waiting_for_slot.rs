@@ -1,0 +1,83 @@
+//! A stop while the pool is full serves the connection the server already
+//! accepted and was holding for a free slot (within the grace period),
+//! instead of dropping it unserved; `stop` counts nothing killed. And when
+//! the grace period runs out first, that connection counts as killed.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use futures_lite::{AsyncReadExt, AsyncWriteExt};
+
+/// A pool of one; each handler reads a message, waits `hold`, echoes it.
+fn start(hold: Duration, started: Arc<AtomicUsize>) -> genlet::StreamServer {
+    genlet::StreamServer::builder()
+        .pool_size(1)
+        .bind("127.0.0.1:0", move |mut conn, _peer| {
+            let started = started.clone();
+            async move {
+                let mut buf = [0; 16];
+                let n = conn.read(&mut buf).await.unwrap_or(0);
+                started.fetch_add(1, Ordering::SeqCst);
+                genlet::sleep(hold).await;
+                let _ = conn.write_all(&buf[..n]).await;
+            }
+        })
+        .unwrap()
+}
+
+fn send(addr: SocketAddr, message: &[u8]) -> TcpStream {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(message).unwrap();
+    s
+}
+
+/// Everything the server sent before closing, or the error that ended it.
+fn reply(mut s: TcpStream) -> Result<Vec<u8>, std::io::ErrorKind> {
+    let mut got = Vec::new();
+    s.read_to_end(&mut got).map(|_| got).map_err(|e| e.kind())
+}
+
+#[test]
+fn the_connection_waiting_for_a_slot_is_served() {
+    for round in 0..20 {
+        let started = Arc::new(AtomicUsize::new(0));
+        let server = genlet::run(async { start(Duration::from_millis(50), started.clone()) });
+        let addr = server.local_addr();
+        let a = send(addr, b"a");
+        genlet::run(async {
+            while started.load(Ordering::SeqCst) == 0 {
+                genlet::sleep(Duration::from_millis(1)).await;
+            }
+        });
+        // The acceptor takes `b` and waits for the slot `a` holds.
+        let b = send(addr, b"b");
+        genlet::run(genlet::sleep(Duration::from_millis(20)));
+        let killed = genlet::run(server.stop(Duration::from_secs(30)));
+        assert_eq!(reply(a), Ok(b"a".to_vec()), "round {round}");
+        assert_eq!(reply(b), Ok(b"b".to_vec()), "round {round}");
+        assert_eq!(killed, 0, "round {round}");
+    }
+}
+
+#[test]
+fn past_the_grace_period_the_held_connection_counts_as_killed() {
+    let started = Arc::new(AtomicUsize::new(0));
+    let server = genlet::run(async { start(Duration::from_secs(3600), started.clone()) });
+    let addr = server.local_addr();
+    let a = send(addr, b"a");
+    genlet::run(async {
+        while started.load(Ordering::SeqCst) == 0 {
+            genlet::sleep(Duration::from_millis(1)).await;
+        }
+    });
+    let b = send(addr, b"b");
+    genlet::run(genlet::sleep(Duration::from_millis(20)));
+    let killed = genlet::run(server.stop(Duration::from_millis(50)));
+    assert_eq!(killed, 2, "the running handler and the held connection");
+    assert_ne!(reply(a), Ok(b"a".to_vec()));
+    assert_ne!(reply(b), Ok(b"b".to_vec()));
+}
