@@ -65,7 +65,11 @@ pub(crate) struct Inner {
     /// Unique for the process's life, never 0 (0: no group).
     id: u64,
     state: Mutex<GroupState>,
-    /// Notified whenever a member leaves.
+    /// Notified whenever a member leaves, and whenever a pool slot comes
+    /// free without one leaving (`wait_available`, a refused `add`): what an
+    /// `Imap` waiting for a slot listens to. A broadcast, so no waiter that
+    /// is not polled can keep the news from the others (as a semaphore's
+    /// own wake-up, given to one waiter, could).
     left: Event,
     fail_fast: bool,
     /// Report every member's panic through the hook at once instead of
@@ -188,7 +192,9 @@ impl Inner {
                 None => member.release(),
             });
             if let Err(refused) = shared.adopt(self.id, settled) {
+                drop(state);
                 drop(refused); // frees the permit
+                self.left.notify(usize::MAX);
                 return false;
             }
             state.members.insert(key, shared.clone());
@@ -1055,6 +1061,8 @@ impl Pool {
     pub async fn wait_available(&self) {
         if let Some(slots) = &self.group.inner.slots {
             drop(slots.acquire().await);
+            // Taken and given back: a waiter for a slot looks again.
+            self.group.inner.left.notify(usize::MAX);
         }
     }
 

@@ -69,7 +69,7 @@ pub struct Imap<T> {
     ordered: bool,
     maxsize: usize,
     exhausted: bool,
-    /// Woken when a member leaves the group (a slot frees, a result is in).
+    /// Woken when a member leaves the group or a pool slot comes free.
     left: Option<EventListener>,
 }
 
@@ -223,7 +223,8 @@ impl<T: Send + 'static> Imap<T> {
                 // source, if it is pending) wake us.
                 return Poll::Pending;
             }
-            // An item waits for a slot: a member leaving frees one.
+            // An item waits for a slot: a member leaving, or any other
+            // release of one, wakes it.
             match &mut self.left {
                 None => match self.group.upgrade() {
                     // Listen, then look again: nothing is missed.
