@@ -534,7 +534,12 @@ impl Default for Builder {
 impl Builder {
     /// The number of worker threads. The default is the number of available
     /// cores. With `0` the hub has no threads of its own: its tasks run only
-    /// while some thread is inside [`Hub::block_on`].
+    /// while some thread is inside [`Hub::block_on`], and so do its timers
+    /// (as a tokio current-thread runtime's do). A [`sleep`](crate::sleep)
+    /// first polled inside such a hub's `block_on` and then awaited outside
+    /// it (on another executor, or after the `block_on` returned) fires
+    /// only once some thread is in that hub's `block_on` again, or the hub
+    /// is dropped.
     ///
     /// # Examples
     ///

@@ -9,6 +9,14 @@
 //! handlers a grace period, then kills the rest; `stop_on_signal` does the
 //! same when SIGTERM or SIGINT comes, and a second signal cuts the grace
 //! period short.
+//!
+//! Killing a handler drops it at an `.await`, so a handler that blocks its
+//! thread instead (`std::thread::sleep`, a blocking call not run through
+//! [`spawn_blocking`](crate::spawn_blocking)) cannot be killed until it
+//! returns: `stop` then waits for it past the grace period, a second signal
+//! cannot cut that short, and the thread it blocks (a worker, or the one in
+//! [`run`](crate::run)) serves nothing meanwhile. Blocking work belongs in
+//! `spawn_blocking` or a [`ThreadPool`](crate::ythread::ThreadPool).
 
 use core::future::Future;
 use std::io;
