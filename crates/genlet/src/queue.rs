@@ -132,17 +132,19 @@ impl<T> Buffer<T> {
                 if heap.is_empty() {
                     return None;
                 }
+                // The lowest goes to the end and stays in the heap until the
+                // rest is ordered again: should `less` (the item's `Ord`)
+                // panic, nothing has been taken out, so nothing is lost.
                 let last = heap.len() - 1;
                 heap.swap(0, last);
-                let lowest = heap.pop();
                 let mut parent = 0;
                 loop {
                     let (left, right) = (2 * parent + 1, 2 * parent + 2);
                     let mut smallest = parent;
-                    if left < heap.len() && less(&heap[left], &heap[smallest]) {
+                    if left < last && less(&heap[left], &heap[smallest]) {
                         smallest = left;
                     }
-                    if right < heap.len() && less(&heap[right], &heap[smallest]) {
+                    if right < last && less(&heap[right], &heap[smallest]) {
                         smallest = right;
                     }
                     if smallest == parent {
@@ -151,7 +153,7 @@ impl<T> Buffer<T> {
                     heap.swap(parent, smallest);
                     parent = smallest;
                 }
-                lowest
+                heap.pop()
             }
         }
     }
@@ -169,6 +171,15 @@ impl<T> Buffer<T> {
 struct Unfinished {
     count: AtomicUsize,
     zero: Event,
+}
+
+/// Runs a closure when dropped, unwinding included.
+struct CallOnDrop<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for CallOnDrop<F> {
+    fn drop(&mut self) {
+        (self.0)();
+    }
 }
 
 /// What a take found.
@@ -194,8 +205,10 @@ impl<T> Shared<T> {
     }
 
     fn lock(&self) -> MutexGuard<'_, State<T>> {
-        // The lock is never held across user code: a poisoned one still
-        // holds a consistent buffer.
+        // The only user code run under the lock is an item's `Ord` (ordering
+        // a priority queue) and `Clone` (a peek); should either panic, the
+        // buffer still holds every item and the count stays right, so a
+        // poisoned lock is still good to use.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -207,14 +220,19 @@ impl<T> Shared<T> {
         if self.capacity.is_some_and(|c| state.buffer.len() >= c) {
             return Err(TryPutError::Full(item));
         }
-        state.buffer.push(item);
         // Counted under the lock the item is taken with, so before any
-        // getter can have it (and its `task_done`), and only once it is in:
-        // a put still waiting for room counts for nothing.
+        // getter can have it (and its `task_done`), and only once it is
+        // sure to go in: a put still waiting for room counts for nothing.
+        // Before the push, whose ordering runs the item's `Ord`: should that
+        // panic, the item is in all the same (in no particular place), and
+        // counted, and the getters are told (the guard, after the lock).
         self.unfinished.count.fetch_add(1, Ordering::SeqCst);
+        let _tell = CallOnDrop(|| {
+            self.items.notify(1.additional());
+            self.peeks.notify(usize::MAX);
+        });
+        state.buffer.push(item);
         drop(state);
-        self.items.notify(1.additional());
-        self.peeks.notify(usize::MAX);
         Ok(())
     }
 

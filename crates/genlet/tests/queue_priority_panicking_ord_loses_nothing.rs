@@ -1,0 +1,61 @@
+//! A priority queue whose items' `Ord` panics loses and miscounts nothing:
+//! the panicking put's item is in and counted (so `task_done` and `join`
+//! agree), and a get whose reordering panics takes nothing out; every item
+//! still comes out afterwards.
+
+use std::cmp::Ordering;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::time::Duration;
+
+/// Set to make the next comparison panic (once).
+static PANIC_NEXT: AtomicBool = AtomicBool::new(false);
+
+#[derive(Debug, PartialEq, Eq)]
+struct Item(u32);
+
+impl Ord for Item {
+    fn cmp(&self, other: &Self) -> Ordering {
+        if PANIC_NEXT.swap(false, AtomicOrdering::SeqCst) {
+            panic!("Ord panics");
+        }
+        self.0.cmp(&other.0)
+    }
+}
+
+impl PartialOrd for Item {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+#[test]
+fn a_panicking_ord_loses_and_miscounts_nothing() {
+    let queue = genlet::Queue::priority_unbounded();
+    for n in [5, 7, 9] {
+        queue.try_put(Item(n)).unwrap();
+    }
+    // A put whose ordering panics: the item is in, and counted.
+    PANIC_NEXT.store(true, AtomicOrdering::SeqCst);
+    assert!(catch_unwind(AssertUnwindSafe(|| queue.try_put(Item(1)))).is_err());
+    assert_eq!(queue.len(), 4);
+    // A get whose reordering panics: nothing is taken out.
+    PANIC_NEXT.store(true, AtomicOrdering::SeqCst);
+    assert!(catch_unwind(AssertUnwindSafe(|| queue.try_get())).is_err());
+    assert_eq!(queue.len(), 4);
+
+    let mut got: Vec<u32> = std::iter::from_fn(|| queue.try_get())
+        .map(|i| i.0)
+        .collect();
+    got.sort_unstable();
+    assert_eq!(got, [1, 5, 7, 9]);
+    for _ in 0..4 {
+        queue.task_done().expect("each item put is counted once");
+    }
+    assert!(queue.task_done().is_err(), "and no more");
+    genlet::run(async {
+        genlet::timeout(Duration::from_secs(30), queue.join())
+            .await
+            .expect("join sees every item done");
+    });
+}
