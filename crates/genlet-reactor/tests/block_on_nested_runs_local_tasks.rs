@@ -46,12 +46,14 @@ fn a_local_task_spawned_in_a_nested_block_on_lives_in_the_outer_one() {
         let ran = hub.block_on(async move {
             let ran = Rc::new(Cell::new(false));
             let flag = ran.clone();
-            let task = inner.block_on(async move {
-                spawn_local(async move {
+            let mut task = None;
+            inner.block_on(async {
+                task = Some(spawn_local(async move {
                     sleep(Duration::from_millis(2)).await;
                     flag.set(true);
-                })
+                }));
             });
+            let task = task.expect("spawned above");
             timeout(Duration::from_secs(30), task).await.unwrap();
             ran.get()
         });

@@ -20,17 +20,16 @@ fn nofile() -> libc::rlimit {
         rlim_max: 0,
     };
     // SAFETY: `limit` is a valid, writable `rlimit`.
-    assert_eq!(
-        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) },
-        0
-    );
+    let got = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
+    assert_eq!(got, 0);
     limit
 }
 
 fn set_nofile(limit: libc::rlimit) {
     // SAFETY: `limit` is a valid `rlimit`; lowering the soft limit (or
     // raising it back up to the hard one) is always allowed.
-    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) }, 0);
+    let set = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) };
+    assert_eq!(set, 0);
 }
 
 /// The highest open descriptor, plus one.
