@@ -41,21 +41,28 @@ fn reply(mut s: TcpStream) -> Result<Vec<u8>, std::io::ErrorKind> {
     s.read_to_end(&mut got).map(|_| got).map_err(|e| e.kind())
 }
 
+/// A server whose only slot `a` holds (its handler waits `hold`), and `b`,
+/// accepted and waiting for that slot.
+fn full_pool(hold: Duration) -> (genlet::StreamServer, TcpStream, TcpStream) {
+    let started = Arc::new(AtomicUsize::new(0));
+    let server = genlet::run(async { start(hold, started.clone()) });
+    let addr = server.local_addr();
+    let a = send(addr, b"a");
+    genlet::run(async {
+        while started.load(Ordering::SeqCst) == 0 {
+            genlet::sleep(Duration::from_millis(1)).await;
+        }
+    });
+    // The acceptor takes `b` and waits for the slot `a` holds.
+    let b = send(addr, b"b");
+    genlet::run(genlet::sleep(Duration::from_millis(20)));
+    (server, a, b)
+}
+
 #[test]
 fn the_connection_waiting_for_a_slot_is_served() {
     for round in 0..20 {
-        let started = Arc::new(AtomicUsize::new(0));
-        let server = genlet::run(async { start(Duration::from_millis(50), started.clone()) });
-        let addr = server.local_addr();
-        let a = send(addr, b"a");
-        genlet::run(async {
-            while started.load(Ordering::SeqCst) == 0 {
-                genlet::sleep(Duration::from_millis(1)).await;
-            }
-        });
-        // The acceptor takes `b` and waits for the slot `a` holds.
-        let b = send(addr, b"b");
-        genlet::run(genlet::sleep(Duration::from_millis(20)));
+        let (server, a, b) = full_pool(Duration::from_millis(50));
         let killed = genlet::run(server.stop(Duration::from_secs(30)));
         assert_eq!(reply(a), Ok(b"a".to_vec()), "round {round}");
         assert_eq!(reply(b), Ok(b"b".to_vec()), "round {round}");
@@ -65,17 +72,7 @@ fn the_connection_waiting_for_a_slot_is_served() {
 
 #[test]
 fn past_the_grace_period_the_held_connection_counts_as_killed() {
-    let started = Arc::new(AtomicUsize::new(0));
-    let server = genlet::run(async { start(Duration::from_secs(3600), started.clone()) });
-    let addr = server.local_addr();
-    let a = send(addr, b"a");
-    genlet::run(async {
-        while started.load(Ordering::SeqCst) == 0 {
-            genlet::sleep(Duration::from_millis(1)).await;
-        }
-    });
-    let b = send(addr, b"b");
-    genlet::run(genlet::sleep(Duration::from_millis(20)));
+    let (server, a, b) = full_pool(Duration::from_secs(3600));
     let killed = genlet::run(server.stop(Duration::from_millis(50)));
     assert_eq!(killed, 2, "the running handler and the held connection");
     assert_ne!(reply(a), Ok(b"a".to_vec()));
