@@ -242,15 +242,15 @@ impl Future for Sleep {
                 Poll::Pending
             }
             SleepState::Filed { timers, key } => {
-                let polled = timers.poll_fired(*key, cx.waker());
+                let Some(deadline) = this.deadline.get() else {
+                    debug_assert!(false, "only a sleep with a deadline is filed");
+                    return Poll::Pending;
+                };
+                let polled = timers.poll_fired(*key, deadline, cx.waker());
                 if polled.is_ready() {
                     this.state = SleepState::Done;
                 } else if timers.is_closed() {
                     // The hub that would fire it is gone: wait on async-io.
-                    let deadline = this
-                        .deadline
-                        .get()
-                        .expect("only a sleep with a deadline is filed");
                     timers.cancel(*key, deadline);
                     this.state = SleepState::Start;
                     return Self::poll_io(this, deadline, cx);
