@@ -176,13 +176,17 @@ impl<T> Rendezvous<T> {
         self.putters.remove(at).map(|p| p.item)
     }
 
-    fn cancel_put(&mut self, id: u64) {
+    /// Takes a cancelled put out of line; its item is the caller's to drop,
+    /// undelivered, once the lock is released (its destructor may use the
+    /// channel).
+    #[must_use = "the item is dropped outside the lock"]
+    fn cancel_put(&mut self, id: u64) -> Option<T> {
         let was_first = self.putters.front().is_some_and(|p| p.id == id);
-        // The item is dropped undelivered.
-        drop(self.remove_putter(id));
+        let item = self.remove_putter(id);
         if was_first {
             self.wake_first_putter();
         }
+        item
     }
 
     /// An item left by a cancelled getter, else the oldest one parked with
@@ -452,7 +456,8 @@ impl<T> Future for ChannelPut<'_, T> {
 impl<T> Drop for ChannelPut<'_, T> {
     fn drop(&mut self) {
         if let Some(id) = self.id.take() {
-            lock(&self.channel.shared).cancel_put(id);
+            let undelivered = lock(&self.channel.shared).cancel_put(id);
+            drop(undelivered);
         }
     }
 }
