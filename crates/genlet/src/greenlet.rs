@@ -259,12 +259,17 @@ impl<T> Shared<T> {
 
     /// Runs pending links with `result`, reports it if that is due, then
     /// stores it as `Done`, wakes the waiters and runs the `settled` hook,
-    /// if it is still there.
+    /// if it is still there. While the links run the greenlet is ready
+    /// (gevent runs links once the greenlet is dead): queries made meanwhile
+    /// see it lent.
     fn put_back(&self, result: Result<T, TaskError>) {
         loop {
             let mut state = self.lock();
             if !state.links.is_empty() {
                 let links = core::mem::take(&mut state.links);
+                if matches!(state.outcome, Outcome::Running) {
+                    state.outcome = Lent::of(&result);
+                }
                 drop(state);
                 for link in links {
                     self.run_link(link, &result);
@@ -273,6 +278,9 @@ impl<T> Shared<T> {
             }
             if state.report_due(&result) {
                 state.reported = true;
+                if matches!(state.outcome, Outcome::Running) {
+                    state.outcome = Lent::of(&result);
+                }
                 drop(state);
                 if let Err(e) = &result {
                     report(e);
@@ -447,7 +455,7 @@ impl<T> Shared<T> {
 }
 
 /// A greenlet as [`current`] sees it, whatever its output type.
-trait Running: Send + Sync {
+pub(crate) trait Running: Send + Sync {
     fn name(&self) -> &str;
     fn locals(&self) -> &Locals;
     fn group(&self) -> u64;
@@ -484,14 +492,36 @@ std::thread_local! {
     static CURRENT: Cell<Option<Arc<dyn Running>>> = const { Cell::new(None) };
 }
 
-/// A look at the current greenlet, leaving it in place.
+/// A look at the current greenlet, leaving it in place. While the thread
+/// exits (in the destructor of a thread-local) there is none.
 fn with_current<R>(f: impl FnOnce(Option<&Arc<dyn Running>>) -> R) -> R {
-    CURRENT.with(|c| {
-        let current = c.take();
-        let seen = f(current.as_ref());
-        c.set(current);
-        seen
-    })
+    let Ok(current) = CURRENT.try_with(Cell::take) else {
+        return f(None);
+    };
+    let seen = f(current.as_ref());
+    // Put back; the thread cannot be exiting meanwhile.
+    let _ = CURRENT.try_with(|c| c.set(current));
+    seen
+}
+
+/// The greenlet this thread polls, to [`run_as`] elsewhere.
+pub(crate) fn current_running() -> Option<Arc<dyn Running>> {
+    with_current(|c| c.cloned())
+}
+
+/// Runs `f` on this thread as greenlet `me` (its [`current`], its
+/// `Local`s): a blocking job run for it on a pool thread.
+pub(crate) fn run_as<R>(me: Option<Arc<dyn Running>>, f: impl FnOnce() -> R) -> R {
+    /// Puts the thread's own current greenlet back, however `f` ends.
+    struct Restore(Option<Arc<dyn Running>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let outer = self.0.take();
+            let _ = CURRENT.try_with(|c| c.set(outer));
+        }
+    }
+    let _restore = Restore(CURRENT.try_with(|c| c.replace(me)).ok().flatten());
+    f()
 }
 
 /// `f` of the current greenlet's local values; `None` outside a greenlet.
@@ -599,9 +629,10 @@ pin_project_lite::pin_project! {
             let mut future = this.future.as_mut();
             // Its destructors run as the greenlet (they see its `Local`s).
             let me = this.shared.clone().map(*this.as_running);
-            let outer = CURRENT.with(|c| c.replace(me));
+            // (None while the thread exits: its destructors see no greenlet.)
+            let outer = CURRENT.try_with(|c| c.replace(me)).ok().flatten();
             let dropped = std::panic::catch_unwind(AssertUnwindSafe(|| future.set(None)));
-            CURRENT.with(|c| c.set(outer));
+            let _ = CURRENT.try_with(|c| c.set(outer));
             if let Some(shared) = this.shared.take() {
                 let name = shared.name.get().clone();
                 let error = match dropped {
@@ -788,10 +819,11 @@ impl<T> Greenlet<T> {
 
     /// The greenlet's output once it finished with one, leaving it for
     /// [`join`](Greenlet::join) (gevent's `value`); `None` while it runs,
-    /// after a panic or a kill, and once joined. Also `None` for the moment
-    /// a [`link`](Greenlet::link) made after the end runs, on the thread
-    /// that linked, with the value lent to it ([`is_successful`] still says
-    /// true then).
+    /// after a panic or a kill, and once joined. Also `None` while its
+    /// [`link`](Greenlet::link)s run, the value lent to them: at its end, and
+    /// for the moment a link made after the end runs on the thread that
+    /// linked ([`is_ready`](Greenlet::is_ready) and [`is_successful`] say true
+    /// meanwhile; a link gets the value itself).
     ///
     /// [`is_successful`]: Greenlet::is_successful
     ///
@@ -989,8 +1021,11 @@ impl<T> Greenlet<T> {
     /// `link`). A panic it links to counts as seen: it is not reported by the
     /// panic hook.
     ///
-    /// The callback must not wait for this greenlet (it runs while the
-    /// result is lent to it).
+    /// The greenlet is already dead when its links run, as in gevent:
+    /// [`is_ready`](Greenlet::is_ready) is true for the callback and for
+    /// whoever it wakes. The callback must not wait for this greenlet (it
+    /// runs while the result is lent to it; [`join`](Greenlet::join) returns
+    /// once every link ran).
     ///
     /// # Examples
     ///

@@ -64,14 +64,18 @@ std::thread_local! {
     static THREAD: Locals = Locals::default();
 }
 
-/// Runs `f` with the locals of the current greenlet, or of this thread.
-fn with_locals<R>(f: impl FnOnce(&Locals) -> R) -> R {
+/// Runs `f` with the locals of the current greenlet, or of this thread;
+/// `None` while the thread exits (in the destructor of a thread-local, its
+/// own values' included), when there are none to run it with.
+fn with_locals<R>(f: impl FnOnce(&Locals) -> R) -> Option<R> {
     let mut f = Some(f);
-    let in_greenlet =
-        crate::greenlet::with_current_locals(|locals| (f.take().expect("called once"))(locals));
+    let in_greenlet = crate::greenlet::with_current_locals(|locals| f.take().map(|f| f(locals)));
     match in_greenlet {
         Some(seen) => seen,
-        None => THREAD.with(|locals| (f.take().expect("called once"))(locals)),
+        None => THREAD
+            .try_with(|locals| f.take().map(|f| f(locals)))
+            .ok()
+            .flatten(),
     }
 }
 
@@ -85,7 +89,9 @@ fn with_locals<R>(f: impl FnOnce(&Locals) -> R) -> R {
 /// A greenlet's values are dropped when it finishes or is killed, after
 /// its future: the future's destructors still see them, and a value's own
 /// destructor runs outside the greenlet (reading a `Local` there sees the
-/// thread's values).
+/// thread's values). A thread's own values are dropped when it exits; while
+/// it exits (in the destructor of a thread-local, those values' own
+/// included) there are none: reads see nothing and `set` drops its value.
 ///
 /// Declare it as a `static`: a `const` does not compile.
 ///
@@ -178,6 +184,7 @@ impl<T: Send + Sync + 'static> Local<T> {
     pub fn set(&'static self, value: T) -> Option<Arc<T>> {
         let key = self.key();
         with_locals(|locals| locals.set(key, Some(Arc::new(value))))
+            .flatten()
             .and_then(|old| old.downcast::<T>().ok())
     }
 
@@ -194,7 +201,9 @@ impl<T: Send + Sync + 'static> Local<T> {
     /// ```
     pub fn remove(&'static self) -> Option<Arc<T>> {
         let key = self.key();
-        with_locals(|locals| locals.set(key, None)).and_then(|old| old.downcast::<T>().ok())
+        with_locals(|locals| locals.set(key, None))
+            .flatten()
+            .and_then(|old| old.downcast::<T>().ok())
     }
 
     /// Calls `f` with the current greenlet's value, if it has one.
@@ -209,7 +218,9 @@ impl<T: Send + Sync + 'static> Local<T> {
     /// ```
     pub fn with<R>(&'static self, f: impl FnOnce(Option<&T>) -> R) -> R {
         let key = self.key();
-        let value = with_locals(|locals| locals.get(key)).and_then(|v| v.downcast::<T>().ok());
+        let value = with_locals(|locals| locals.get(key))
+            .flatten()
+            .and_then(|v| v.downcast::<T>().ok());
         f(value.as_deref())
     }
 
@@ -224,7 +235,9 @@ impl<T: Send + Sync + 'static> Local<T> {
     /// ```
     pub fn get_arc(&'static self) -> Option<Arc<T>> {
         let key = self.key();
-        with_locals(|locals| locals.get(key)).and_then(|v| v.downcast::<T>().ok())
+        with_locals(|locals| locals.get(key))
+            .flatten()
+            .and_then(|v| v.downcast::<T>().ok())
     }
 }
 

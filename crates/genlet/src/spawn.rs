@@ -95,6 +95,10 @@ pub fn spawn_later<T: Send + 'static>(
 /// threadpool. For CPU-heavy work, which gains nothing from more threads
 /// than cores, use [`spawn_yieldable`] with [`ThreadPool::new`].
 ///
+/// The job runs as its greenlet: [`current`](crate::current) is the
+/// greenlet, and [`Local`](crate::Local)s read and set the greenlet's values
+/// (dropped when it ends), not the pool thread's.
+///
 /// # Examples
 ///
 /// ```
@@ -111,6 +115,13 @@ pub fn spawn_blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'stati
 /// [`Exclusive`](genlet_ythread::Exclusive) one at a time, or a
 /// [`ThreadPool`](genlet_ythread::ThreadPool) of threads, so the hub keeps serving
 /// I/O). The body's output is the greenlet's.
+///
+/// A step that `apply` runs in place (`Inline`, `Exclusive`) runs as the
+/// greenlet; one handed to a pool's thread runs outside it, as any code on
+/// that thread: [`current`](crate::current) is `None` there and
+/// [`Local`](crate::Local)s are the thread's own. Move what a step needs into
+/// its closure. ([`spawn_blocking`], whose job is the whole greenlet, runs
+/// it as the greenlet.)
 ///
 /// # Examples
 ///
@@ -323,6 +334,9 @@ impl GreenletBuilder {
         static POOL: OnceLock<ThreadPool> = OnceLock::new();
         let pool = POOL.get_or_init(ThreadPool::blocking_io).clone();
         self.spawn(async move {
+            // The job runs as this greenlet: `current` and its `Local`s.
+            let me = crate::greenlet::current_running();
+            let job = move || crate::greenlet::run_as(me, job);
             let result = genlet_ythread::drive(|cpu| async move { cpu.run(job).await }, pool).await;
             match result {
                 Ok(value) => value,
