@@ -175,10 +175,17 @@ impl Apply for Inline {
 ///
 /// # Panics
 ///
-/// A job that asks the same `Exclusive` for another turn while it runs (it
-/// drives a body of its own under it, directly or under other policies)
-/// would wait for itself: that job panics instead, and its body gets the
-/// [`JobError`](crate::JobError).
+/// A job that asks the same `Exclusive` for another turn while it runs, on
+/// its own thread (it drives a body of its own under it, directly or under
+/// policies that run jobs in place), would wait for itself: that job panics
+/// instead, and its body gets the [`JobError`](crate::JobError).
+///
+/// A turn asked for on *another* thread on the job's behalf (the job waits
+/// for a body whose step a [`ThreadPool`](crate::ThreadPool) thread runs
+/// under the same `Exclusive`, or joins a thread that asks for a turn)
+/// cannot be told from any other thread's: it waits for the job, which
+/// waits for it, a deadlock as with a re-entered mutex. Do not wait, inside
+/// an `Exclusive` job, for work that needs the same `Exclusive`.
 ///
 /// Under [`drive`](crate::drive) a job waiting its turn blocks its worker;
 /// on a hub use [`ThreadPool`](crate::ThreadPool).

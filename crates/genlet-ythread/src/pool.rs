@@ -76,6 +76,9 @@ struct Queue {
     jobs: VecDeque<Job>,
     /// Runners handed to blocking and not finished.
     runners: usize,
+    /// Runners started that have not taken their first job yet: as many of
+    /// the queued jobs are about to run, not waiting for a thread.
+    starting: usize,
     /// When `jobs` grows to this length, the jobs whose bodies have gone are
     /// dropped from it (then it is set to twice what is left): a pool whose
     /// threads are all busy or stuck does not keep every abandoned request.
@@ -90,12 +93,41 @@ impl Default for Queue {
         Queue {
             jobs: VecDeque::new(),
             runners: 0,
+            starting: 0,
             sweep_at: FIRST_SWEEP,
         }
     }
 }
 
 impl Queue {
+    /// Jobs waiting for a thread: those queued beyond the ones starting
+    /// runners will take.
+    fn waiting(&self) -> usize {
+        self.jobs.len().saturating_sub(self.starting)
+    }
+
+    /// Takes the next job for a runner (`first`: its first look); `None`
+    /// when there is none, the runner then being done. A queue that has
+    /// shrunk well below the length of its last sweep sweeps again sooner,
+    /// so that one peak does not let abandoned jobs pile up to twice its
+    /// size later.
+    fn pop(&mut self, first: bool) -> Option<Job> {
+        if first {
+            self.starting -= 1;
+        }
+        let job = self.jobs.pop_front();
+        if self.jobs.len() < self.sweep_at / 4 && self.sweep_at > FIRST_SWEEP {
+            self.sweep_at = (2 * self.jobs.len()).max(FIRST_SWEEP);
+            if self.jobs.capacity() > 4 * self.sweep_at {
+                self.jobs.shrink_to(self.sweep_at);
+            }
+        }
+        if job.is_none() {
+            self.runners -= 1;
+        }
+        job
+    }
+
     /// Drops the jobs whose bodies have gone. Amortised O(1) per push: a
     /// sweep happens only once the queue doubled since the last one.
     fn sweep(&mut self) {
@@ -243,7 +275,7 @@ impl ThreadPool {
     /// assert_eq!(pool.queued(), 0);
     /// ```
     pub fn queued(&self) -> usize {
-        self.inner.lock().jobs.len()
+        self.inner.lock().waiting()
     }
 }
 
@@ -352,16 +384,10 @@ impl Inner {
 
     /// A runner: runs queued jobs until there are none.
     fn drain(&self) {
+        let mut first = true;
         loop {
-            let job = {
-                let mut queue = self.lock();
-                match queue.jobs.pop_front() {
-                    Some(job) => job,
-                    None => {
-                        queue.runners -= 1;
-                        return;
-                    }
-                }
+            let Some(job) = self.lock().pop(core::mem::take(&mut first)) else {
+                return;
             };
             // A job catches its own panic; this catches one from dropping an
             // unobserved result, so the runner, and its count, live on.
@@ -375,10 +401,12 @@ impl Apply for ThreadPool {
         let start_runner = {
             let mut queue = self.inner.lock();
             let start = queue.runners < self.inner.limit;
-            if !start && queue.jobs.len() >= queue.sweep_at.min(self.inner.max_queued) {
+            if !start
+                && (queue.jobs.len() >= queue.sweep_at || queue.waiting() >= self.inner.max_queued)
+            {
                 // Full, or grown: first forget the jobs nobody waits for.
                 queue.sweep();
-                if queue.jobs.len() >= self.inner.max_queued {
+                if queue.waiting() >= self.inner.max_queued {
                     drop(queue);
                     return job.refuse();
                 }
@@ -386,6 +414,7 @@ impl Apply for ThreadPool {
             queue.jobs.push_back(job);
             if start {
                 queue.runners += 1;
+                queue.starting += 1;
             }
             start
         };
