@@ -281,8 +281,11 @@ impl Drop for Sleep {
 
 /// A stream that yields the time every `period`, starting one period from now.
 ///
-/// Ticks missed while nobody polled are not made up: the next one is due a
-/// whole period after the late one was taken. A period beyond what
+/// Ticks are due a period apart, counted from the first deadline, so they
+/// do not drift however long each takes to be taken (within a period). Ticks
+/// missed while nobody polled are not made up: a tick taken a whole period
+/// or more late makes the next one due a period after it was taken. A
+/// period beyond what
 /// [`Instant`] can reach, such as [`Duration::MAX`], never ticks; one under
 /// a millisecond (the hub's timer resolution), zero included, counts as a
 /// millisecond, so that a loop over the stream still waits between ticks.
@@ -332,9 +335,15 @@ impl Stream for Interval {
         match Pin::new(&mut self.next).poll(cx) {
             Poll::Ready(()) => {
                 // Only a sleep with a deadline ends.
-                let at = self.next.deadline().unwrap_or_else(Instant::now);
+                let now = Instant::now();
+                let at = self.next.deadline().unwrap_or(now);
                 let period = self.period;
-                self.next = sleep(period);
+                self.next = match at.checked_add(period) {
+                    // On time, or late by less than a period: no drift.
+                    Some(next) if next > now => sleep_until(next),
+                    // A tick or more missed: from now, none made up.
+                    _ => sleep(period),
+                };
                 Poll::Ready(Some(at))
             }
             Poll::Pending => Poll::Pending,

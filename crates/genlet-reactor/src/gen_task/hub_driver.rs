@@ -334,6 +334,7 @@ impl Inner {
             }
             Request::Spawn(child) => {
                 let index = self.next_task.fetch_add(1, Ordering::Relaxed);
+                lock(&self.sockets).users.spawned(task, index);
                 self.hub
                     .spawn(Inner::run_boxed(self.clone(), index, child))
                     .detach();
@@ -360,7 +361,9 @@ impl Inner {
                 );
                 match accepted {
                     Some(Ok((stream, _))) if open => {
-                        Reply::Accepted(self.add(Socket::Stream(Arc::new(stream))))
+                        let id = self.add(Socket::Stream(Arc::new(stream)));
+                        lock(&self.sockets).users.accepted(task, id);
+                        Reply::Accepted(id)
                     }
                     Some(Err(e)) if open => failed(e),
                     _ => Reply::Failed(io::ErrorKind::NotFound.into()),
@@ -375,6 +378,11 @@ impl Inner {
                     match (&*stream).read(&mut buf).await {
                         Ok(n) => {
                             buf.truncate(n);
+                            // A short read keeps no 64 KiB buffer alive
+                            // in the task that stores what it received.
+                            if n < buf.capacity() / 2 {
+                                buf.shrink_to_fit();
+                            }
                             Reply::Received(buf)
                         }
                         Err(e) => failed(e),

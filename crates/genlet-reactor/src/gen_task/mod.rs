@@ -18,9 +18,11 @@
 //! Both drivers close a connection (a stream socket) when it is closed with
 //! [`Request::Close`], or when every task that named it in a request has
 //! ended, however it ended (returned, panicked, dropped): a handler that
-//! forgets to close leaks nothing. Accepting a connection does not count as
-//! naming it, so an accept loop can hand it to a task it spawns. Listeners
-//! stay until closed.
+//! forgets to close leaks nothing. A connection nobody has named yet belongs
+//! to the task that accepted it until that task spawns another, which takes
+//! it (so an accept loop hands each connection to the handler it spawns
+//! next, whether the handler uses it or not), or ends, which closes it.
+//! Listeners stay until closed.
 //!
 //! ```
 //! use genlet_coro::{Co, Gen};
@@ -46,7 +48,10 @@ mod hub_driver;
 mod sim_driver;
 
 use core::fmt;
+use core::hash::Hash;
 use core::pin::Pin;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::io;
 use std::time::Duration;
 
@@ -77,7 +82,8 @@ pub type GenTask = Pin<Box<dyn Coroutine<Reply, Yield = Request, Return = ()> + 
 /// ```
 pub enum Request {
     /// Wait this long: [`Reply::Woke`]. A duration beyond what the clock can
-    /// reach, such as [`Duration::MAX`], waits forever.
+    /// reach, such as [`Duration::MAX`], waits forever: on both drivers,
+    /// anything from 2^63 nanoseconds (about 292 years) on.
     Sleep(Duration),
     /// Let the other tasks run first: [`Reply::Resumed`].
     Yield,
@@ -351,44 +357,91 @@ fn recv_len(max: usize) -> Result<usize, io::ErrorKind> {
 }
 
 /// Which tasks have named which connections: a connection is closed when
-/// the last task that named it ends. Shared by both drivers.
+/// the last task that named it ends. An accepted connection nobody named
+/// yet is held by the task that accepted it, until some task names it, the
+/// task spawns another (which takes it, as if it had named it), or the
+/// task ends (which closes it). Shared by both drivers.
 #[derive(Debug, Default)]
 struct Users {
-    /// Per connection, how many live tasks named it.
-    count: std::collections::HashMap<SocketId, usize>,
-    /// Per live task, the connections it named.
-    named: std::collections::HashMap<usize, Vec<SocketId>>,
+    /// Per open connection, the live tasks that named it.
+    by_socket: HashMap<SocketId, Vec<usize>>,
+    /// Per live task, the open connections it named.
+    named: HashMap<usize, Vec<SocketId>>,
+    /// Accepted connections nobody named yet, and who accepted them.
+    held: HashMap<SocketId, usize>,
+    /// The same, by task.
+    holding: HashMap<usize, Vec<SocketId>>,
+}
+
+/// Takes `item` out of the vector `key` maps to, and the entry once empty.
+fn take_from<K: Eq + Hash, V: PartialEq>(map: &mut HashMap<K, Vec<V>>, key: K, item: &V) {
+    if let Entry::Occupied(mut entry) = map.entry(key) {
+        entry.get_mut().retain(|v| v != item);
+        if entry.get().is_empty() {
+            entry.remove();
+        }
+    }
 }
 
 impl Users {
     /// Task `task` names connection `socket` in a request.
     fn name(&mut self, task: usize, socket: SocketId) {
+        if let Some(holder) = self.held.remove(&socket) {
+            take_from(&mut self.holding, holder, &socket);
+        }
         let named = self.named.entry(task).or_default();
         if !named.contains(&socket) {
             named.push(socket);
-            *self.count.entry(socket).or_default() += 1;
+            self.by_socket.entry(socket).or_default().push(task);
+        }
+    }
+
+    /// Task `task` accepted connection `socket`.
+    fn accepted(&mut self, task: usize, socket: SocketId) {
+        self.held.insert(socket, task);
+        self.holding.entry(task).or_default().push(socket);
+    }
+
+    /// Task `parent` spawned task `child`, which takes the connections
+    /// `parent` accepted and nobody named yet.
+    fn spawned(&mut self, parent: usize, child: usize) {
+        for socket in self.holding.remove(&parent).unwrap_or_default() {
+            self.name(child, socket);
         }
     }
 
     /// The connection was closed: nobody counts it any more.
     fn closed(&mut self, socket: SocketId) {
-        self.count.remove(&socket);
+        if let Some(holder) = self.held.remove(&socket) {
+            take_from(&mut self.holding, holder, &socket);
+        }
+        for task in self.by_socket.remove(&socket).unwrap_or_default() {
+            take_from(&mut self.named, task, &socket);
+        }
     }
 
     /// Task `task` ended: the connections it named that no live task
-    /// names now, to close.
+    /// names now, and those it held, to close.
     fn end(&mut self, task: usize) -> Vec<SocketId> {
         let mut unused = Vec::new();
         for socket in self.named.remove(&task).unwrap_or_default() {
-            if let Some(count) = self.count.get_mut(&socket) {
-                *count -= 1;
-                if *count == 0 {
-                    self.count.remove(&socket);
-                    unused.push(socket);
-                }
+            take_from(&mut self.by_socket, socket, &task);
+            if !self.by_socket.contains_key(&socket) {
+                unused.push(socket);
             }
         }
+        for socket in self.holding.remove(&task).unwrap_or_default() {
+            self.held.remove(&socket);
+            unused.push(socket);
+        }
         unused
+    }
+
+    /// How many entries it keeps, for tests: nothing for what is closed.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        let lists = |map: &HashMap<usize, Vec<SocketId>>| map.values().map(Vec::len).sum::<usize>();
+        self.by_socket.len() + lists(&self.named) + self.held.len() + lists(&self.holding)
     }
 }
 
@@ -398,4 +451,61 @@ fn record(transcripts: &mut Transcripts, task: usize, step: Step) {
         transcripts.resize_with(task + 1, Vec::new);
     }
     transcripts[task].push(step);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SocketId, Users};
+
+    const ACCEPTOR: usize = 0;
+    const HANDLER: usize = 1;
+
+    #[test]
+    fn an_accepted_connection_nobody_names_closes_with_its_acceptor() {
+        let mut users = Users::default();
+        users.accepted(ACCEPTOR, SocketId(7));
+        assert_eq!(users.end(ACCEPTOR), [SocketId(7)]);
+        assert_eq!(users.len(), 0);
+    }
+
+    #[test]
+    fn the_next_spawned_task_takes_the_unnamed_connections() {
+        let mut users = Users::default();
+        users.accepted(ACCEPTOR, SocketId(7));
+        users.spawned(ACCEPTOR, HANDLER);
+        // The acceptor goes on (or ends): the handler has it now.
+        assert_eq!(users.end(ACCEPTOR), []);
+        assert_eq!(users.end(HANDLER), [SocketId(7)]);
+        assert_eq!(users.len(), 0);
+    }
+
+    #[test]
+    fn a_named_connection_closes_with_its_last_user() {
+        let mut users = Users::default();
+        users.accepted(ACCEPTOR, SocketId(7));
+        users.name(HANDLER, SocketId(7));
+        users.name(ACCEPTOR, SocketId(7));
+        // Named since: spawning hands nothing over.
+        users.spawned(ACCEPTOR, 2);
+        assert_eq!(users.end(2), []);
+        assert_eq!(users.end(HANDLER), []);
+        assert_eq!(users.end(ACCEPTOR), [SocketId(7)]);
+        assert_eq!(users.len(), 0);
+    }
+
+    #[test]
+    fn closed_connections_leave_nothing_behind_in_a_long_lived_task() {
+        let mut users = Users::default();
+        for id in 0..10_000 {
+            users.accepted(ACCEPTOR, SocketId(id));
+            users.name(ACCEPTOR, SocketId(id));
+            users.closed(SocketId(id));
+        }
+        assert_eq!(users.len(), 0);
+        // Held and closed unnamed: gone too.
+        users.accepted(ACCEPTOR, SocketId(1));
+        users.closed(SocketId(1));
+        assert_eq!(users.len(), 0);
+        assert_eq!(users.end(ACCEPTOR), []);
+    }
 }

@@ -277,15 +277,15 @@ impl SimDriver {
     fn wake_blocked(&mut self) {
         let blocked = std::mem::take(&mut self.blocked);
         for (task, wait) in blocked {
-            match self.try_answer(&wait) {
+            match self.try_answer(task, &wait) {
                 Some(reply) => self.ready.push_back((task, reply)),
                 None => self.blocked.push((task, wait)),
             }
         }
     }
 
-    /// The reply to `wait` if it can be given now.
-    fn try_answer(&mut self, wait: &Wait) -> Option<Reply> {
+    /// The reply to task `task`'s `wait` if it can be given now.
+    fn try_answer(&mut self, task: usize, wait: &Wait) -> Option<Reply> {
         match *wait {
             Wait::Accept(listener) => {
                 let conn = match self.sockets.get_mut(&listener) {
@@ -295,7 +295,9 @@ impl SimDriver {
                     }
                     None => return Some(Reply::Failed(io::ErrorKind::NotFound.into())),
                 };
-                Some(Reply::Accepted(self.new_socket(Socket::Stream(conn))))
+                let socket = self.new_socket(Socket::Stream(conn));
+                self.users.accepted(task, socket);
+                Some(Reply::Accepted(socket))
             }
             Wait::Recv(socket, max) => {
                 let stream = match self.stream(socket) {
@@ -363,8 +365,12 @@ impl SimDriver {
         }
         let wait = match request {
             Request::Sleep(d) => {
-                // Beyond what the clock can reach: a sleep that never ends.
-                if let Some(at) = self.now.checked_add(d) {
+                // Beyond what the clock can reach (the hub's, 292 years,
+                // for both drivers to agree): a sleep that never ends.
+                if let Some(at) = Some(d)
+                    .filter(|d| d.as_nanos() < i64::MAX as u128)
+                    .and_then(|d| self.now.checked_add(d))
+                {
                     self.seq += 1;
                     self.timers.push(Reverse((at, self.seq, task)));
                 }
@@ -375,7 +381,10 @@ impl SimDriver {
                 return;
             }
             Request::Spawn(child) => {
-                let index = self.spawn(child);
+                let index = self.tasks.len();
+                self.users.spawned(task, index);
+                let spawned = self.spawn(child);
+                debug_assert_eq!(spawned, index, "tasks are numbered in order");
                 self.ready.push_back((task, Reply::Spawned(index)));
                 return;
             }
@@ -425,7 +434,7 @@ impl SimDriver {
             },
             Request::WaitReadable(socket) => Wait::Readable(socket),
         };
-        match self.try_answer(&wait) {
+        match self.try_answer(task, &wait) {
             Some(reply) => self.ready.push_back((task, reply)),
             None => self.blocked.push((task, wait)),
         }
