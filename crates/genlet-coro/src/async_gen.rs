@@ -61,6 +61,11 @@ pub struct AsyncGen<F, Fut, Y, R = (), E = core::convert::Infallible> {
     body: Body<F, Fut>,
     /// The body is between yields, awaiting some other future.
     mid_step: bool,
+    /// That step is the stream's (a `poll_next` left it pending).
+    stream_step: bool,
+    /// What the stream's step yielded when a `resume`, `throw` or `close`
+    /// ran it to its end: the stream's next item.
+    unseen: Option<Y>,
     _types: Invariant<(Y, R, E)>,
 }
 
@@ -93,6 +98,8 @@ where
         AsyncGen {
             body: Body::new(body),
             mid_step: false,
+            stream_step: false,
+            unseen: None,
             _types: PhantomData,
         }
     }
@@ -113,7 +120,10 @@ where
     /// `resume`, `throw` or `close` first runs that step to its yield and
     /// discards the value it yields (the result the dropped future would have
     /// had), then delivers its own input. Should the body return during that
-    /// catch-up instead, the next call completes with its return value.
+    /// catch-up instead, the next call completes with its return value. A
+    /// step the generator's [`Stream`] left pending (a `poll_next` that
+    /// returned `Pending`) is the stream's: its value is kept as the stream's
+    /// next item, not discarded.
     ///
     /// # Examples
     ///
@@ -273,8 +283,9 @@ impl<F, Fut: Future, Y, R, E> AsyncGen<F, Fut, Y, R, E> {
     /// awaits is pending.
     ///
     /// `input` is `Some` until the body takes it. With `catch_up`, a step left
-    /// in progress by a dropped caller is first run to its yield and that
-    /// value discarded; a stream continues such a step as its own instead.
+    /// in progress is first run to its yield: the value of a dropped caller's
+    /// step is discarded, that of the stream's is kept for the stream's next
+    /// item. Without (the stream), such a step is continued as its own.
     fn poll_step(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -299,8 +310,13 @@ impl<F, Fut: Future, Y, R, E> AsyncGen<F, Fut, Y, R, E> {
             } else {
                 match body.as_mut().drive(&mut Transfer::Empty, Some(cx.waker())) {
                     None => return Poll::Pending,
-                    // The dropped caller's result.
-                    Some(Outcome::Yielded(_)) => this.mid_step = false,
+                    // The stream's item, or the dropped caller's result.
+                    Some(Outcome::Yielded(value)) => {
+                        this.mid_step = false;
+                        if core::mem::take(&mut this.stream_step) {
+                            this.unseen = Some(value);
+                        }
+                    }
                     Some(outcome) => {
                         this.mid_step = false;
                         *input = None;
@@ -313,11 +329,13 @@ impl<F, Fut: Future, Y, R, E> AsyncGen<F, Fut, Y, R, E> {
         match body.drive(&mut transfer, Some(cx.waker())) {
             Some(outcome) => {
                 this.mid_step = false;
+                this.stream_step = false;
                 Poll::Ready(outcome)
             }
             None => {
                 if matches!(transfer, Transfer::Empty) {
                     this.mid_step = true;
+                    this.stream_step = !catch_up;
                 } else {
                     *input = Some(transfer);
                 }
@@ -336,7 +354,11 @@ where
 {
     type Item = Y;
 
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Y>> {
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Y>> {
+        // SAFETY: `unseen` is plain data, never pinned; nothing is moved.
+        if let Some(value) = unsafe { self.as_mut().get_unchecked_mut() }.unseen.take() {
+            return Poll::Ready(Some(value));
+        }
         if self.is_finished() {
             return Poll::Ready(None);
         }

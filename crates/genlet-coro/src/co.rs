@@ -8,11 +8,11 @@ use core::mem;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use crate::Invariant;
 use crate::coroutine::{CoroutineState, Generator};
 use crate::err::{IgnoredClose, Interrupt};
 use crate::from_iter::FromIter;
 use crate::slot::{Slot, Transfer};
+use crate::{Invariant, ThreadBound};
 
 /// The yield handle a generator's body receives: `co.yield_(v).await`
 /// suspends the generator with `v` and evaluates to the next resume value.
@@ -110,6 +110,7 @@ impl<Y, R, E> Co<Y, R, E> {
             id: self.id,
             value: Some(value),
             _types: PhantomData,
+            _thread: PhantomData,
         }
     }
 
@@ -161,6 +162,7 @@ impl<Y, R, E> Co<Y, R, E> {
             sub,
             first: Some(first),
             _types: PhantomData,
+            _thread: PhantomData,
         }
     }
 }
@@ -251,6 +253,7 @@ pub struct Yield<Y, R, E> {
     id: u64,
     value: Option<Y>,
     _types: Invariant<(R, E)>,
+    _thread: ThreadBound<(R, E)>,
 }
 
 // `Y` is never pinned: it is moved out on the first poll.
@@ -357,6 +360,7 @@ pub struct YieldFrom<S, Y, R, E> {
     sub: S,
     first: Option<R>,
     _types: Invariant<(Y, E)>,
+    _thread: ThreadBound<E>,
 }
 
 impl<S: fmt::Debug, Y, R, E> fmt::Debug for YieldFrom<S, Y, R, E> {

@@ -143,7 +143,10 @@
 //! * `std` (default): ids come from per-thread blocks and the owner check is a
 //!   thread-local address compare. Without it, each new generator takes one
 //!   atomic add, and each yield claims its slot with an atomic flag instead (a
-//!   little slower, same guarantees).
+//!   little slower). That flag cannot tell threads apart, so the compiler
+//!   does instead: a yield future (and a delegation) is `Send` only when its
+//!   resume and error types are, and a body that could move one to another
+//!   thread with an `Rc` to receive does not compile. Same guarantees.
 //! * `alloc` (implied by `std`): the `Box<G>` and `Pin<Box<G>>` impls.
 //! * `macros` (default): the `generator!` macro, a generator function with
 //!   its yield, resume, error and return types in one signature and
@@ -184,6 +187,18 @@ mod sync_gen;
 /// so that no lifetime in them can be lengthened or shortened, and `Send +
 /// Sync` whatever `T` is.
 type Invariant<T> = core::marker::PhantomData<fn(T) -> T>;
+
+/// The marker of the values a yield receives on the thread that polls it
+/// (resume values, thrown errors). With `std` the yield checks that it is
+/// polled on the thread driving its generator, so it may be `Send` whatever
+/// they are: nothing. Without `std` that check cannot tell threads apart
+/// (it sees only that nobody else holds the slot at that instant), so the
+/// yield is `Send` only when they are: a body could otherwise poll it on
+/// another thread and receive an `Rc` there.
+#[cfg(feature = "std")]
+type ThreadBound<T> = core::marker::PhantomData<fn(T) -> T>;
+#[cfg(not(feature = "std"))]
+type ThreadBound<T> = core::marker::PhantomData<T>;
 
 pub use async_gen::AsyncGen;
 pub use closing::Closing;

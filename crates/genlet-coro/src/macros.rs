@@ -33,7 +33,10 @@
 /// * `yield_!(v)`: the yield, as `co.yield_(v).await`; evaluates to the
 ///   resume value. A throw or close goes through it and finishes the body.
 /// * `yield_!(catch v)`: as `co.yield_(v).catch().await`:
-///   `Ok(resume value)` or `Err(`[`Interrupt`](crate::Interrupt)`)`.
+///   `Ok(resume value)` or `Err(`[`Interrupt`](crate::Interrupt)`)`. So a
+///   plain yield of an expression that starts with a variable named `catch`
+///   needs parentheses: `yield_!((catch - 1))`, not `yield_!(catch - 1)`
+///   (which is a catching yield of `-1`).
 /// * `yield_from!(sub, first)`: as [`co.yield_from(sub, first)`](crate::Co::yield_from);
 ///   `yield_from!(iter iterable)`: as [`co.yield_from_iter`](crate::Co::yield_from_iter).
 ///
