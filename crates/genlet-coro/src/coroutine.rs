@@ -106,8 +106,10 @@ pub trait Coroutine<R = ()> {
 /// * [`close`](Generator::close) asks the body to finish. It returns `Ok` when
 ///   the body finishes (with `Some(value)` when it returned one, as Python 3.13
 ///   does) and `Err(IgnoredClose)` when it yields instead. Closing a finished
-///   (including panicked) or never-started generator does nothing and returns
-///   `Ok(None)`. [`Closing`](crate::Closing) closes a generator when dropped.
+///   (including panicked) generator does nothing and returns `Ok(None)`;
+///   closing a never-started one runs no code, returns `Ok(None)` and
+///   finishes it, as in Python (its body never runs). [`Closing`](crate::Closing)
+///   closes a generator when dropped.
 ///
 /// [`yield_from`](crate::Co::yield_from) delegates to any `Generator` and
 /// forwards both. [`FromCoroutine`](crate::FromCoroutine) makes any plain
