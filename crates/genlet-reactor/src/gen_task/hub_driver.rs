@@ -244,8 +244,16 @@ impl HubDriver {
 
 impl Inner {
     fn add(&self, socket: Socket) -> SocketId {
-        let id = SocketId(self.next_socket.fetch_add(1, Ordering::Relaxed));
-        lock(&self.sockets).table.insert(id, socket);
+        let mut sockets = lock(&self.sockets);
+        // Ids wrap after 2^32 sockets: one still open is skipped, never
+        // replaced (a long-lived listener is 0).
+        let id = loop {
+            let id = SocketId(self.next_socket.fetch_add(1, Ordering::Relaxed));
+            if !sockets.table.contains_key(&id) {
+                break id;
+            }
+        };
+        sockets.table.insert(id, socket);
         id
     }
 
@@ -441,5 +449,27 @@ impl Inner {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::TcpListener;
+    use std::sync::atomic::Ordering;
+
+    use super::HubDriver;
+    use crate::gen_task::SocketId;
+
+    #[test]
+    fn wrapped_ids_skip_the_sockets_still_open() {
+        let hub = crate::Hub::builder().workers(1).build().unwrap();
+        let driver = HubDriver::new(hub.handle());
+        let listen = || TcpListener::bind("127.0.0.1:0").unwrap();
+        assert_eq!(driver.add_listener(listen()).unwrap(), SocketId(0));
+        driver.inner.next_socket.store(u32::MAX, Ordering::Relaxed);
+        assert_eq!(driver.add_listener(listen()).unwrap(), SocketId(u32::MAX));
+        // 0 is still open: skipped, not replaced.
+        assert_eq!(driver.add_listener(listen()).unwrap(), SocketId(1));
+        assert_eq!(driver.inner.sockets.lock().unwrap().table.len(), 3);
     }
 }

@@ -245,8 +245,14 @@ impl SimDriver {
     }
 
     fn new_socket(&mut self, socket: Socket) -> SocketId {
-        let id = SocketId(self.next_socket);
-        self.next_socket += 1;
+        // Ids wrap after 2^32 sockets, as on the hub: an open one is skipped.
+        let id = loop {
+            let id = SocketId(self.next_socket);
+            self.next_socket = self.next_socket.wrapping_add(1);
+            if !self.sockets.contains_key(&id) {
+                break id;
+            }
+        };
         self.sockets.insert(id, socket);
         id
     }
@@ -438,5 +444,21 @@ impl SimDriver {
             Some(reply) => self.ready.push_back((task, reply)),
             None => self.blocked.push((task, wait)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SimDriver;
+    use crate::gen_task::SocketId;
+
+    #[test]
+    fn wrapped_ids_skip_the_sockets_still_open() {
+        let mut sim = SimDriver::new();
+        assert_eq!(sim.add_listener(), SocketId(0));
+        sim.next_socket = u32::MAX;
+        assert_eq!(sim.add_listener(), SocketId(u32::MAX));
+        assert_eq!(sim.add_listener(), SocketId(1));
+        assert_eq!(sim.sockets.len(), 3);
     }
 }
