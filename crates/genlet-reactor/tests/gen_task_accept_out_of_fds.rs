@@ -6,12 +6,14 @@
 #![cfg(target_os = "linux")]
 
 use std::fs::File;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::time::Duration;
 
 use genlet_coro::{Co, Gen};
 use genlet_reactor::Hub;
 use genlet_reactor::gen_task::{HubDriver, Reply, Request};
+
+mod listening;
 
 /// The soft limit on open files, and a way to set it.
 fn nofile() -> libc::rlimit {
@@ -48,9 +50,7 @@ fn accept_out_of_fds_reports_emfile_then_accepts() {
     // listener and the client's connection (waiting in the backlog).
     let hub = Hub::new().unwrap();
     let driver = HubDriver::with_transcripts(hub.handle());
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let listener = driver.add_listener(listener).unwrap();
+    let (listener, addr) = listening::listen(&driver);
     hub.block_on(genlet_reactor::sleep(Duration::from_millis(1)));
     let _client = TcpStream::connect(addr).unwrap();
 

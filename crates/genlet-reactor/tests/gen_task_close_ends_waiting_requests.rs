@@ -4,13 +4,15 @@
 //! connection.
 
 use std::io::ErrorKind;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use genlet_coro::{Co, Gen};
 use genlet_reactor::Hub;
 use genlet_reactor::gen_task::{GenTask, HubDriver, Reply, Request, SimDriver, SocketId};
+
+mod listening;
 
 type Log = Arc<Mutex<Vec<String>>>;
 
@@ -49,9 +51,7 @@ fn hub_close_ends_a_waiting_accept_and_the_listener() {
     let hub = Hub::new().unwrap();
     for round in 0..50 {
         let driver = HubDriver::new(hub.handle());
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let id = driver.add_listener(listener).unwrap();
+        let (id, addr) = listening::listen(&driver);
         let log = Log::default();
         let waiting = driver.spawn(waiter(Request::Accept(id), log.clone()));
         let closing = driver.spawn(closer(id, Duration::from_millis(round % 3)));

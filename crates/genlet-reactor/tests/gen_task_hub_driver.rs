@@ -2,20 +2,20 @@
 //! answers bad socket ids with a failure instead of panicking.
 
 use std::io::{ErrorKind, Read};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::time::Duration;
 
 use genlet_coro::{Co, Gen};
 use genlet_reactor::Hub;
 use genlet_reactor::gen_task::{HubDriver, Reply, Request, SocketId};
 
+mod listening;
+
 #[test]
 fn a_generator_serves_a_real_client() {
     let hub = Hub::new().unwrap();
     let driver = HubDriver::with_transcripts(hub.handle());
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let id = driver.add_listener(listener).unwrap();
+    let (id, addr) = listening::listen(&driver);
     let server = driver.spawn(Box::pin(Gen::new(
         move |co: Co<Request, Reply>, _: Reply| async move {
             let Reply::Accepted(s) = co.yield_(Request::Accept(id)).await else {

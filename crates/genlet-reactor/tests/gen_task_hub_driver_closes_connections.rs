@@ -6,19 +6,19 @@
 //! allocating what it asked for.
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::time::Duration;
 
 use genlet_coro::{Co, Gen};
 use genlet_reactor::Hub;
 use genlet_reactor::gen_task::{HubDriver, MAX_RECV, Reply, Request, SocketId};
 
+mod listening;
+
 /// A driver on `hub` with a listener; its address.
 fn serving(hub: &Hub) -> (HubDriver, SocketId, std::net::SocketAddr) {
     let driver = HubDriver::with_transcripts(hub.handle());
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let id = driver.add_listener(listener).unwrap();
+    let (id, addr) = listening::listen(&driver);
     (driver, id, addr)
 }
 

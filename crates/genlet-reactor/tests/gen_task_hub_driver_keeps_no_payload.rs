@@ -5,7 +5,7 @@
 //! holds one test, so nothing else allocates meanwhile).
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 
 use genlet_coro::{Co, Gen};
 use genlet_reactor::Hub;
@@ -14,6 +14,8 @@ use genlet_reactor::gen_task::{GenTask, HubDriver, Reply, Request, SocketId};
 mod common;
 
 use common::in_use;
+
+mod listening;
 
 /// Echoes one connection until its end, then closes it.
 fn echo(listener: SocketId) -> GenTask {
@@ -56,9 +58,7 @@ const MB: usize = 1024 * 1024;
 fn an_echo_server_keeps_none_of_its_traffic() {
     let hub = Hub::builder().workers(1).build().unwrap();
     let driver = HubDriver::new(hub.handle());
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let id = driver.add_listener(listener).unwrap();
+    let (id, addr) = listening::listen(&driver);
 
     // Warm up: one connection, so the hub and the reactor allocated what
     // later ones reuse.

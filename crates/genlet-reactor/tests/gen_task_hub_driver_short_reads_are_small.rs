@@ -3,20 +3,20 @@
 //! a 64 KiB allocation for each few bytes.
 
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::sync::mpsc;
 
 use genlet_coro::{Co, Gen};
 use genlet_reactor::Hub;
 use genlet_reactor::gen_task::{HubDriver, MAX_RECV, Reply, Request};
 
+mod listening;
+
 #[test]
 fn a_short_read_keeps_no_big_buffer() {
     let hub = Hub::new().unwrap();
     let driver = HubDriver::new(hub.handle());
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let listener = driver.add_listener(listener).unwrap();
+    let (listener, addr) = listening::listen(&driver);
     let (chunks, received) = mpsc::channel();
     let reader = driver.spawn(Box::pin(Gen::new(
         move |co: Co<Request, Reply>, _: Reply| async move {

@@ -5,12 +5,14 @@
 //! leaks no socket, and the peer sees the end.
 
 use std::io::Read;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::time::Duration;
 
 use genlet_coro::{Co, Gen};
 use genlet_reactor::Hub;
 use genlet_reactor::gen_task::{GenTask, HubDriver, Reply, Request, SimDriver, SocketId};
+
+mod listening;
 
 fn task<Fut>(body: impl FnOnce(Co<Request, Reply>, Reply) -> Fut + Send + 'static) -> GenTask
 where
@@ -55,9 +57,7 @@ fn read_to_end(peer: &mut TcpStream) {
 
 fn serving(hub: &Hub) -> (HubDriver, SocketId, std::net::SocketAddr) {
     let driver = HubDriver::new(hub.handle());
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let id = driver.add_listener(listener).unwrap();
+    let (id, addr) = listening::listen(&driver);
     (driver, id, addr)
 }
 
