@@ -542,3 +542,176 @@ fn error_of_panic(payload: Box<dyn core::any::Any + Send>) -> JobError {
     }
     error
 }
+
+/// The cell's state machine raced across threads with no hub in the way, so
+/// that `cargo +nightly miri test -p genlet-ythread --lib` checks its
+/// `unsafe` for data races and double drops (the behaviour tests in `tests/`
+/// need async-io, which Miri cannot run).
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Barrier};
+    use std::task::{Context, Poll, Wake, Waker};
+    use std::thread;
+
+    use super::{Cancel, Job};
+
+    fn rounds() -> usize {
+        if cfg!(miri) { 60 } else { 3_000 }
+    }
+
+    /// Counts its drops.
+    struct Counted(Arc<AtomicUsize>);
+
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// A waker that unparks the thread that made it.
+    struct Unpark(thread::Thread);
+
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
+    /// What the policy's thread does with the job.
+    #[derive(Clone, Copy, Debug)]
+    enum Runner {
+        Run,
+        Refuse,
+        Drop,
+    }
+
+    /// What the body does with its side.
+    #[derive(Clone, Copy, Debug)]
+    enum Body {
+        /// Stops waiting at once.
+        Leave,
+        /// Polls once, then stops waiting.
+        PollThenLeave,
+        /// Waits for the result.
+        Wait,
+    }
+
+    /// One round: the job runs (or is refused, or dropped) on another thread
+    /// while the body waits or leaves. Returns whether the job ran and what
+    /// the body got; checks that the closure's capture and the result were
+    /// each dropped exactly once.
+    /// A lingering job, once started, runs until its body has left, so that
+    /// it finishes after the body closed the cell.
+    fn race(
+        runner: Runner,
+        body: Body,
+        linger: bool,
+    ) -> (bool, Option<Result<(), super::JobError>>) {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let runs = Arc::new(AtomicUsize::new(0));
+        let (captured, result_drops, counter) =
+            (Counted(drops.clone()), drops.clone(), runs.clone());
+        let (job, waiting) = Job::new(move |cancel: &Cancel| {
+            let _captured = captured;
+            counter.fetch_add(1, Ordering::SeqCst);
+            while linger && !cancel.is_cancelled() {
+                thread::yield_now();
+            }
+            Counted(result_drops)
+        });
+        let start = Arc::new(Barrier::new(2));
+        let go = start.clone();
+        let policy = thread::spawn(move || {
+            go.wait();
+            match runner {
+                Runner::Run => job.run(),
+                Runner::Refuse => job.refuse(),
+                Runner::Drop => drop(job),
+            }
+        });
+        let waker = Waker::from(Arc::new(Unpark(thread::current())));
+        let mut cx = Context::from_waker(&waker);
+        let mut waiting = Box::pin(waiting);
+        start.wait();
+        let got = match body {
+            Body::Leave => None,
+            Body::PollThenLeave => match waiting.as_mut().poll(&mut cx) {
+                Poll::Ready(result) => Some(result.map(drop)),
+                Poll::Pending => None,
+            },
+            Body::Wait => loop {
+                match waiting.as_mut().poll(&mut cx) {
+                    Poll::Ready(result) => break Some(result.map(drop)),
+                    Poll::Pending => thread::park(),
+                }
+            },
+        };
+        drop(waiting);
+        policy.join().unwrap();
+        let ran = match runs.load(Ordering::SeqCst) {
+            0 => false,
+            1 => true,
+            n => panic!("the job ran {n} times"),
+        };
+        // The capture once, and the result once if the job ran.
+        assert_eq!(
+            drops.load(Ordering::SeqCst),
+            1 + usize::from(ran),
+            "{runner:?}, {body:?}"
+        );
+        (ran, got)
+    }
+
+    #[test]
+    fn a_job_raced_by_its_body_runs_at_most_once_and_drops_everything_once() {
+        let runners = [Runner::Run, Runner::Refuse, Runner::Drop];
+        let bodies = [Body::Leave, Body::PollThenLeave, Body::Wait];
+        for round in 0..rounds() {
+            let (runner, body) = (runners[round % 3], bodies[round / 3 % 3]);
+            let linger = round / 9 % 2 == 1 && !matches!(body, Body::Wait);
+            let (ran, got) = race(runner, body, linger);
+            match (runner, got) {
+                (_, None) => assert!(!matches!(body, Body::Wait)),
+                (Runner::Run, Some(result)) => {
+                    assert!(ran);
+                    assert!(result.is_ok());
+                }
+                (Runner::Refuse, Some(result)) => {
+                    assert!(!ran);
+                    assert!(result.unwrap_err().is_refused());
+                }
+                (Runner::Drop, Some(result)) => {
+                    assert!(!ran);
+                    assert!(result.unwrap_err().is_lost());
+                }
+            }
+            if matches!(runner, Runner::Refuse | Runner::Drop) {
+                assert!(!ran);
+            }
+        }
+    }
+
+    #[test]
+    fn a_running_job_sees_its_body_leave() {
+        for _round in 0..rounds() / 10 {
+            let (job, waiting) = Job::new(|cancel: &Cancel| {
+                while !cancel.is_cancelled() {
+                    thread::yield_now();
+                }
+                "stopped"
+            });
+            let started = Arc::new(Barrier::new(2));
+            let seen = started.clone();
+            let policy = thread::spawn(move || {
+                seen.wait();
+                job.run();
+            });
+            started.wait();
+            // Whether or not the job started yet, it never runs for nobody:
+            // started, it sees the flag; not started, it never starts.
+            drop(waiting);
+            policy.join().unwrap();
+        }
+    }
+}
