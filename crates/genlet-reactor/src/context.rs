@@ -26,6 +26,9 @@ std::thread_local! {
     static TIMERS: RefCell<Option<Arc<TimerTable>>> = const { RefCell::new(None) };
     /// The local executor of the `block_on` running on this thread.
     static LOCAL: RefCell<Option<Rc<LocalExecutor<'static>>>> = const { RefCell::new(None) };
+    /// True while the `block_on` thread runs hub tasks (which may run on
+    /// any thread, so they get no local executor).
+    static IN_HUB_TASK: Cell<bool> = const { Cell::new(false) };
     /// True while this thread polls the future given to `block_on` (and not
     /// one of the tasks it runs meanwhile).
     static IN_BLOCK_ON_FUTURE: Cell<bool> = const { Cell::new(false) };
@@ -80,18 +83,27 @@ pub(crate) fn local() -> Option<Rc<LocalExecutor<'static>>> {
     LOCAL.with(|l| l.borrow().clone())
 }
 
-/// Runs `f` with the local executor of the `block_on` this thread is inside.
+/// Runs `f` with the local executor of the `block_on` this thread is inside;
+/// `None` inside a hub task, even one that the `block_on` thread runs: a hub
+/// task may run on any thread, so its `spawn_local` fails on every one.
 pub(crate) fn with_local<R>(f: impl FnOnce(Option<&Rc<LocalExecutor<'static>>>) -> R) -> R {
+    if IN_HUB_TASK.with(Cell::get) {
+        return f(None);
+    }
     LOCAL.with(|l| f(l.borrow().as_ref()))
 }
 
-/// Makes `local` the thread's local executor for the life of the guard,
-/// restoring the previous one after.
-pub(crate) struct EnterLocal(Option<Rc<LocalExecutor<'static>>>);
+/// Makes `local` the thread's local executor for the life of the guard
+/// (outside any hub task: a `block_on` inside one starts afresh), restoring
+/// the previous one after.
+pub(crate) struct EnterLocal(Option<Rc<LocalExecutor<'static>>>, bool);
 
 impl EnterLocal {
     pub(crate) fn new(local: Rc<LocalExecutor<'static>>) -> Self {
-        EnterLocal(LOCAL.with(|l| l.replace(Some(local))))
+        EnterLocal(
+            LOCAL.with(|l| l.replace(Some(local))),
+            IN_HUB_TASK.with(|t| t.replace(false)),
+        )
     }
 }
 
@@ -99,6 +111,23 @@ impl Drop for EnterLocal {
     fn drop(&mut self) {
         let previous = self.0.take();
         LOCAL.with(|l| *l.borrow_mut() = previous);
+        IN_HUB_TASK.with(|t| t.set(self.1));
+    }
+}
+
+/// Marks the `block_on` thread as running hub tasks for the life of the
+/// guard (see [`with_local`]).
+pub(crate) struct InHubTask(bool);
+
+impl InHubTask {
+    pub(crate) fn enter() -> Self {
+        InHubTask(IN_HUB_TASK.with(|t| t.replace(true)))
+    }
+}
+
+impl Drop for InHubTask {
+    fn drop(&mut self) {
+        IN_HUB_TASK.with(|t| t.set(self.0));
     }
 }
 

@@ -18,7 +18,7 @@ use std::time::Duration;
 use async_executor::{LocalExecutor, Task};
 use futures_lite::{FutureExt, future};
 
-use crate::context::{self, Enter, EnterLocal, InBlockOnFuture};
+use crate::context::{self, Enter, EnterLocal, InBlockOnFuture, InHubTask};
 use crate::detector::{self, BlockingReport, Detector, OnBlocking, Watched};
 use crate::priority::{self, Priority};
 use crate::report;
@@ -61,8 +61,10 @@ async fn run<T>(
             for _ in 0..200 {
                 let ran = {
                     let _busy = ticker.busy();
-                    priority::try_tick(&shared.executors, turn)
-                        || local.is_some_and(LocalExecutor::try_tick)
+                    let hub_task = local.map(|_| InHubTask::enter());
+                    let ran = priority::try_tick(&shared.executors, turn);
+                    drop(hub_task);
+                    ran || local.is_some_and(LocalExecutor::try_tick)
                 };
                 if ran {
                     idle = false;
@@ -76,9 +78,11 @@ async fn run<T>(
                     });
                     core::future::poll_fn(|cx| {
                         let _busy = ticker.busy();
+                        let hub_task = local.map(|_| InHubTask::enter());
                         if tick.as_mut().poll(cx).is_ready() {
                             return Poll::Ready(());
                         }
+                        drop(hub_task);
                         local_tick.as_mut().poll(cx)
                     })
                     .await;
@@ -241,6 +245,7 @@ async fn helping<F: Future>(
         for _ in 0..200 {
             let ran = {
                 let _busy = ticker.busy();
+                let _hub_task = InHubTask::enter();
                 priority::try_tick(&shared.executors, turn)
             };
             turn = turn.wrapping_add(1);
@@ -278,7 +283,10 @@ async fn helping<F: Future>(
             registered = true;
             let _busy = ticker.busy();
             if local_wait.as_mut().poll(cx).is_ready()
-                || (timers && high_wait.as_mut().poll(cx).is_ready())
+                || (timers && {
+                    let _hub_task = InHubTask::enter();
+                    high_wait.as_mut().poll(cx).is_ready()
+                })
             {
                 return Poll::Ready(());
             }
@@ -369,10 +377,18 @@ impl Handle {
         &self,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Task<T> {
-        match self.shared.upgrade() {
+        match self.open() {
             Some(shared) => spawn_on(&shared, Priority::Normal, None, future),
             None => cancelled(future),
         }
+    }
+
+    /// The hub's state while the hub is open. Once it started shutting
+    /// down, `None`: the reference is let go at once, so that the hub's
+    /// `drop` is the one to drop its state and the tasks left in it (see
+    /// [`drop_last`]).
+    fn open(&self) -> Option<Arc<Shared>> {
+        self.shared.upgrade().filter(|shared| !shared.is_closing())
     }
 
     /// A [`TaskBuilder`] to spawn a task with a name or a priority.
@@ -484,7 +500,7 @@ impl TaskBuilder {
         self,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Task<T> {
-        match self.handle.shared.upgrade() {
+        match self.handle.open() {
             Some(shared) => spawn_on(&shared, self.priority, self.name, future),
             // The hub is gone: hand back a task that is already cancelled.
             None => cancelled(future),
@@ -600,7 +616,9 @@ impl Builder {
     /// Where the blocking detector's reports go (default: one line on stderr).
     /// Setting it does not turn the detector on. It is called on the
     /// detector's own thread; should it panic, that report is lost (the
-    /// panic is reported on stderr) and the detector carries on.
+    /// panic is reported on stderr) and the detector carries on. It should
+    /// return soon: while it runs no other blocking is detected, and the
+    /// hub's drop waits for it (one that never returns hangs the drop).
     ///
     /// # Examples
     ///
@@ -895,7 +913,10 @@ fn block_on_inside_a_task() -> ! {
 ///
 /// # Panics
 ///
-/// When the calling thread is not inside [`Hub::block_on`].
+/// When the calling thread is not inside [`Hub::block_on`]'s future or one
+/// of its local tasks: outside any `block_on`, and inside a hub task, even
+/// one the `block_on` thread happens to run (a hub task may run on any of
+/// the hub's threads, so it gets the same answer on all of them).
 ///
 /// # Examples
 ///
@@ -929,6 +950,7 @@ impl Drop for Hub {
         // Stop every worker (each takes one message, or sees the channel
         // closed), join them, then drop the executors: that cancels the tasks
         // left in them, running their destructors here.
+        self.shared().close();
         self.stop.close();
         if let Some(detector) = &self.shared().detector {
             detector.stop();
@@ -956,6 +978,29 @@ impl Drop for Hub {
     }
 }
 
+/// Drops the hub's state here, as the last one to hold it, so that the
+/// destructors of the tasks left run before `Hub::drop` returns.
+///
+/// A [`Handle`] holds the state only while it spawns (it keeps a `Weak`),
+/// and lets it go at once when the hub is closing: one spawning on another
+/// thread would otherwise drop it last, with every task left, at the end of
+/// its spawn. Waits for spawns already under way (a second at most, then
+/// leaves the state to them); once this holds the only reference, no new
+/// spawn can take one.
+fn drop_last(mut shared: Arc<Shared>) {
+    let start = std::time::Instant::now();
+    loop {
+        match Arc::try_unwrap(shared) {
+            Ok(state) => return drop(state),
+            Err(again) if start.elapsed() < Duration::from_secs(1) => {
+                shared = again;
+                thread::yield_now();
+            }
+            Err(again) => return drop(again),
+        }
+    }
+}
+
 /// Joins the hub's threads, then drops its state: that cancels the tasks
 /// left in it, running their destructors here.
 fn shut_down(threads: Vec<JoinHandle<()>>, shared: Option<Arc<Shared>>) {
@@ -965,7 +1010,7 @@ fn shut_down(threads: Vec<JoinHandle<()>>, shared: Option<Arc<Shared>>) {
     }
     if let Some(shared) = shared {
         let timers = shared.timers.clone();
-        drop(shared);
+        drop_last(shared);
         // Sleeps kept past the hub (from a `block_on`) fall back to
         // async-io timers instead of waiting for a driver that is gone.
         timers.close();

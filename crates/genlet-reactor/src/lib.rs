@@ -10,7 +10,7 @@
 //! * **Priorities** ([`Priority`]): at every scheduling point a ready
 //!   higher-priority task runs before lower ones, with a fair turn that keeps
 //!   lower levels from starving.
-//! * **I/O is never starved by yielding**: the 16th [`yield_now`] in a row,
+//! * **I/O is never starved by yielding**: the 61st [`yield_now`] in a row,
 //!   or a sparser one 50 µs after the last I/O poll, makes the worker poll
 //!   for I/O (gevent's `sleep(0)` can starve it: #1071).
 //! * **Generator tasks** ([`gen_task`]): tasks written as genlet-coro

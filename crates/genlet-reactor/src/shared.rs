@@ -2,7 +2,7 @@
 //! its blocking detector, and the list of threads running its tasks right now
 //! (each a [`Ticker`]). Data only: the run loop that uses it is in `hub.rs`.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, ThreadId};
 
@@ -22,6 +22,8 @@ pub(crate) struct Shared {
     /// Every thread running tasks right now: the workers and the threads
     /// inside `block_on`.
     tickers: Mutex<Vec<Arc<Ticker>>>,
+    /// Set when the hub starts shutting down: a `Handle` spawns no more.
+    closing: AtomicBool,
 }
 
 impl Shared {
@@ -31,7 +33,18 @@ impl Shared {
             detector,
             timers: Arc::new(TimerTable::new()),
             tickers: Mutex::new(Vec::new()),
+            closing: AtomicBool::new(false),
         }
+    }
+
+    /// Refuses spawns through a [`Handle`](crate::Handle) from now on.
+    pub(crate) fn close(&self) {
+        self.closing.store(true, Ordering::SeqCst);
+    }
+
+    /// True once the hub started shutting down.
+    pub(crate) fn is_closing(&self) -> bool {
+        self.closing.load(Ordering::SeqCst)
     }
 
     pub(crate) fn tickers(&self) -> MutexGuard<'_, Vec<Arc<Ticker>>> {

@@ -74,8 +74,11 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 /// Inside a hub it is filed in the hub's own timer table (1 ms resolution,
 /// rounded up); elsewhere it is an async-io timer. A sleep without a
 /// deadline (one longer than [`Instant`] can reach, or more than 292 years
-/// ahead) is filed nowhere and never ends. A deadline that has passed,
-/// however long ago, ends the sleep at its first poll.
+/// ahead) is filed nowhere and never ends. A deadline that has passed ends
+/// the sleep at once: at its first poll outside a hub, or in a hub whose
+/// timer driver has already fired that millisecond; otherwise (the deadline
+/// passed since the driver's last turn, which the hub tells without a clock
+/// read per sleep) at the driver's next turn, microseconds later.
 ///
 /// # Cancel safety
 ///
@@ -403,8 +406,8 @@ pub async fn timeout<T>(duration: Duration, future: impl Future<Output = T>) -> 
 /// keep sockets and timers from being served, and a CPU-heavy task that
 /// yields every millisecond lets I/O in every millisecond. A tight yield
 /// loop pays neither a system call nor a clock read per yield: the clock is
-/// looked at on the 1st, 2nd, 4th and 8th yield after a poll, and only on
-/// the 1st while yields come faster than 16 per 50 µs.
+/// looked at on the 1st, 2nd, 4th, 8th, 16th and 32nd yield after a poll,
+/// and only on the 1st while yields come faster than 61 per 50 µs.
 ///
 /// Awaited by the future given to [`Hub::block_on`](crate::Hub::block_on)
 /// (gevent's `sleep(0)` in the main greenlet), it returns only after every
