@@ -3,11 +3,13 @@
 
 use core::future::Future;
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use async_lock::Semaphore;
 use event_listener::Event;
+use futures_lite::FutureExt;
 use genlet_reactor::Task;
 
 use crate::err::TaskError;
@@ -949,7 +951,9 @@ impl GroupHandle {
     ///
     /// # Errors
     ///
-    /// A [`TaskError`] when the future panicked or the group is gone.
+    /// A [`TaskError`] when the future panicked (also when it ran in the
+    /// calling member: the error then has that member's name) or the group
+    /// is gone.
     ///
     /// # Examples
     ///
@@ -971,7 +975,16 @@ impl GroupHandle {
         };
         if crate::greenlet::current_group() == inner.id {
             drop(inner);
-            return Ok(future.await);
+            // Run as the member's own code, but a panic comes back as an
+            // error, as it does from a greenlet of the pool's.
+            return AssertUnwindSafe(future)
+                .catch_unwind()
+                .await
+                .map_err(|payload| {
+                    let name = crate::current()
+                        .map_or_else(|| Arc::from("apply"), |c| Arc::from(c.name()));
+                    TaskError::panic(name, payload)
+                });
         }
         let greenlet = inner.spawn_in_slot(crate::task(), future).await;
         drop(inner);

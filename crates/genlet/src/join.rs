@@ -193,11 +193,14 @@ impl<T> Joined<T> {
 /// at most `timeout` if given (gevent's `joinall(greenlets, timeout,
 /// raise_error, count)`): reports which finished, in completion order, and
 /// hands back the others. With `raise_error`, returns the first error at
-/// once, and the greenlets not joined yet are detached.
+/// once, and the greenlets not joined yet are detached. A greenlet that was
+/// killed is not an error here (gevent counts its `GreenletExit` as a
+/// success): it is among the finished, with a cancelled [`TaskError`].
 ///
 /// # Errors
 ///
-/// With `raise_error`, the first greenlet's [`TaskError`].
+/// With `raise_error`, the [`TaskError`] of the first greenlet that panicked
+/// (or failed otherwise than by being killed).
 ///
 /// # Examples
 ///
@@ -247,7 +250,7 @@ pub async fn joinall<T: Send + 'static>(
             && let Some((index, result)) = waiting.next().await
         {
             match result {
-                Err(error) if raise_error => return Err(error),
+                Err(error) if raise_error && !error.is_cancelled() => return Err(error),
                 result => finished.push((index, result)),
             }
         }

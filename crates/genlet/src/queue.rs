@@ -93,7 +93,49 @@ enum Buffer<T> {
     Lowest {
         heap: Vec<T>,
         less: fn(&T, &T) -> bool,
+        /// False from the start of each reordering to its end: false after
+        /// `less` panicked in one, until the next push or pop rebuilds the
+        /// heap (so the lowest still comes out first).
+        ordered: bool,
     },
+}
+
+/// Moves `heap[child]` up to its place.
+fn sift_up<T>(heap: &mut [T], less: fn(&T, &T) -> bool, mut child: usize) {
+    while child > 0 {
+        let parent = (child - 1) / 2;
+        if !less(&heap[child], &heap[parent]) {
+            break;
+        }
+        heap.swap(child, parent);
+        child = parent;
+    }
+}
+
+/// Moves `heap[parent]` down to its place.
+fn sift_down<T>(heap: &mut [T], less: fn(&T, &T) -> bool, mut parent: usize) {
+    loop {
+        let (left, right) = (2 * parent + 1, 2 * parent + 2);
+        let mut smallest = parent;
+        if left < heap.len() && less(&heap[left], &heap[smallest]) {
+            smallest = left;
+        }
+        if right < heap.len() && less(&heap[right], &heap[smallest]) {
+            smallest = right;
+        }
+        if smallest == parent {
+            return;
+        }
+        heap.swap(parent, smallest);
+        parent = smallest;
+    }
+}
+
+/// Orders `heap` as a min-heap again, from scratch.
+fn rebuild<T>(heap: &mut [T], less: fn(&T, &T) -> bool) {
+    for parent in (0..heap.len() / 2).rev() {
+        sift_down(heap, less, parent);
+    }
 }
 
 impl<T> Buffer<T> {
@@ -109,17 +151,22 @@ impl<T> Buffer<T> {
         match self {
             Buffer::Fifo(items) => items.push_back(item),
             Buffer::Lifo(items) => items.push(item),
-            Buffer::Lowest { heap, less } => {
+            Buffer::Lowest {
+                heap,
+                less,
+                ordered,
+            } => {
+                // In first: should `less` panic, the item is kept all the
+                // same, and the next push or pop orders the heap again.
                 heap.push(item);
-                let mut child = heap.len() - 1;
-                while child > 0 {
-                    let parent = (child - 1) / 2;
-                    if !less(&heap[child], &heap[parent]) {
-                        break;
-                    }
-                    heap.swap(child, parent);
-                    child = parent;
+                let was_ordered = core::mem::replace(ordered, false);
+                if was_ordered {
+                    let last = heap.len() - 1;
+                    sift_up(heap, *less, last);
+                } else {
+                    rebuild(heap, *less);
                 }
+                *ordered = true;
             }
         }
     }
@@ -128,31 +175,25 @@ impl<T> Buffer<T> {
         match self {
             Buffer::Fifo(items) => items.pop_front(),
             Buffer::Lifo(items) => items.pop(),
-            Buffer::Lowest { heap, less } => {
+            Buffer::Lowest {
+                heap,
+                less,
+                ordered,
+            } => {
                 if heap.is_empty() {
                     return None;
                 }
+                if !core::mem::replace(ordered, false) {
+                    rebuild(heap, *less);
+                }
                 // The lowest goes to the end and stays in the heap until the
                 // rest is ordered again: should `less` (the item's `Ord`)
-                // panic, nothing has been taken out, so nothing is lost.
+                // panic, nothing has been taken out, so nothing is lost (and
+                // `ordered` stays false, for the next pop to rebuild).
                 let last = heap.len() - 1;
                 heap.swap(0, last);
-                let mut parent = 0;
-                loop {
-                    let (left, right) = (2 * parent + 1, 2 * parent + 2);
-                    let mut smallest = parent;
-                    if left < last && less(&heap[left], &heap[smallest]) {
-                        smallest = left;
-                    }
-                    if right < last && less(&heap[right], &heap[smallest]) {
-                        smallest = right;
-                    }
-                    if smallest == parent {
-                        break;
-                    }
-                    heap.swap(parent, smallest);
-                    parent = smallest;
-                }
+                sift_down(&mut heap[..last], *less, 0);
+                *ordered = true;
                 heap.pop()
             }
         }
@@ -162,7 +203,15 @@ impl<T> Buffer<T> {
         match self {
             Buffer::Fifo(items) => items.front(),
             Buffer::Lifo(items) => items.last(),
-            Buffer::Lowest { heap, .. } => heap.first(),
+            Buffer::Lowest {
+                heap,
+                ordered: true,
+                ..
+            } => heap.first(),
+            // Left unordered by a panicking `less`: look at every item.
+            Buffer::Lowest { heap, less, .. } => heap
+                .iter()
+                .reduce(|low, item| if less(item, low) { item } else { low }),
         }
     }
 }
@@ -238,7 +287,15 @@ impl<T> Shared<T> {
 
     fn try_take(&self) -> Take<T> {
         let mut state = self.lock();
-        match state.buffer.pop() {
+        // The pop runs the items' `Ord` in a priority queue: should that
+        // panic, this getter used its wake-up for nothing, so the guard
+        // passes it on to the next (the item is still in).
+        let pass_on = CallOnDrop(|| {
+            self.items.notify(1.additional());
+        });
+        let popped = state.buffer.pop();
+        core::mem::forget(pass_on);
+        match popped {
             Some(item) => {
                 drop(state);
                 if self.capacity.is_some() {
@@ -402,6 +459,7 @@ impl<T> Queue<T> {
         Buffer::Lowest {
             heap: Vec::new(),
             less: |a, b| a.cmp(b) == CmpOrdering::Less,
+            ordered: true,
         }
     }
 

@@ -130,10 +130,11 @@ impl Event {
         self.state.load(Ordering::SeqCst) & 1 == 1
     }
 
-    /// True when the flag is set, or was set since `start` was read.
+    /// True when the flag was set when `start` was read, is set now, or was
+    /// set in between.
     fn fired_since(&self, start: u64) -> bool {
         let now = self.state.load(Ordering::SeqCst);
-        now & 1 == 1 || now >> 1 != start >> 1
+        start & 1 == 1 || now & 1 == 1 || now >> 1 != start >> 1
     }
 
     /// Waits until the flag is set (returns at once if it is). The wait
