@@ -22,6 +22,7 @@ use core::future::Future;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_lite::FutureExt;
@@ -273,7 +274,8 @@ impl ServerBuilder {
     }
 
     /// TCP keepalive: probes after the connection was idle this long
-    /// (default 15 s); `None` turns it off.
+    /// (default 15 s; at most 32,767 s, the most Linux takes, and at least
+    /// one second); `None` turns it off.
     ///
     /// # Examples
     ///
@@ -302,7 +304,10 @@ impl ServerBuilder {
         stream.set_nodelay(self.nodelay)?;
         let socket = socket2::SockRef::from(stream);
         match self.keepalive {
-            Some(idle) => socket.set_tcp_keepalive(&socket2::TcpKeepalive::new().with_time(idle)),
+            Some(idle) => {
+                let idle = idle.clamp(Duration::from_secs(1), Duration::from_secs(32_767));
+                socket.set_tcp_keepalive(&socket2::TcpKeepalive::new().with_time(idle))
+            }
             None => socket.set_keepalive(false),
         }
     }
@@ -336,6 +341,8 @@ impl ServerBuilder {
         let stopping = Arc::new(Event::new());
         let acceptor_name = name.clone();
         let stop_seen = stopping.clone();
+        let holding = Arc::new(AtomicBool::new(false));
+        let held = holding.clone();
         let acceptor = crate::task().name(name.clone()).spawn(async move {
             let mut errors = AcceptErrors::new(acceptor_name.clone(), addr);
             loop {
@@ -409,8 +416,28 @@ impl ServerBuilder {
                     drop(gate.spawn_with(named, serve).await);
                 } else {
                     // Waits for a pool slot: accepting waits while it is
-                    // full (a stop too, for the grace period at most).
-                    serve.await;
+                    // full (a stop too, for the grace period at most). A
+                    // stop meanwhile closes the listener at once, so that
+                    // new clients are refused rather than left in its
+                    // backlog, and this connection is still served.
+                    held.store(true, Ordering::SeqCst);
+                    let mut serve = serve;
+                    let stopped = async {
+                        (&mut serve).await;
+                        false
+                    }
+                    .or(async {
+                        stop_seen.wait().await;
+                        true
+                    })
+                    .await;
+                    if stopped {
+                        drop(listener);
+                        serve.await;
+                        held.store(false, Ordering::SeqCst);
+                        return;
+                    }
+                    held.store(false, Ordering::SeqCst);
                 }
             }
         });
@@ -421,6 +448,7 @@ impl ServerBuilder {
                 addr,
                 acceptor,
                 handlers,
+                holding,
             },
             waiting,
             stopping,
@@ -480,6 +508,7 @@ impl ServerBuilder {
                 addr,
                 acceptor: receiver,
                 handlers,
+                holding: Arc::new(AtomicBool::new(false)),
             },
         })
     }
@@ -552,7 +581,10 @@ impl AcceptErrors {
 
 /// A TCP server: one handler greenlet per connection (gevent's
 /// `StreamServer`). Dropping it stops accepting and cancels the handlers;
-/// [`stop`](StreamServer::stop) lets them finish first.
+/// [`stop`](StreamServer::stop) lets them finish first. The listening
+/// socket closes when the hub drops the accepting task, just after the drop
+/// returns: to bind the same address again at once, `stop(..).await` first
+/// (the socket is closed when it returns).
 ///
 /// # Examples
 ///
@@ -598,6 +630,9 @@ struct Serving {
     addr: SocketAddr,
     acceptor: Greenlet<()>,
     handlers: Group,
+    /// True while the acceptor holds a connection it waits to hand to a
+    /// full pool (a stream server's; never a datagram server's).
+    holding: Arc<AtomicBool>,
 }
 
 impl Serving {
@@ -660,7 +695,7 @@ impl Serving {
         } else {
             // An acceptor still running holds a connection it could not
             // hand to the full pool: that one is cut too.
-            let held = usize::from(!self.acceptor.is_ready());
+            let held = usize::from(self.holding.load(Ordering::SeqCst));
             let left = held + waiting.map_or(0, |(waiting, _)| waiting.len()) + self.handlers.len();
             self.acceptor.kill().await;
             if let Some((waiting, _)) = waiting {
@@ -744,6 +779,12 @@ impl StreamServer {
     /// still waiting for their first byte
     /// ([`ServerBuilder::await_first_byte`]) are closed at once: no request
     /// is in flight on them.
+    ///
+    /// Called from one of the server's own handlers, it waits out the whole
+    /// grace period for that handler too, then kills it, so the code after
+    /// the `await` never runs. Stop a server from outside its handlers: a
+    /// handler that decides it is time can set an [`Event`] that the
+    /// server's owner waits on before calling `stop`.
     ///
     /// # Examples
     ///

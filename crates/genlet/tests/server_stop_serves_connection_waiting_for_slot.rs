@@ -1,7 +1,9 @@
 //! A stop while the pool is full serves the connection the server already
 //! accepted and was holding for a free slot (within the grace period),
 //! instead of dropping it unserved; `stop` counts nothing killed. And when
-//! the grace period runs out first, that connection counts as killed.
+//! the grace period runs out first, that connection counts as killed. The
+//! listener closes when the stop begins: new clients are refused at once,
+//! not left in its backlog until the held connection got its slot.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -11,7 +13,8 @@ use std::time::Duration;
 
 use futures_lite::{AsyncReadExt, AsyncWriteExt};
 
-/// A pool of one; each handler reads a message, waits `hold`, echoes it.
+/// A pool of one; each handler reads a message, waits `hold` (only for
+/// `a`), echoes it.
 fn start(hold: Duration, started: Arc<AtomicUsize>) -> genlet::StreamServer {
     genlet::StreamServer::builder()
         .pool_size(1)
@@ -21,7 +24,9 @@ fn start(hold: Duration, started: Arc<AtomicUsize>) -> genlet::StreamServer {
                 let mut buf = [0; 16];
                 let n = conn.read(&mut buf).await.unwrap_or(0);
                 started.fetch_add(1, Ordering::SeqCst);
-                genlet::sleep(hold).await;
+                if &buf[..n] == b"a" {
+                    genlet::sleep(hold).await;
+                }
                 let _ = conn.write_all(&buf[..n]).await;
             }
         })
@@ -41,9 +46,9 @@ fn reply(mut s: TcpStream) -> Result<Vec<u8>, std::io::ErrorKind> {
     s.read_to_end(&mut got).map(|_| got).map_err(|e| e.kind())
 }
 
-/// A server whose only slot `a` holds (its handler waits `hold`), and `b`,
-/// accepted and waiting for that slot.
-fn full_pool(hold: Duration) -> (genlet::StreamServer, TcpStream, TcpStream) {
+/// A server whose only slot `a` holds (its handler waits `hold`), `b`,
+/// accepted and waiting for that slot, and the count of handlers started.
+fn full_pool(hold: Duration) -> (genlet::StreamServer, TcpStream, TcpStream, Arc<AtomicUsize>) {
     let started = Arc::new(AtomicUsize::new(0));
     let server = genlet::run(async { start(hold, started.clone()) });
     let addr = server.local_addr();
@@ -56,13 +61,13 @@ fn full_pool(hold: Duration) -> (genlet::StreamServer, TcpStream, TcpStream) {
     // The acceptor takes `b` and waits for the slot `a` holds.
     let b = send(addr, b"b");
     genlet::run(genlet::sleep(Duration::from_millis(20)));
-    (server, a, b)
+    (server, a, b, started)
 }
 
 #[test]
 fn the_connection_waiting_for_a_slot_is_served() {
     for round in 0..20 {
-        let (server, a, b) = full_pool(Duration::from_millis(50));
+        let (server, a, b, _) = full_pool(Duration::from_millis(50));
         let killed = genlet::run(server.stop(Duration::from_secs(30)));
         assert_eq!(reply(a), Ok(b"a".to_vec()), "round {round}");
         assert_eq!(reply(b), Ok(b"b".to_vec()), "round {round}");
@@ -72,9 +77,35 @@ fn the_connection_waiting_for_a_slot_is_served() {
 
 #[test]
 fn past_the_grace_period_the_held_connection_counts_as_killed() {
-    let (server, a, b) = full_pool(Duration::from_secs(3600));
+    let (server, a, b, _) = full_pool(Duration::from_secs(3600));
     let killed = genlet::run(server.stop(Duration::from_millis(50)));
     assert_eq!(killed, 2, "the running handler and the held connection");
     assert_ne!(reply(a), Ok(b"a".to_vec()));
     assert_ne!(reply(b), Ok(b"b".to_vec()));
+}
+
+#[test]
+fn new_clients_are_refused_while_the_held_connection_waits() {
+    let (server, a, b, started) = full_pool(Duration::from_secs(3));
+    let addr = server.local_addr();
+    let stopper = std::thread::spawn(move || genlet::run(server.stop(Duration::from_secs(30))));
+    // Clients that connect before the stop took effect sit in the backlog
+    // (and are reset); then the listener is gone.
+    let refused = (0..10_000).any(|_| match TcpStream::connect(addr) {
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => true,
+        Err(e) => panic!("connect: {e}"),
+        Ok(_) => {
+            std::thread::sleep(Duration::from_millis(1));
+            false
+        }
+    });
+    assert!(refused, "the listener stayed open");
+    assert_eq!(
+        started.load(Ordering::SeqCst),
+        1,
+        "refused while the pool was still full"
+    );
+    assert_eq!(reply(a), Ok(b"a".to_vec()));
+    assert_eq!(reply(b), Ok(b"b".to_vec()));
+    assert_eq!(stopper.join().unwrap(), 0);
 }
