@@ -84,12 +84,14 @@ impl Signals {
         let which = [async_signal::Signal::Term, async_signal::Signal::Int];
         #[cfg(not(unix))]
         let which = [async_signal::Signal::Int];
-        #[cfg(unix)]
-        let live = default_action::catch()?;
+        // Catching first, then the default action off: a signal in between
+        // ends the process as one just before would, where the other order
+        // left an instant in which a signal was neither caught nor acted on.
+        let inner = async_signal::Signals::new(which)?;
         Ok(Signals {
-            inner: async_signal::Signals::new(which)?,
+            inner,
             #[cfg(unix)]
-            _live: live,
+            _live: default_action::catch()?,
         })
     }
 
