@@ -7,7 +7,6 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-use async_lock::Semaphore;
 use event_listener::Event;
 use futures_lite::FutureExt;
 use genlet_reactor::Task;
@@ -15,6 +14,7 @@ use genlet_reactor::Task;
 use crate::err::TaskError;
 use crate::greenlet::{Greenlet, Shared};
 use crate::imap::Imap;
+use crate::semaphore::{Semaphore, SemaphoreGuardArc};
 use crate::spawn::GreenletBuilder;
 
 /// A member as the group sees it, whatever its output type.
@@ -143,7 +143,7 @@ impl Inner {
         self: &Arc<Self>,
         builder: GreenletBuilder,
         future: impl Future<Output = T> + Send + 'static,
-        permit: Option<async_lock::SemaphoreGuardArc>,
+        permit: Option<SemaphoreGuardArc>,
     ) -> Greenlet<T> {
         let shared = builder.prepare::<T>();
         let (key, closed) = {
@@ -177,7 +177,7 @@ impl Inner {
     fn adopt<T: Send + 'static>(
         self: &Arc<Self>,
         shared: &Arc<Shared<T>>,
-        permit: Option<async_lock::SemaphoreGuardArc>,
+        permit: Option<SemaphoreGuardArc>,
     ) -> bool {
         let weak = Arc::downgrade(self);
         let member: Arc<dyn Member> = shared.clone();
@@ -263,7 +263,7 @@ impl Inner {
         key: u64,
         member: Arc<dyn Member>,
         panic: Option<TaskError>,
-        permit: Option<async_lock::SemaphoreGuardArc>,
+        permit: Option<SemaphoreGuardArc>,
     ) {
         let (cancel_rest, release) = {
             let mut state = self.lock();
@@ -314,9 +314,18 @@ impl Inner {
         Ok(self.spawn(crate::task(), future, permit))
     }
 
-    /// Listens for the next member to leave.
-    pub(crate) fn left_listener(&self) -> event_listener::EventListener {
-        self.left.listen()
+    /// A pool's slots; `None` for a plain group.
+    pub(crate) fn slots(&self) -> Option<&Arc<Semaphore>> {
+        self.slots.as_ref()
+    }
+
+    /// Spawns `future` as a member in the slot `permit` holds.
+    pub(crate) fn spawn_in<T: Send + 'static>(
+        self: &Arc<Self>,
+        permit: SemaphoreGuardArc,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Greenlet<T> {
+        self.spawn(crate::task(), future, Some(permit))
     }
 
     /// Waits until no member is left.

@@ -8,12 +8,12 @@ use core::task::{Context, Poll};
 use std::collections::VecDeque;
 use std::sync::Weak;
 
-use event_listener::EventListener;
 use futures_core::Stream;
 
 use crate::err::TaskError;
 use crate::greenlet::Greenlet;
 use crate::group::Inner;
+use crate::semaphore::SemaphoreAcquireArc;
 
 type Item<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
@@ -70,7 +70,9 @@ pub struct Imap<T> {
     maxsize: usize,
     exhausted: bool,
     /// Woken when a member leaves the group or a pool slot comes free.
-    left: Option<EventListener>,
+    /// The wait for a pool slot, queued beside the pool's other spawners,
+    /// while `next` cannot start.
+    slot: Option<SemaphoreAcquireArc>,
 }
 
 impl<T> fmt::Debug for Imap<T> {
@@ -126,7 +128,7 @@ impl<T: Send + 'static> Imap<T> {
             ordered,
             maxsize: usize::MAX,
             exhausted: false,
-            left: None,
+            slot: None,
         }
     }
 
@@ -223,18 +225,24 @@ impl<T: Send + 'static> Imap<T> {
                 // source, if it is pending) wake us.
                 return Poll::Pending;
             }
-            // An item waits for a slot: a member leaving, or any other
-            // release of one, wakes it.
-            match &mut self.left {
-                None => match self.group.upgrade() {
-                    // Listen, then look again: nothing is missed.
-                    Some(group) => self.left = Some(group.left_listener()),
-                    None => continue, // gone: `start_more` drops the item
-                },
-                Some(listener) => match Pin::new(listener).poll(cx) {
-                    Poll::Ready(()) => self.left = None,
-                    Poll::Pending => return Poll::Pending,
-                },
+            // An item waits for a slot: it queues for one, first come first
+            // served beside the pool's other spawners (trying again at each
+            // wake-up instead would lose every race to them).
+            let Some(group) = self.group.upgrade() else {
+                continue; // gone: `start_more` drops the item
+            };
+            let Some(slots) = group.slots() else {
+                continue; // a plain group refuses nothing
+            };
+            let acquire = self.slot.get_or_insert_with(|| slots.acquire_arc());
+            let Poll::Ready(permit) = Pin::new(acquire).poll(cx) else {
+                return Poll::Pending;
+            };
+            self.slot = None;
+            if let Some(item) = self.next.take() {
+                let greenlet = group.spawn_in(permit, item);
+                self.started.push_back((self.next_index, greenlet));
+                self.next_index += 1;
             }
         }
     }

@@ -91,6 +91,7 @@ mod join;
 mod local;
 mod queue;
 mod report;
+mod semaphore;
 mod server;
 mod signal;
 mod spawn;
@@ -109,6 +110,7 @@ pub use join::{AsCompleted, Joined, as_completed, joinall, killall, race};
 pub use local::Local;
 pub use queue::Queue;
 pub use report::{quiet_std_panics, reset_panic_hook, set_panic_hook};
+pub use semaphore::{SemaphoreAcquire, SemaphoreAcquireArc, SemaphoreGuard, SemaphoreGuardArc};
 pub use server::{DatagramServer, ServerBuilder, StreamServer};
 pub use signal::{Signal, Signals};
 pub use spawn::{

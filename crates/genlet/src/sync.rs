@@ -1,5 +1,6 @@
-//! Synchronisation: [`Event`], [`AsyncResult`], [`BoundedSemaphore`], and
-//! smol's [`Semaphore`] and [`Lock`] re-exported. Every one works across OS
+//! Synchronisation: [`Event`], [`AsyncResult`], [`BoundedSemaphore`] (over
+//! the fair [`Semaphore`] of `semaphore.rs`), and smol's [`Lock`]
+//! re-exported. Every one works across OS
 //! threads (gevent's are same-thread only), with blocking variants for
 //! threads outside the hub.
 
@@ -12,20 +13,7 @@ use core::task::{Context, Poll, ready};
 
 use crate::err::OverRelease;
 
-/// A counting semaphore (async-lock's): `acquire().await` gives a guard that
-/// releases on drop; `add_permits` is gevent's unpaired `release`.
-///
-/// # Examples
-///
-/// ```
-/// let sem = genlet::Semaphore::new(2);
-/// genlet::run(async {
-///     let _a = sem.acquire().await;
-///     let _b = sem.acquire().await;
-///     assert!(sem.try_acquire().is_none());
-/// });
-/// ```
-pub use async_lock::Semaphore;
+pub use crate::semaphore::Semaphore;
 
 /// A lock (async-lock's `Mutex`), usable from tasks (`lock().await`) and
 /// from plain threads (`lock_blocking()`). Guard the data, not the code:
