@@ -68,10 +68,9 @@ pub(crate) struct Inner {
     id: u64,
     state: Mutex<GroupState>,
     /// Notified whenever a member leaves, and whenever a pool slot comes
-    /// free without one leaving (`wait_available`, a refused `add`): what an
-    /// `Imap` waiting for a slot listens to. A broadcast, so no waiter that
-    /// is not polled can keep the news from the others (as a semaphore's
-    /// own wake-up, given to one waiter, could).
+    /// free without one leaving (`wait_available`, a refused `add`): what
+    /// `join` listens to. (A spawner waiting for a slot, an `Imap`'s too,
+    /// queues in `slots` instead, which hands the slot to the first.)
     left: Event,
     fail_fast: bool,
     /// Report every member's panic through the hook at once instead of
@@ -84,8 +83,10 @@ pub(crate) struct Inner {
 
 #[derive(Default)]
 struct GroupState {
-    next: u64,
-    members: HashMap<u64, Arc<dyn Member>>,
+    /// By [`key`]: the address of the greenlet's state, unique while it
+    /// lives (and the entry keeps it alive), so that finding a member
+    /// costs no scan.
+    members: HashMap<usize, Arc<dyn Member>>,
     first_error: Option<FirstError>,
     /// Failed (a fail-fast group, until `join` or `kill` returns) or
     /// dropped: no new members.
@@ -99,18 +100,20 @@ struct GroupState {
 
 impl GroupState {
     /// The key of the member `shared`, if it is one.
-    fn key_of<T>(&self, shared: &Arc<Shared<T>>) -> Option<u64> {
-        let wanted = Arc::as_ptr(shared).cast::<()>();
-        self.members
-            .iter()
-            .find(|(_, m)| core::ptr::eq(Arc::as_ptr(m).cast::<()>(), wanted))
-            .map(|(key, _)| *key)
+    fn key_of<T>(&self, shared: &Arc<Shared<T>>) -> Option<usize> {
+        let key = key(shared);
+        self.members.contains_key(&key).then_some(key)
     }
 
     /// New members are killed before they run.
     fn refuses(&self) -> bool {
         self.closed || self.killing > 0
     }
+}
+
+/// A greenlet's key among a group's members.
+fn key<T>(shared: &Arc<Shared<T>>) -> usize {
+    Arc::as_ptr(shared).addr()
 }
 
 impl Drop for Inner {
@@ -148,8 +151,7 @@ impl Inner {
         let shared = builder.prepare::<T>();
         let (key, closed) = {
             let mut state = self.lock();
-            let key = state.next;
-            state.next += 1;
+            let key = key(&shared);
             state.members.insert(key, shared.clone());
             (key, state.refuses())
         };
@@ -187,8 +189,7 @@ impl Inner {
             // lock) before it is in. Group, then greenlet: the order every
             // path takes.
             let mut state = self.lock();
-            let key = state.next;
-            state.next += 1;
+            let key = key(shared);
             let settled: crate::greenlet::Settled = Box::new(move |panic| match weak.upgrade() {
                 Some(inner) => inner.leave(key, member, panic, permit),
                 None => member.release(),
@@ -209,7 +210,7 @@ impl Inner {
     }
 
     /// The key of the member `shared`, if it is one.
-    fn key_of<T>(&self, shared: &Arc<Shared<T>>) -> Option<u64> {
+    fn key_of<T>(&self, shared: &Arc<Shared<T>>) -> Option<usize> {
         self.lock().key_of(shared)
     }
 
@@ -260,7 +261,7 @@ impl Inner {
 
     fn leave(
         &self,
-        key: u64,
+        key: usize,
         member: Arc<dyn Member>,
         panic: Option<TaskError>,
         permit: Option<SemaphoreGuardArc>,
