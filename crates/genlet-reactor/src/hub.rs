@@ -341,7 +341,7 @@ pub struct Handle {
 impl std::fmt::Debug for Handle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Handle")
-            .field("open", &(self.shared.strong_count() > 0))
+            .field("open", &self.open().is_some())
             .finish()
     }
 }
@@ -364,7 +364,9 @@ impl Handle {
     }
 
     /// Spawns `future` at normal priority, unnamed. Dropping the returned
-    /// [`Task`] cancels it; [`Task::detach`] lets it run on.
+    /// [`Task`] cancels it; [`Task::detach`] lets it run on. Once the hub
+    /// started shutting down (its drop began), the task is cancelled at
+    /// once, as [`TaskBuilder::spawn`]'s.
     ///
     /// # Examples
     ///
@@ -486,8 +488,9 @@ impl TaskBuilder {
     }
 
     /// Spawns `future`. Dropping the returned [`Task`] cancels it;
-    /// [`Task::detach`] lets it run on. After the hub shut down, the task is
-    /// cancelled at once (awaiting it panics; [`Task::fallible`] gives `None`).
+    /// [`Task::detach`] lets it run on. Once the hub started shutting down
+    /// (its drop began), the task is cancelled at once (awaiting it panics;
+    /// [`Task::fallible`] gives `None`).
     ///
     /// # Examples
     ///
@@ -984,9 +987,10 @@ impl Drop for Hub {
 /// A [`Handle`] holds the state only while it spawns (it keeps a `Weak`),
 /// and lets it go at once when the hub is closing: one spawning on another
 /// thread would otherwise drop it last, with every task left, at the end of
-/// its spawn. Waits for spawns already under way (a second at most, then
-/// leaves the state to them); once this holds the only reference, no new
-/// spawn can take one.
+/// its spawn. Waits for spawns already under way; once this holds the only
+/// reference, no new spawn can take one. Best effort against a spawning
+/// thread the OS keeps descheduled: after a second of waiting, the state is
+/// left to it, and so are the destructors.
 fn drop_last(mut shared: Arc<Shared>) {
     let start = std::time::Instant::now();
     loop {

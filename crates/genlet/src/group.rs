@@ -67,10 +67,10 @@ pub(crate) struct Inner {
     /// Unique for the process's life, never 0 (0: no group).
     id: u64,
     state: Mutex<GroupState>,
-    /// Notified whenever a member leaves, and whenever a pool slot comes
-    /// free without one leaving (`wait_available`, a refused `add`): what
-    /// `join` listens to. (A spawner waiting for a slot, an `Imap`'s too,
-    /// queues in `slots` instead, which hands the slot to the first.)
+    /// Notified whenever a member leaves (and when a refused `add` gives
+    /// its slot back): what `join` listens to. (A spawner waiting for a
+    /// slot, an `Imap`'s too, queues in `slots` instead, which hands the
+    /// slot to the first.)
     left: Event,
     fail_fast: bool,
     /// Report every member's panic through the hook at once instead of
@@ -247,7 +247,7 @@ impl Inner {
 
     /// Spawns `future` as a member once a pool slot is free (at once for a
     /// plain group).
-    async fn spawn_in_slot<T: Send + 'static>(
+    pub(crate) async fn spawn_in_slot<T: Send + 'static>(
         self: &Arc<Self>,
         builder: GreenletBuilder,
         future: impl Future<Output = T> + Send + 'static,
@@ -313,20 +313,6 @@ impl Inner {
             None => None,
         };
         Ok(self.spawn(crate::task(), future, permit))
-    }
-
-    /// A pool's slots; `None` for a plain group.
-    pub(crate) fn slots(&self) -> Option<&Arc<Semaphore>> {
-        self.slots.as_ref()
-    }
-
-    /// Spawns `future` as a member in the slot `permit` holds.
-    pub(crate) fn spawn_in<T: Send + 'static>(
-        self: &Arc<Self>,
-        permit: SemaphoreGuardArc,
-        future: impl Future<Output = T> + Send + 'static,
-    ) -> Greenlet<T> {
-        self.spawn(crate::task(), future, Some(permit))
     }
 
     /// Waits until no member is left.
@@ -1070,7 +1056,9 @@ impl Pool {
             .map_or(usize::MAX, |s| s.available_permits())
     }
 
-    /// Waits until a slot is free (another spawner may take it first).
+    /// Waits until a slot comes to this caller's turn, behind the spawners
+    /// already waiting, then gives it on (so a spawner after it may still
+    /// take it first).
     ///
     /// # Examples
     ///
@@ -1083,9 +1071,9 @@ impl Pool {
     /// ```
     pub async fn wait_available(&self) {
         if let Some(slots) = &self.group.inner.slots {
+            // Its turn in the queue of spawners, then the slot goes on to
+            // the next one.
             drop(slots.acquire().await);
-            // Taken and given back: a waiter for a slot looks again.
-            self.group.inner.left.notify(usize::MAX);
         }
     }
 

@@ -13,7 +13,6 @@ use futures_core::Stream;
 use crate::err::TaskError;
 use crate::greenlet::Greenlet;
 use crate::group::Inner;
-use crate::semaphore::SemaphoreAcquireArc;
 
 type Item<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
@@ -69,10 +68,14 @@ pub struct Imap<T> {
     ordered: bool,
     maxsize: usize,
     exhausted: bool,
-    /// Woken when a member leaves the group or a pool slot comes free.
-    /// The wait for a pool slot, queued beside the pool's other spawners,
-    /// while `next` cannot start.
-    slot: Option<SemaphoreAcquireArc>,
+    /// The item that found the pool full, being spawned by a task of its
+    /// own: it queues for a slot beside the pool's other spawners, and
+    /// spawns the item the moment it gets one, whether or not this `Imap`
+    /// is polled meanwhile (as gevent's imap feeds its pool from a greenlet
+    /// of its own). A slot handed to a wait that only the reader could take
+    /// up would sit idle while the reader did something else, such as spawn
+    /// into the same pool. Dropped with the `Imap`, it stops waiting.
+    feeding: Option<genlet_reactor::Task<Greenlet<T>>>,
 }
 
 impl<T> fmt::Debug for Imap<T> {
@@ -128,7 +131,7 @@ impl<T: Send + 'static> Imap<T> {
             ordered,
             maxsize: usize::MAX,
             exhausted: false,
-            slot: None,
+            feeding: None,
         }
     }
 
@@ -212,6 +215,16 @@ impl<T: Send + 'static> Imap<T> {
             if let Some(result) = self.take_one(cx) {
                 return Poll::Ready(Some(result));
             }
+            if let Some(feeding) = &mut self.feeding {
+                // The next item is being spawned: it comes first, in order.
+                let Poll::Ready(greenlet) = Pin::new(feeding).poll(cx) else {
+                    return Poll::Pending; // its spawn, or a greenlet's end, wakes us
+                };
+                self.feeding = None;
+                self.started.push_back((self.next_index, greenlet));
+                self.next_index += 1;
+                continue;
+            }
             let before = self.next_index;
             let stop = self.start_more(cx);
             if self.next_index != before {
@@ -225,25 +238,14 @@ impl<T: Send + 'static> Imap<T> {
                 // source, if it is pending) wake us.
                 return Poll::Pending;
             }
-            // An item waits for a slot: it queues for one, first come first
-            // served beside the pool's other spawners (trying again at each
-            // wake-up instead would lose every race to them).
-            let Some(group) = self.group.upgrade() else {
+            // An item waits for a slot: a task of its own queues for one.
+            let (Some(group), Some(item)) = (self.group.upgrade(), self.next.take()) else {
                 continue; // gone: `start_more` drops the item
             };
-            let Some(slots) = group.slots() else {
-                continue; // a plain group refuses nothing
-            };
-            let acquire = self.slot.get_or_insert_with(|| slots.acquire_arc());
-            let Poll::Ready(permit) = Pin::new(acquire).poll(cx) else {
-                return Poll::Pending;
-            };
-            self.slot = None;
-            if let Some(item) = self.next.take() {
-                let greenlet = group.spawn_in(permit, item);
-                self.started.push_back((self.next_index, greenlet));
-                self.next_index += 1;
-            }
+            let handle =
+                genlet_reactor::Handle::current().unwrap_or_else(|| crate::default_hub().handle());
+            self.feeding =
+                Some(handle.spawn(async move { group.spawn_in_slot(crate::task(), item).await }));
         }
     }
 }

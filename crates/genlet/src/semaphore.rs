@@ -233,6 +233,23 @@ impl Semaphore {
         }
     }
 
+    /// [`acquire_blocking`](Semaphore::acquire_blocking) for a semaphore
+    /// in an [`Arc`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// let sem = Arc::new(genlet::Semaphore::new(1));
+    /// let guard = sem.acquire_arc_blocking();
+    /// assert_eq!(sem.available_permits(), 0);
+    /// drop(guard);
+    /// ```
+    pub fn acquire_arc_blocking(self: &Arc<Self>) -> SemaphoreGuardArc {
+        futures_lite::future::block_on(self.acquire_arc())
+    }
+
     /// Adds `n` permits: to the waiters first, in their order.
     ///
     /// # Examples

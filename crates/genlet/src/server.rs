@@ -773,7 +773,8 @@ impl StreamServer {
 
     /// Stops accepting, tells the handlers ([`Connection::stopping`]),
     /// waits up to `grace` for them, then kills those still running; returns
-    /// how many were killed. A connection accepted while the pool was full
+    /// how many were killed (a connection handed to a handler in the very
+    /// instant the grace ran out may count twice). A connection accepted while the pool was full
     /// is served once a slot frees within `grace` (else it counts as
     /// killed); those the server never accepted are refused. Connections
     /// still waiting for their first byte

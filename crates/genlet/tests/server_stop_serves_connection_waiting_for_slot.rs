@@ -13,19 +13,23 @@ use std::time::Duration;
 
 use futures_lite::{AsyncReadExt, AsyncWriteExt};
 
-/// A pool of one; each handler reads a message, waits `hold` (only for
-/// `a`), echoes it.
-fn start(hold: Duration, started: Arc<AtomicUsize>) -> genlet::StreamServer {
+/// A pool of one; each handler reads a message, waits `hold` or until
+/// `release` is set (only for `a`), echoes it.
+fn start(
+    hold: Duration,
+    started: Arc<AtomicUsize>,
+    release: Arc<genlet::Event>,
+) -> genlet::StreamServer {
     genlet::StreamServer::builder()
         .pool_size(1)
         .bind("127.0.0.1:0", move |mut conn, _peer| {
-            let started = started.clone();
+            let (started, release) = (started.clone(), release.clone());
             async move {
                 let mut buf = [0; 16];
                 let n = conn.read(&mut buf).await.unwrap_or(0);
                 started.fetch_add(1, Ordering::SeqCst);
                 if &buf[..n] == b"a" {
-                    genlet::sleep(hold).await;
+                    let _ = genlet::timeout(hold, release.wait()).await;
                 }
                 let _ = conn.write_all(&buf[..n]).await;
             }
@@ -46,11 +50,15 @@ fn reply(mut s: TcpStream) -> Result<Vec<u8>, std::io::ErrorKind> {
     s.read_to_end(&mut got).map(|_| got).map_err(|e| e.kind())
 }
 
-/// A server whose only slot `a` holds (its handler waits `hold`), `b`,
-/// accepted and waiting for that slot, and the count of handlers started.
-fn full_pool(hold: Duration) -> (genlet::StreamServer, TcpStream, TcpStream, Arc<AtomicUsize>) {
+/// A server whose only slot `a` holds (its handler waits `hold`, or until
+/// `release` is set), `b`, accepted and waiting for that slot, and the
+/// count of handlers started.
+fn full_pool(
+    hold: Duration,
+    release: Arc<genlet::Event>,
+) -> (genlet::StreamServer, TcpStream, TcpStream, Arc<AtomicUsize>) {
     let started = Arc::new(AtomicUsize::new(0));
-    let server = genlet::run(async { start(hold, started.clone()) });
+    let server = genlet::run(async { start(hold, started.clone(), release) });
     let addr = server.local_addr();
     let a = send(addr, b"a");
     genlet::run(async {
@@ -67,7 +75,7 @@ fn full_pool(hold: Duration) -> (genlet::StreamServer, TcpStream, TcpStream, Arc
 #[test]
 fn the_connection_waiting_for_a_slot_is_served() {
     for round in 0..20 {
-        let (server, a, b, _) = full_pool(Duration::from_millis(50));
+        let (server, a, b, _) = full_pool(Duration::from_millis(50), Arc::default());
         let killed = genlet::run(server.stop(Duration::from_secs(30)));
         assert_eq!(reply(a), Ok(b"a".to_vec()), "round {round}");
         assert_eq!(reply(b), Ok(b"b".to_vec()), "round {round}");
@@ -77,7 +85,7 @@ fn the_connection_waiting_for_a_slot_is_served() {
 
 #[test]
 fn past_the_grace_period_the_held_connection_counts_as_killed() {
-    let (server, a, b, _) = full_pool(Duration::from_secs(3600));
+    let (server, a, b, _) = full_pool(Duration::from_secs(3600), Arc::default());
     let killed = genlet::run(server.stop(Duration::from_millis(50)));
     assert_eq!(killed, 2, "the running handler and the held connection");
     assert_ne!(reply(a), Ok(b"a".to_vec()));
@@ -86,7 +94,8 @@ fn past_the_grace_period_the_held_connection_counts_as_killed() {
 
 #[test]
 fn new_clients_are_refused_while_the_held_connection_waits() {
-    let (server, a, b, started) = full_pool(Duration::from_secs(3));
+    let release = Arc::new(genlet::Event::new());
+    let (server, a, b, started) = full_pool(Duration::from_secs(3600), release.clone());
     let addr = server.local_addr();
     let stopper = std::thread::spawn(move || genlet::run(server.stop(Duration::from_secs(30))));
     // Clients that connect before the stop took effect sit in the backlog
@@ -105,6 +114,7 @@ fn new_clients_are_refused_while_the_held_connection_waits() {
         1,
         "refused while the pool was still full"
     );
+    release.set();
     assert_eq!(reply(a), Ok(b"a".to_vec()));
     assert_eq!(reply(b), Ok(b"b".to_vec()));
     assert_eq!(stopper.join().unwrap(), 0);
