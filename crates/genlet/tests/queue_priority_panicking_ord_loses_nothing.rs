@@ -3,20 +3,23 @@
 //! `join` agree), and a get whose reordering panics takes nothing out; every
 //! item still comes out afterwards, the lowest first.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::time::Duration;
 
-/// Set to make the next comparison panic (once).
-static PANIC_NEXT: AtomicBool = AtomicBool::new(false);
+std::thread_local! {
+    /// Set to make the next comparison on this thread panic (once). Per
+    /// thread: the tests run side by side, and each compares on its own.
+    static PANIC_NEXT: Cell<bool> = const { Cell::new(false) };
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Item(u32);
 
 impl Ord for Item {
     fn cmp(&self, other: &Self) -> Ordering {
-        if PANIC_NEXT.swap(false, AtomicOrdering::SeqCst) {
+        if PANIC_NEXT.with(|p| p.replace(false)) {
             panic!("Ord panics");
         }
         self.0.cmp(&other.0)
@@ -36,11 +39,11 @@ fn a_panicking_ord_loses_and_miscounts_nothing() {
         queue.try_put(Item(n)).unwrap();
     }
     // A put whose ordering panics: the item is in, and counted.
-    PANIC_NEXT.store(true, AtomicOrdering::SeqCst);
+    PANIC_NEXT.with(|p| p.set(true));
     assert!(catch_unwind(AssertUnwindSafe(|| queue.try_put(Item(1)))).is_err());
     assert_eq!(queue.len(), 4);
     // A get whose reordering panics: nothing is taken out.
-    PANIC_NEXT.store(true, AtomicOrdering::SeqCst);
+    PANIC_NEXT.with(|p| p.set(true));
     assert!(catch_unwind(AssertUnwindSafe(|| queue.try_get())).is_err());
     assert_eq!(queue.len(), 4);
 
@@ -59,4 +62,18 @@ fn a_panicking_ord_loses_and_miscounts_nothing() {
             .await
             .expect("join sees every item done");
     });
+}
+
+#[test]
+fn after_a_panicking_get_the_lowest_still_comes_first() {
+    let queue = genlet::Queue::priority_unbounded();
+    for n in 1..=8 {
+        queue.try_put(Item(n)).unwrap();
+    }
+    PANIC_NEXT.with(|p| p.set(true));
+    assert!(catch_unwind(AssertUnwindSafe(|| queue.try_get())).is_err());
+    let got: Vec<u32> = std::iter::from_fn(|| queue.try_get())
+        .map(|i| i.0)
+        .collect();
+    assert_eq!(got, [1, 2, 3, 4, 5, 6, 7, 8]);
 }
