@@ -247,7 +247,21 @@ impl Inner {
 
     /// Spawns `future` as a member once a pool slot is free (at once for a
     /// plain group).
-    pub(crate) async fn spawn_in_slot<T: Send + 'static>(
+    /// A pool's slots; `None` for a plain group.
+    pub(crate) fn slots(&self) -> Option<&Arc<Semaphore>> {
+        self.slots.as_ref()
+    }
+
+    /// Spawns `future` as a member in the slot `permit` holds.
+    pub(crate) fn spawn_in<T: Send + 'static>(
+        self: &Arc<Self>,
+        permit: SemaphoreGuardArc,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Greenlet<T> {
+        self.spawn(crate::task(), future, Some(permit))
+    }
+
+    async fn spawn_in_slot<T: Send + 'static>(
         self: &Arc<Self>,
         builder: GreenletBuilder,
         future: impl Future<Output = T> + Send + 'static,

@@ -4,15 +4,16 @@
 use core::fmt;
 use core::future::{Future, poll_fn};
 use core::pin::Pin;
-use core::task::{Context, Poll};
+use core::task::{Context, Poll, ready};
 use std::collections::VecDeque;
-use std::sync::Weak;
+use std::sync::{Arc, Mutex, Weak};
 
 use futures_core::Stream;
 
 use crate::err::TaskError;
 use crate::greenlet::Greenlet;
 use crate::group::Inner;
+use crate::semaphore::SemaphoreAcquireArc;
 
 type Item<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
@@ -76,6 +77,23 @@ pub struct Imap<T> {
     /// up would sit idle while the reader did something else, such as spawn
     /// into the same pool. Dropped with the `Imap`, it stops waiting.
     feeding: Option<genlet_reactor::Task<Greenlet<T>>>,
+    /// That task's wait, shared so that dropping the `Imap` takes it out of
+    /// the pool's queue at once (a slot handed to it goes on to the next
+    /// spawner then and there), not when the hub gets round to dropping the
+    /// cancelled task.
+    wait: Option<SlotWait>,
+}
+
+/// A feeding task's wait for a pool slot; `None` once it got one, or once
+/// the `Imap` gave it up.
+type SlotWait = Arc<Mutex<Option<SemaphoreAcquireArc>>>;
+
+impl<T> Drop for Imap<T> {
+    fn drop(&mut self) {
+        if let Some(wait) = self.wait.take() {
+            drop(wait.lock().unwrap_or_else(|e| e.into_inner()).take());
+        }
+    }
 }
 
 impl<T> fmt::Debug for Imap<T> {
@@ -132,6 +150,7 @@ impl<T: Send + 'static> Imap<T> {
             maxsize: usize::MAX,
             exhausted: false,
             feeding: None,
+            wait: None,
         }
     }
 
@@ -221,6 +240,7 @@ impl<T: Send + 'static> Imap<T> {
                     return Poll::Pending; // its spawn, or a greenlet's end, wakes us
                 };
                 self.feeding = None;
+                self.wait = None;
                 self.started.push_back((self.next_index, greenlet));
                 self.next_index += 1;
                 continue;
@@ -242,10 +262,29 @@ impl<T: Send + 'static> Imap<T> {
             let (Some(group), Some(item)) = (self.group.upgrade(), self.next.take()) else {
                 continue; // gone: `start_more` drops the item
             };
+            let Some(slots) = group.slots() else {
+                continue; // a plain group refuses nothing
+            };
+            let wait: SlotWait = Arc::new(Mutex::new(Some(slots.acquire_arc())));
+            let waiting = wait.clone();
             let handle =
                 genlet_reactor::Handle::current().unwrap_or_else(|| crate::default_hub().handle());
-            self.feeding =
-                Some(handle.spawn(async move { group.spawn_in_slot(crate::task(), item).await }));
+            let mut item = Some(item);
+            self.feeding = Some(handle.spawn(poll_fn(move |cx| {
+                let mut wait = waiting.lock().unwrap_or_else(|e| e.into_inner());
+                // Given up by the `Imap`: this task is cancelled.
+                let Some(acquire) = wait.as_mut() else {
+                    return Poll::Pending;
+                };
+                let permit = ready!(Pin::new(acquire).poll(cx));
+                *wait = None;
+                // Spawned under the lock the `Imap`'s drop takes: the slot
+                // is either given up with the wait, or a member's, never in
+                // between (where a `join` would miss it).
+                let item = item.take().expect("polled once more after it spawned");
+                Poll::Ready(group.spawn_in(permit, item))
+            })));
+            self.wait = Some(wait);
         }
     }
 }
