@@ -91,6 +91,15 @@ impl State {
         self.permits = self.permits.saturating_add(n);
     }
 
+    /// Takes a permit if one is free and nobody waits for one.
+    fn try_take(&mut self) -> bool {
+        if self.permits > 0 && self.waiting == 0 {
+            self.permits -= 1;
+            return true;
+        }
+        false
+    }
+
     /// Drops the cancelled waiters once they outnumber the live ones.
     fn sweep(&mut self) {
         if self.queue.len() > 2 * self.waiting + 16 {
@@ -126,12 +135,7 @@ impl Semaphore {
 
     /// Takes a permit if one is free and nobody waits for one.
     fn take(&self) -> bool {
-        let mut state = self.lock();
-        if state.permits > 0 && state.waiting == 0 {
-            state.permits -= 1;
-            return true;
-        }
-        false
+        self.lock().try_take()
     }
 
     /// Gives `n` permits back, waking the waiters they go to.
@@ -285,9 +289,9 @@ impl Semaphore {
                 Poll::Pending
             }
             None => {
+                // Tried and queued under one lock: no release slips between.
                 let mut state = self.lock();
-                if state.permits > 0 && state.waiting == 0 {
-                    state.permits -= 1;
+                if state.try_take() {
                     return Poll::Ready(());
                 }
                 let queued = Arc::new(Waiter {
