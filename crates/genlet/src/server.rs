@@ -694,10 +694,12 @@ impl Serving {
             0
         } else {
             // An acceptor still running holds a connection it could not
-            // hand to the full pool: that one is cut too.
+            // hand to the full pool: that one is cut too. Read once the
+            // acceptor is dead: mid-poll on another thread, it may have
+            // handed the connection to the pool and not yet said so.
+            self.acceptor.kill().await;
             let held = usize::from(self.holding.load(Ordering::SeqCst));
             let left = held + waiting.map_or(0, |(waiting, _)| waiting.len()) + self.handlers.len();
-            self.acceptor.kill().await;
             if let Some((waiting, _)) = waiting {
                 waiting.kill().await;
             }
