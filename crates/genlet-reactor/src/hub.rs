@@ -1,6 +1,6 @@
 //! The hub's public face and its run loop: [`Hub`], [`Builder`], [`Handle`],
 //! [`TaskBuilder`], [`spawn_local`], the loop each worker (and each thread
-//! inside `block_on`) runs over the priority executors, and the `yield_now`
+//! inside `block_on`) runs over the scheduler's run queues, and the `yield_now`
 //! of a `block_on` future. Each worker drives async-io's reactor (timers and
 //! sockets) while it waits. The state the threads share is in `shared.rs`,
 //! the per-thread context in `context.rs`.
@@ -15,21 +15,23 @@ use std::sync::{Arc, Mutex, Weak};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use async_executor::{LocalExecutor, Task};
+use async_executor::LocalExecutor;
+use async_task::Task;
 use futures_lite::{FutureExt, future};
 
 use crate::context::{self, Enter, EnterLocal, InBlockOnFuture, InHubTask};
 use crate::detector::{self, BlockingReport, Detector, OnBlocking, Watched};
-use crate::priority::{self, Priority};
+use crate::priority::Priority;
 use crate::report;
+use crate::scheduler::Levels;
 use crate::shared::{Shared, Ticker};
 
 /// Runs tasks until `stop` completes: one scheduling point at a time,
 /// returning to the caller's `block_on` (which polls for I/O and `stop`)
 /// every 200 points and after 61 `yield_now`s (see `context.rs`).
 ///
-/// When no task is ready, a worker registers to be woken (a lock per
-/// executor) and sleeps in the reactor at once. The `block_on` thread of a
+/// When no task is ready, a worker registers to be woken (one lock, see
+/// `scheduler.rs`) and sleeps in the reactor at once. The `block_on` thread of a
 /// hub without workers (the only `block_on` that runs this loop: with
 /// workers it runs [`helping`]) first goes round its `block_on` once (a
 /// poll for I/O that does not wait, then `stop`), so a future that just
@@ -62,14 +64,14 @@ async fn run<T>(
                 let ran = {
                     let _busy = ticker.busy();
                     let hub_task = local.map(|_| InHubTask::enter());
-                    let ran = priority::try_tick(&shared.executors, turn);
+                    let ran = shared.scheduler.try_tick(turn);
                     drop(hub_task);
                     ran || local.is_some_and(LocalExecutor::try_tick)
                 };
                 if ran {
                     idle = false;
                 } else if idle || local.is_none() {
-                    let mut tick = core::pin::pin!(priority::tick(&shared.executors, turn));
+                    let mut tick = core::pin::pin!(shared.scheduler.tick(turn));
                     let mut local_tick = core::pin::pin!(async {
                         match local {
                             Some(local) => local.tick().await,
@@ -115,8 +117,8 @@ async fn run<T>(
 /// ready when it was first polled has run (its poll finished), on whichever
 /// thread.
 ///
-/// The hub's executors and the `block_on`'s local executor each queue their
-/// ready tasks in one FIFO queue, so a marker task spawned into each runs
+/// The hub's three run queues and the `block_on`'s local executor are each
+/// one FIFO queue of ready tasks, so a marker task spawned into each runs
 /// only after every task queued before it was taken out. A task taken out
 /// may still be running on another thread; so once the markers ran, this
 /// also waits until every other thread that was inside a scheduling point
@@ -156,11 +158,14 @@ fn spawn_markers() -> Option<(Arc<Shared>, Arc<Markers>)> {
     let shared = context::current_shared()?;
     let local = context::local();
     let markers = Arc::new(Markers {
-        left: AtomicUsize::new(shared.executors.len() + usize::from(local.is_some())),
+        left: AtomicUsize::new(3 + usize::from(local.is_some())),
         waker: Mutex::new(None),
     });
-    for executor in &shared.executors {
-        executor.spawn(markers.clone().run()).detach();
+    for priority in [Priority::High, Priority::Normal, Priority::Low] {
+        shared
+            .scheduler
+            .spawn(priority, markers.clone().run())
+            .detach();
     }
     if let Some(local) = local {
         local.spawn(markers.clone().run()).detach();
@@ -246,7 +251,7 @@ async fn helping<F: Future>(
             let ran = {
                 let _busy = ticker.busy();
                 let _hub_task = InHubTask::enter();
-                priority::try_tick(&shared.executors, turn)
+                shared.scheduler.try_tick(turn)
             };
             turn = turn.wrapping_add(1);
             if !ran {
@@ -274,10 +279,16 @@ async fn helping<F: Future>(
         // tasks alone (the future filing a sleep wakes it, as any wake-up).
         let timers = !shared.timers.is_idle();
         let mut local_wait = core::pin::pin!(local.tick());
-        let mut high_wait = core::pin::pin!(shared.executors[Priority::High.index()].tick());
+        let mut high_wait = core::pin::pin!(shared.scheduler.wait(Levels::HIGH));
         let mut registered = false;
         core::future::poll_fn(|cx| {
             if registered {
+                // Woken. A high-priority wake-up is taken here, so that the
+                // wait's drop does not pass it on to a worker: this thread
+                // runs the ready tasks itself next.
+                if timers {
+                    let _ = high_wait.as_mut().poll(cx);
+                }
                 return Poll::Ready(());
             }
             registered = true;
@@ -433,7 +444,7 @@ pub struct TaskBuilder {
     priority: Priority,
 }
 
-/// Spawns `future` onto `shared`'s executor for `priority`; watched under
+/// Spawns `future` onto `shared`'s run queue for `priority`; watched under
 /// `name` when the hub has a blocking detector.
 fn spawn_on<T: Send + 'static>(
     shared: &Shared,
@@ -441,12 +452,11 @@ fn spawn_on<T: Send + 'static>(
     name: Option<Arc<str>>,
     future: impl Future<Output = T> + Send + 'static,
 ) -> Task<T> {
-    let executor = &shared.executors[priority.index()];
     if shared.detector.is_some() {
         let name = name.unwrap_or_else(|| "<unnamed>".into());
-        executor.spawn(Watched { name, future })
+        shared.scheduler.spawn(priority, Watched { name, future })
     } else {
-        executor.spawn(future)
+        shared.scheduler.spawn(priority, future)
     }
 }
 
@@ -663,8 +673,9 @@ impl Builder {
         });
         let shared = Arc::new(Shared::new(detector.clone()));
         // The timer driver: one high-priority task for every sleep of the hub.
-        shared.executors[Priority::High.index()]
-            .spawn(shared.timers.clone().drive())
+        shared
+            .scheduler
+            .spawn(Priority::High, shared.timers.clone().drive())
             .detach();
         let (stop, stopped) = async_channel::bounded::<()>(1);
         let mut hub = Hub {
@@ -777,7 +788,7 @@ impl Hub {
     fn shared(&self) -> &Arc<Shared> {
         self.shared
             .as_ref()
-            .expect("the hub's executors live until it is dropped")
+            .expect("the hub's state lives until it is dropped")
     }
 
     /// A handle to spawn onto this hub from anywhere.
@@ -951,7 +962,7 @@ pub fn spawn_local<T: 'static>(future: impl Future<Output = T> + 'static) -> Tas
 impl Drop for Hub {
     fn drop(&mut self) {
         // Stop every worker (each takes one message, or sees the channel
-        // closed), join them, then drop the executors: that cancels the tasks
+        // closed), join them, then drop the scheduler: that cancels the tasks
         // left in them, running their destructors here.
         self.shared().close();
         self.stop.close();

@@ -3,8 +3,11 @@
 //!
 //! A [`Hub`] is a pool of worker threads. Each runs the hub's tasks and, while
 //! it has none ready, polls async-io's reactor, which fires timers and wakes
-//! tasks whose sockets became ready. Nothing here is a new runtime: scheduling
-//! is async-executor, the reactor is async-io, the sockets are async-net.
+//! tasks whose sockets became ready. Nothing here is a new runtime: tasks are
+//! async-task's, the reactor is async-io, the sockets are async-net; the
+//! run queues and the waking of idle workers are the hub's own, as three
+//! async-executors side by side cost twice as much per cross-thread spawn
+//! (see `scheduler.rs`).
 //! What the hub adds:
 //!
 //! * **Priorities** ([`Priority`]): at every scheduling point a ready
@@ -38,7 +41,8 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
-//! Tasks are async-executor's [`Task`]: awaiting one gives its output,
+//! Tasks are async-task's [`Task`] (the type async-executor and smol hand
+//! out too): awaiting one gives its output,
 //! dropping it cancels the task, [`Task::detach`] lets it run on.
 
 #![forbid(unsafe_code)]
@@ -51,11 +55,12 @@ mod hub;
 pub mod net;
 mod priority;
 mod report;
+mod scheduler;
 mod shared;
 mod time;
 mod timer_table;
 
-pub use async_executor::Task;
+pub use async_task::Task;
 pub use detector::{
     BlockingReport, DEFAULT_THRESHOLD as DEFAULT_BLOCKING_THRESHOLD, ENV_VAR as DETECT_BLOCKING_ENV,
 };

@@ -1,4 +1,4 @@
-//! What a hub's threads share: its three priority executors, its timer table,
+//! What a hub's threads share: its scheduler (run queues per priority), its timer table,
 //! its blocking detector, and the list of threads running its tasks right now
 //! (each a [`Ticker`]). Data only: the run loop that uses it is in `hub.rs`.
 
@@ -6,17 +6,16 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, ThreadId};
 
-use async_executor::Executor;
-
 use crate::detector::Detector;
+use crate::scheduler::Scheduler;
 use crate::timer_table::TimerTable;
 
-/// What the hub's threads share: one executor per priority. Only the
-/// [`Hub`](crate::Hub) holds it strongly, so dropping the hub drops the
-/// executors and cancels every task still in them, even tasks that hold a
-/// [`Handle`](crate::Handle).
+/// What the hub's threads share: the scheduler of its tasks, and the rest.
+/// Only the [`Hub`](crate::Hub) holds it strongly, so dropping the hub
+/// drops the scheduler and cancels every task still in it, even tasks that
+/// hold a [`Handle`](crate::Handle).
 pub(crate) struct Shared {
-    pub(crate) executors: [Executor<'static>; 3],
+    pub(crate) scheduler: Scheduler,
     pub(crate) detector: Option<Arc<Detector>>,
     pub(crate) timers: Arc<TimerTable>,
     /// Every thread running tasks right now: the workers and the threads
@@ -29,7 +28,7 @@ pub(crate) struct Shared {
 impl Shared {
     pub(crate) fn new(detector: Option<Arc<Detector>>) -> Self {
         Shared {
-            executors: [Executor::new(), Executor::new(), Executor::new()],
+            scheduler: Scheduler::new(),
             detector,
             timers: Arc::new(TimerTable::new()),
             tickers: Mutex::new(Vec::new()),
