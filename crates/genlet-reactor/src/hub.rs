@@ -227,7 +227,7 @@ impl<F: Future> Future for BlockOnFuture<F> {
 /// driver: so the future's own sleeps and timeouts fire even while every
 /// worker is busy. It is never
 /// registered while it polls the future or runs a task: a busy thread is
-/// not the one to wake for a task (see `priority::tick`).
+/// not the one to wake for a task (see `Scheduler::tick`).
 async fn helping<F: Future>(
     future: F,
     shared: &Shared,

@@ -1,4 +1,4 @@
-//! Task priorities, and the scheduling loop that honours them.
+//! Task priorities, and the order in which each scheduling point tries them.
 //!
 //! The hub's scheduler keeps one run queue per [`Priority`] (see
 //! `scheduler.rs`). At every scheduling point a worker

@@ -180,9 +180,7 @@ impl Scheduler {
             if let Ok(runnable) = state.queues[level].pop() {
                 // Work left behind this task: wake a sleeper for it, as this
                 // thread may be busy with this one for long.
-                if let Some(level) = (0..3).find(|&l| !state.queues[l].is_empty()) {
-                    state.notify(level);
-                }
+                state.notify_queued(Levels::ALL);
                 runnable.run();
                 return true;
             }
@@ -281,6 +279,20 @@ impl State {
         }
     }
 
+    /// Wakes a sleeper for the first level in `levels` that has a task
+    /// queued and no sleeper woken for it yet. The flag is read before the
+    /// queue: under load every level is quiet, and this costs three loads.
+    fn notify_queued(&self, levels: Levels) {
+        let needed = (0..3).find(|&level| {
+            levels.covers(level)
+                && !self.quiet[level].load(Ordering::SeqCst)
+                && !self.queues[level].is_empty()
+        });
+        if let Some(level) = needed {
+            self.notify(level);
+        }
+    }
+
     fn any_queued(&self, levels: Levels) -> bool {
         (0..3).any(|level| levels.covers(level) && !self.queues[level].is_empty())
     }
@@ -350,9 +362,14 @@ pub(crate) struct Wait<'a> {
 impl Wait<'_> {
     /// Leaves the sleeper list; true if it had been woken.
     fn leave(&mut self) -> bool {
+        let mut sleepers = lock(&self.state.sleepers);
+        self.leave_locked(&mut sleepers)
+    }
+
+    /// [`Wait::leave`], with the sleepers' lock held.
+    fn leave_locked(&mut self, sleepers: &mut Sleepers) -> bool {
         let id = core::mem::replace(&mut self.id, 0);
         SLEEPING_AS.with(|me| me.set(self.outer));
-        let mut sleepers = lock(&self.state.sleepers);
         let woken = sleepers.remove(id);
         sleepers.quiet(&self.state.quiet);
         woken
@@ -398,8 +415,7 @@ impl Future for Wait<'_> {
                 Poll::Pending
             }
             _ => {
-                drop(sleepers);
-                this.leave();
+                this.leave_locked(&mut sleepers);
                 Poll::Ready(())
             }
         }
@@ -412,12 +428,7 @@ impl Drop for Wait<'_> {
     /// thread.
     fn drop(&mut self) {
         if self.id != 0 && self.leave() {
-            let state = self.state;
-            if let Some(level) =
-                (0..3).find(|&l| self.levels.covers(l) && !state.queues[l].is_empty())
-            {
-                state.notify(level);
-            }
+            self.state.notify_queued(self.levels);
         }
     }
 }
