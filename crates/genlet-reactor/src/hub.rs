@@ -19,6 +19,7 @@ use async_executor::LocalExecutor;
 use async_task::Task;
 use futures_lite::{FutureExt, future};
 
+use crate::catch_drop::CatchDrop;
 use crate::context::{self, Enter, EnterLocal, InBlockOnFuture, InHubTask};
 use crate::detector::{self, BlockingReport, Detector, OnBlocking, Watched};
 use crate::priority::Priority;
@@ -947,11 +948,11 @@ fn block_on_inside_a_task() -> ! {
 /// ```
 pub fn spawn_local<T: 'static>(future: impl Future<Output = T> + 'static) -> Task<T> {
     context::with_local(|local| match local {
-        Some(local) if detector::watching() => local.spawn(Watched {
+        Some(local) if detector::watching() => local.spawn(CatchDrop::new(Watched {
             name: "<unnamed>".into(),
             future,
-        }),
-        Some(local) => local.spawn(future),
+        })),
+        Some(local) => local.spawn(CatchDrop::new(future)),
         None => panic!(
             "genlet-reactor: spawn_local called outside Hub::block_on; \
              !Send tasks run on the thread inside block_on"

@@ -43,10 +43,16 @@
 //!
 //! Tasks are async-task's [`Task`] (the type async-executor and smol hand
 //! out too): awaiting one gives its output,
-//! dropping it cancels the task, [`Task::detach`] lets it run on.
+//! dropping it cancels the task, [`Task::detach`] lets it run on. A task
+//! that panics while polled passes the panic to whoever awaits it. One
+//! whose future panics while it is dropped (cancelled, or the hub dropped
+//! under it), which async-task alone would answer by aborting the process,
+//! has that panic caught and reported on stderr; its other locals are
+//! dropped and the hub goes on.
 
 #![forbid(unsafe_code)]
 
+mod catch_drop;
 mod context;
 mod detector;
 mod err;

@@ -37,6 +37,7 @@ use async_task::{Runnable, Task};
 use concurrent_queue::ConcurrentQueue;
 use slab::Slab;
 
+use crate::catch_drop::CatchDrop;
 use crate::priority::{self, Priority};
 
 /// How many slabs the live tasks are spread over.
@@ -139,7 +140,7 @@ impl Scheduler {
         let mut live = lock(set);
         let entry = live.vacant_entry();
         let future = Live {
-            future,
+            future: CatchDrop::new(future),
             _left: Leave {
                 set: set.clone(),
                 key: entry.key(),
@@ -435,10 +436,10 @@ impl Drop for Wait<'_> {
 
 pin_project_lite::pin_project! {
     /// A live task's future: leaves the live set when dropped (finished or
-    /// cancelled).
+    /// cancelled), after the future, whose destructor's panic is caught.
     struct Live<F> {
         #[pin]
-        future: F,
+        future: CatchDrop<F>,
         // Dropped after the future.
         _left: Leave,
     }
