@@ -449,9 +449,9 @@ impl ServerBuilder {
                 acceptor,
                 handlers,
                 holding,
+                stopping,
             },
             waiting,
-            stopping,
         })
     }
 
@@ -484,20 +484,37 @@ impl ServerBuilder {
         let spawner: GroupHandle = handlers.handle();
         let handler = Arc::new(handler);
         let receiver_name = name.clone();
+        let stopping = Arc::new(Event::new());
+        let stop_seen = stopping.clone();
+        let holding = Arc::new(AtomicBool::new(false));
+        let held = holding.clone();
         let receiver = crate::task().name(name.clone()).spawn(async move {
             let mut errors = AcceptErrors::new(receiver_name.clone(), addr);
             let mut buf = vec![0; 65_536];
             loop {
-                match socket.recv_from(&mut buf).await {
-                    Ok((len, peer)) => {
+                // A stop ends the receiving here, never while a datagram
+                // waits for a slot in a full pool: that one is handled
+                // within the grace period. Those never received stay in
+                // the socket's buffer, dropped when it closes.
+                let received = async {
+                    stop_seen.wait().await;
+                    None
+                }
+                .or(async { Some(socket.recv_from(&mut buf).await) })
+                .await;
+                match received {
+                    None => return,
+                    Some(Ok((len, peer))) => {
                         errors.reset();
                         let (handler, socket) = (handler.clone(), socket.clone());
                         let datagram = buf[..len].to_vec();
                         let reply = async move { handler(datagram, peer, socket).await };
                         let named = crate::task().name(format!("{receiver_name} {peer}"));
+                        held.store(true, Ordering::SeqCst);
                         drop(spawner.spawn_with(named, reply).await);
+                        held.store(false, Ordering::SeqCst);
                     }
-                    Err(e) => errors.wait(&e).await,
+                    Some(Err(e)) => errors.wait(&e).or(stop_seen.wait()).await,
                 }
             }
         });
@@ -508,7 +525,8 @@ impl ServerBuilder {
                 addr,
                 acceptor: receiver,
                 handlers,
-                holding: Arc::new(AtomicBool::new(false)),
+                holding,
+                stopping,
             },
         })
     }
@@ -618,8 +636,6 @@ pub struct StreamServer {
     serving: Serving,
     /// Connections waiting for their first byte.
     waiting: Group,
-    /// Set when stopping begins; every connection holds it.
-    stopping: Arc<Event>,
 }
 
 /// What both servers are made of: the task that accepts (or receives) and
@@ -630,9 +646,12 @@ struct Serving {
     addr: SocketAddr,
     acceptor: Greenlet<()>,
     handlers: Group,
-    /// True while the acceptor holds a connection it waits to hand to a
-    /// full pool (a stream server's; never a datagram server's).
+    /// True while the acceptor holds a connection (or a datagram) it waits
+    /// to hand to a full pool.
     holding: Arc<AtomicBool>,
+    /// Set when stopping begins: the acceptor watches it, and every
+    /// connection of a stream server holds it.
+    stopping: Arc<Event>,
 }
 
 impl Serving {
@@ -642,7 +661,7 @@ impl Serving {
         &self,
         signals: &mut Signals,
         grace: Duration,
-        waiting: Option<(&Group, &Event)>,
+        waiting: Option<&Group>,
     ) -> io::Result<usize> {
         let first = signals.recv().await?;
         crate::report::server_event(
@@ -655,26 +674,22 @@ impl Serving {
             .await)
     }
 
-    /// Stops accepting: a stream server by setting its stopping event,
-    /// which its acceptor watches (so that the connection it may be handing
-    /// to a full pool is served, not dropped), a datagram server by killing
-    /// its receiver. Then waits for the acceptor and the handlers (and the
-    /// connections `waiting` for their first byte) until `grace` passed or
-    /// `cut` completes, and kills the rest.
+    /// Stops accepting, by setting the stopping event, which the acceptor
+    /// watches: the connection or datagram it may be handing to a full pool
+    /// is served, not dropped. Then waits for the acceptor and the handlers
+    /// (and the connections `waiting` for their first byte) until `grace`
+    /// passed or `cut` completes, and kills the rest.
     async fn drain(
         &self,
         grace: Duration,
         cut: impl Future<Output = ()>,
-        waiting: Option<(&Group, &Event)>,
+        waiting: Option<&Group>,
     ) -> usize {
-        match waiting {
-            Some((_, stopping)) => stopping.set(),
-            None => self.acceptor.kill().await,
-        }
+        self.stopping.set();
         let finished = async {
             // First the acceptor: it may still add a handler.
             self.acceptor.wait().await;
-            if let Some((waiting, _)) = waiting {
+            if let Some(waiting) = waiting {
                 let _ = waiting.join().await;
             }
             let _ = self.handlers.join().await;
@@ -699,8 +714,8 @@ impl Serving {
             // handed the connection to the pool and not yet said so.
             self.acceptor.kill().await;
             let held = usize::from(self.holding.load(Ordering::SeqCst));
-            let left = held + waiting.map_or(0, |(waiting, _)| waiting.len()) + self.handlers.len();
-            if let Some((waiting, _)) = waiting {
+            let left = held + waiting.map_or(0, Group::len) + self.handlers.len();
+            if let Some(waiting) = waiting {
                 waiting.kill().await;
             }
             self.handlers.kill().await;
@@ -793,11 +808,8 @@ impl StreamServer {
     ///
     /// See [`StreamServer`].
     pub async fn stop(self, grace: Duration) -> usize {
-        let (never, waiting) = (
-            core::future::pending::<()>(),
-            Some((&self.waiting, &*self.stopping)),
-        );
-        self.serving.drain(grace, never, waiting).await
+        let never = core::future::pending::<()>();
+        self.serving.drain(grace, never, Some(&self.waiting)).await
     }
 
     /// Serves until `signals` delivers SIGTERM or SIGINT, then stops as
@@ -827,8 +839,9 @@ impl StreamServer {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub async fn stop_on_signal(self, signals: &mut Signals, grace: Duration) -> io::Result<usize> {
-        let waiting = Some((&self.waiting, &*self.stopping));
-        self.serving.drain_on_signal(signals, grace, waiting).await
+        self.serving
+            .drain_on_signal(signals, grace, Some(&self.waiting))
+            .await
     }
 }
 
@@ -902,7 +915,10 @@ impl DatagramServer {
     }
 
     /// Stops receiving, waits up to `grace` for running handlers, then kills
-    /// the rest; returns how many were killed.
+    /// the rest; returns how many were killed. A datagram received while
+    /// the pool was full is handled once a slot frees within `grace` (else
+    /// it counts as killed); those the server never received are left in
+    /// the socket's buffer and dropped with it.
     ///
     /// # Examples
     ///
