@@ -11,6 +11,11 @@
 //! set, its other locals) is dropped as usual. A panic while the future is
 //! polled is the task's result, as before (see [`Task`]).
 //!
+//! What it does not cover: a task's *output* whose destructor panics when
+//! async-task drops it (a detached task's, or a cancelled one's), and a
+//! second destructor that panics while the first one's panic unwinds,
+//! which Rust itself answers with an abort.
+//!
 //! [`Task`]: async_task::Task
 //! [`Task::cancel`]: async_task::Task::cancel
 //! [`spawn_local`]: crate::spawn_local
@@ -34,8 +39,9 @@ pin_project_lite::pin_project! {
     impl<F> PinnedDrop for CatchDrop<F> {
         fn drop(this: Pin<&mut Self>) {
             let mut future = this.project().future;
-            // An assignment whose drop panics still stores the new value,
-            // so the future is `None` (and dropped once) either way.
+            // An assignment whose drop panics still stores the new value
+            // (rustc stores it on the unwind edge too), so the future is
+            // `None`, and dropped once, either way.
             if let Err(payload) = catch_unwind(AssertUnwindSafe(|| future.set(None))) {
                 report::hub_trouble(&format!(
                     "a task's future panicked while it was dropped ({}); \

@@ -464,7 +464,7 @@ fn spawn_on<T: Send + 'static>(
 /// A task that is already cancelled: what spawning onto a hub that is gone
 /// gives.
 fn cancelled<T: Send + 'static>(future: impl Future<Output = T> + Send + 'static) -> Task<T> {
-    let (runnable, task) = async_task::spawn(future, |_| {});
+    let (runnable, task) = async_task::spawn(CatchDrop::new(future), |_| {});
     drop(runnable);
     task
 }

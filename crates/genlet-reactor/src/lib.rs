@@ -48,7 +48,8 @@
 //! whose future panics while it is dropped (cancelled, or the hub dropped
 //! under it), which async-task alone would answer by aborting the process,
 //! has that panic caught and reported on stderr; its other locals are
-//! dropped and the hub goes on.
+//! dropped and the hub goes on (a task's output whose destructor panics is
+//! not covered).
 
 #![forbid(unsafe_code)]
 

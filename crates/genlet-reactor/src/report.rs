@@ -1,7 +1,7 @@
 //! The one way library code reports to the user: every line the reactor
 //! prints goes through [`report`], so that a later `tracing` integration has
 //! one place to turn each event into a structured one (and nothing else in
-//! the crate calls `eprintln!`).
+//! the crate writes to stderr).
 
 use std::sync::Arc;
 
@@ -16,13 +16,16 @@ pub(crate) enum Event<'a> {
     Trouble(&'a str),
 }
 
-/// Reports `event`: today one line on stderr.
+/// Reports `event`: today one line on stderr. A stderr that cannot be
+/// written (closed) loses the line: `eprintln!` would panic, and reports
+/// are made in `Drop`s and on the hub's own threads.
 pub(crate) fn report(event: Event<'_>) {
+    use std::io::Write;
     let line = match event {
         Event::Blocking(blocking) => blocking.to_string(),
         Event::Trouble(what) => format!("genlet-reactor: {what}"),
     };
-    eprintln!("{line}");
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// Reports trouble the hub cannot hand back as an error (in a `Drop`).

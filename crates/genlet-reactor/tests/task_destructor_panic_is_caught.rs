@@ -4,7 +4,7 @@
 //! running tasks. On a one-worker hub and on the default one, 20 rounds each.
 
 use std::future::pending;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Once};
 
 use genlet_reactor::{Hub, spawn_local};
@@ -42,13 +42,26 @@ fn quiet_bombs() {
     });
 }
 
-/// A task that holds a count and a bomb, and never finishes.
-fn doomed(dropped: &Arc<AtomicUsize>) -> impl Future<Output = ()> + Send + 'static {
-    let count = Count(dropped.clone());
+/// A task that holds a count and a bomb, and never finishes; `armed` is
+/// set once it holds the bomb (a task cancelled before its first poll never
+/// makes one).
+fn doomed(
+    dropped: &Arc<AtomicUsize>,
+    armed: &Arc<AtomicBool>,
+) -> impl Future<Output = ()> + Send + 'static {
+    let (count, armed) = (Count(dropped.clone()), armed.clone());
     async move {
         let _count = count;
         let _bomb = Bomb;
+        armed.store(true, Ordering::SeqCst);
         pending::<()>().await;
+    }
+}
+
+/// Runs the hub until `armed` is set.
+fn arm(hub: &Hub, armed: &AtomicBool) {
+    while !armed.load(Ordering::SeqCst) {
+        hub.block_on(genlet_reactor::yield_now());
     }
 }
 
@@ -64,10 +77,9 @@ fn cancelling_a_task_whose_future_panics_in_drop() {
     quiet_bombs();
     for hub in hubs() {
         for _ in 0..ROUNDS {
-            let dropped = Arc::new(AtomicUsize::new(0));
-            let task = hub.spawn(doomed(&dropped));
-            // Polled once at least, so the bomb is armed.
-            hub.block_on(genlet_reactor::yield_now());
+            let (dropped, armed) = (Arc::new(AtomicUsize::new(0)), Arc::default());
+            let task = hub.spawn(doomed(&dropped, &armed));
+            arm(&hub, &armed);
             assert_eq!(hub.block_on(task.cancel()), None);
             assert_eq!(dropped.load(Ordering::SeqCst), 1);
             assert_eq!(hub.block_on(hub.spawn(async { 7 })), 7);
@@ -80,9 +92,9 @@ fn dropping_the_handle_of_such_a_task() {
     quiet_bombs();
     for hub in hubs() {
         for _ in 0..ROUNDS {
-            let dropped = Arc::new(AtomicUsize::new(0));
-            let task = hub.spawn(doomed(&dropped));
-            hub.block_on(genlet_reactor::yield_now());
+            let (dropped, armed) = (Arc::new(AtomicUsize::new(0)), Arc::default());
+            let task = hub.spawn(doomed(&dropped, &armed));
+            arm(&hub, &armed);
             drop(task);
             // The hub drops the future soon after; other tasks keep running.
             while dropped.load(Ordering::SeqCst) == 0 {
@@ -103,10 +115,13 @@ fn dropping_a_hub_with_such_tasks() {
         } else {
             Hub::new().unwrap()
         };
-        for _ in 0..3 {
-            hub.spawn(doomed(&dropped)).detach();
+        let armed: [Arc<AtomicBool>; 3] = Default::default();
+        for armed in &armed {
+            hub.spawn(doomed(&dropped, armed)).detach();
         }
-        hub.block_on(genlet_reactor::yield_now());
+        for armed in &armed {
+            arm(&hub, armed);
+        }
         drop(hub);
         assert_eq!(dropped.load(Ordering::SeqCst), 3);
     }
@@ -116,15 +131,37 @@ fn dropping_a_hub_with_such_tasks() {
 fn a_local_task_whose_future_panics_in_drop() {
     quiet_bombs();
     for hub in hubs() {
-        let dropped = Arc::new(AtomicUsize::new(0));
-        let d = dropped.clone();
+        let (dropped, armed) = (
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicBool::new(false)),
+        );
+        let (d, a) = (dropped.clone(), armed.clone());
         let value = hub.block_on(async move {
-            let task = spawn_local(doomed(&d));
-            genlet_reactor::yield_now().await;
+            let task = spawn_local(doomed(&d, &a));
+            while !a.load(Ordering::SeqCst) {
+                genlet_reactor::yield_now().await;
+            }
             assert_eq!(task.cancel().await, None);
             spawn_local(async { 9 }).await
         });
         assert_eq!(value, 9);
         assert_eq!(dropped.load(Ordering::SeqCst), 1);
+    }
+}
+
+#[test]
+fn spawning_such_a_future_on_a_hub_that_is_gone() {
+    quiet_bombs();
+    for hub in hubs() {
+        let handle = hub.handle();
+        drop(hub);
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let (count, bomb) = (Count(dropped.clone()), Bomb);
+        // Dropped unpolled at once: its captured bomb goes off then.
+        let task = handle.spawn(async move {
+            let _held = (count, bomb);
+        });
+        assert_eq!(dropped.load(Ordering::SeqCst), 1);
+        assert_eq!(futures_lite::future::block_on(task.cancel()), None);
     }
 }

@@ -90,9 +90,12 @@ pub fn quiet_std_panics() {
 }
 
 /// The one place the crate prints: a report without a `tracing`
-/// subscriber, one line on stderr.
+/// subscriber, one line on stderr. A stderr that cannot be written (closed)
+/// loses the line: `eprintln!` would panic, and a report is often made in
+/// a `Drop`.
 fn to_stderr(line: std::fmt::Arguments<'_>) {
-    eprintln!("genlet: {line}");
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "genlet: {line}");
 }
 
 /// True when a `tracing` subscriber is installed: reports go to it then,

@@ -3,6 +3,11 @@
 //! period), instead of dropping it unanswered; `stop` counts nothing
 //! killed. When the grace period runs out first, that datagram counts as
 //! killed. 20 rounds, on a one-worker hub and on the default one.
+//!
+//! Linux only: that the receiver has taken the second datagram is read from
+//! the socket's receive queue in `/proc/net/udp`, not guessed from a sleep.
+
+#![cfg(target_os = "linux")]
 
 mod common;
 
@@ -11,21 +16,36 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-/// A pool of one: each handler waits the milliseconds its datagram says,
-/// then echoes it; `started` counts the handlers begun.
-fn start(started: Arc<AtomicUsize>) -> genlet::DatagramServer {
+/// A pool of one: each handler echoes its datagram, the one of `"a"` once
+/// `release` is set; `started` counts the handlers begun.
+fn start(started: Arc<AtomicUsize>, release: Arc<genlet::Event>) -> genlet::DatagramServer {
     genlet::DatagramServer::builder()
         .pool_size(1)
         .bind_datagram("127.0.0.1:0", move |data, peer, socket| {
-            let started = started.clone();
+            let (started, release) = (started.clone(), release.clone());
             async move {
                 started.fetch_add(1, Ordering::SeqCst);
-                let ms: u64 = String::from_utf8_lossy(&data).parse().unwrap_or(0);
-                genlet::sleep(Duration::from_millis(ms)).await;
+                if data == b"a" {
+                    release.wait().await;
+                }
                 let _ = socket.send_to(&data, peer).await;
             }
         })
         .unwrap()
+}
+
+/// The bytes waiting in the receive queue of the UDP socket bound to
+/// 127.0.0.1:`port`, from `/proc/net/udp`.
+fn queued(port: u16) -> usize {
+    let table = std::fs::read_to_string("/proc/net/udp").unwrap();
+    let local = format!("0100007F:{port:04X}");
+    let line = table
+        .lines()
+        .find(|line| line.split_whitespace().nth(1) == Some(local.as_str()))
+        .expect("the server's socket is listed");
+    let queues = line.split_whitespace().nth(4).unwrap();
+    let rx = queues.split(':').nth(1).unwrap();
+    usize::from_str_radix(rx, 16).unwrap()
 }
 
 fn client() -> UdpSocket {
@@ -42,22 +62,20 @@ fn answer(socket: &UdpSocket) -> Option<String> {
     Some(String::from_utf8_lossy(&buf[..n]).to_string())
 }
 
-/// Sends `first` (which takes the pool's only slot), waits until its
-/// handler started, then sends `second`, which the receiver holds.
+/// A server whose only slot `a`'s handler holds until `release` is set,
+/// and `b`'s datagram, received and held for that slot.
 fn full_pool(
     hub: &genlet::reactor::Hub,
-    first: &str,
-    second: &str,
+    release: Arc<genlet::Event>,
 ) -> (genlet::DatagramServer, UdpSocket, UdpSocket) {
     let started = Arc::new(AtomicUsize::new(0));
-    let server = hub.block_on(async { start(started.clone()) });
+    let server = hub.block_on(async { start(started.clone(), release) });
     let addr = server.local_addr();
     let (a, b) = (client(), client());
-    a.send_to(first.as_bytes(), addr).unwrap();
+    a.send_to(b"a", addr).unwrap();
     hub.block_on(common::until(|| started.load(Ordering::SeqCst) == 1));
-    b.send_to(second.as_bytes(), addr).unwrap();
-    // The receiver takes it and waits for the slot.
-    hub.block_on(genlet::sleep(Duration::from_millis(20)));
+    b.send_to(b"b", addr).unwrap();
+    hub.block_on(common::until(|| queued(addr.port()) == 0));
     assert_eq!(started.load(Ordering::SeqCst), 1, "the pool of one is full");
     (server, a, b)
 }
@@ -66,10 +84,18 @@ fn full_pool(
 fn the_datagram_waiting_for_a_slot_is_handled() {
     common::on_each_hub(|hub| {
         for round in 0..20 {
-            let (server, a, b) = full_pool(hub, "50", "0");
-            let killed = hub.block_on(server.stop(Duration::from_secs(30)));
-            assert_eq!(answer(&a).as_deref(), Some("50"), "round {round}");
-            assert_eq!(answer(&b).as_deref(), Some("0"), "round {round}");
+            let release = Arc::new(genlet::Event::new());
+            let (server, a, b) = full_pool(hub, release.clone());
+            let killed = hub.block_on(async {
+                let stop = hub.spawn(server.stop(Duration::from_secs(30)));
+                // Released once the stop has begun; it waits for the held
+                // datagram, so it cannot end before.
+                genlet::sleep(Duration::from_millis(5)).await;
+                release.set();
+                stop.await
+            });
+            assert_eq!(answer(&a).as_deref(), Some("a"), "round {round}");
+            assert_eq!(answer(&b).as_deref(), Some("b"), "round {round}");
             assert_eq!(killed, 0, "round {round}");
         }
     });
@@ -78,7 +104,7 @@ fn the_datagram_waiting_for_a_slot_is_handled() {
 #[test]
 fn past_the_grace_period_the_held_datagram_counts_as_killed() {
     common::on_each_hub(|hub| {
-        let (server, a, b) = full_pool(hub, "3600000", "0");
+        let (server, a, b) = full_pool(hub, Arc::default());
         let killed = hub.block_on(server.stop(Duration::from_millis(50)));
         assert_eq!(killed, 2, "the running handler and the held datagram");
         for socket in [a, b] {
