@@ -42,15 +42,6 @@ fn start(sleeping: Arc<AtomicUsize>, handled: Arc<AtomicUsize>) -> genlet::Datag
     .unwrap()
 }
 
-/// A client socket with a generous read timeout.
-fn client() -> UdpSocket {
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    socket
-}
-
 fn ask(socket: &UdpSocket, addr: SocketAddr, request: &str) -> String {
     socket.send_to(request.as_bytes(), addr).unwrap();
     let mut buf = [0; 64];
@@ -63,7 +54,7 @@ fn stop_waits_for_handlers_within_the_grace_period() {
     let (sleeping, handled) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let server = genlet::run(async { start(sleeping.clone(), handled.clone()) });
     let addr = server.local_addr();
-    let socket = client();
+    let socket = common::udp_client();
     // One handler panics; the server keeps serving.
     socket.send_to(b"panic", addr).unwrap();
     assert_eq!(ask(&socket, addr, "0"), "slept 0");
@@ -81,7 +72,7 @@ fn stop_kills_handlers_past_the_grace_period_and_stops_receiving() {
     let (sleeping, handled) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let server = genlet::run(async { start(sleeping.clone(), handled.clone()) });
     let addr = server.local_addr();
-    let socket = client();
+    let socket = common::udp_client();
     socket.send_to(b"3600000", addr).unwrap();
     let killed = genlet::run(async {
         common::until(|| sleeping.load(Ordering::SeqCst) == 1).await;

@@ -48,14 +48,6 @@ fn queued(port: u16) -> usize {
     usize::from_str_radix(rx, 16).unwrap()
 }
 
-fn client() -> UdpSocket {
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    socket
-}
-
 fn answer(socket: &UdpSocket) -> Option<String> {
     let mut buf = [0; 64];
     let (n, _) = socket.recv_from(&mut buf).ok()?;
@@ -71,7 +63,7 @@ fn full_pool(
     let started = Arc::new(AtomicUsize::new(0));
     let server = hub.block_on(async { start(started.clone(), release) });
     let addr = server.local_addr();
-    let (a, b) = (client(), client());
+    let (a, b) = (common::udp_client(), common::udp_client());
     a.send_to(b"a", addr).unwrap();
     hub.block_on(common::until(|| started.load(Ordering::SeqCst) == 1));
     b.send_to(b"b", addr).unwrap();

@@ -26,3 +26,12 @@ pub async fn until(mut done: impl FnMut() -> bool) {
     .await
     .expect("the condition came true within a minute");
 }
+
+/// A UDP client socket on 127.0.0.1 with a generous read timeout (30 s).
+pub fn udp_client() -> std::net::UdpSocket {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("a UDP client socket");
+    socket
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .expect("a read timeout");
+    socket
+}
