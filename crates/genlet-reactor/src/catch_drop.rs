@@ -74,14 +74,15 @@ impl<F: Future> Future for CatchDrop<F> {
     }
 }
 
-/// The message of a panic payload, if it is a string.
+/// The message of a panic payload, if it is a string (the placeholder is
+/// the one genlet-ythread's `JobError` and genlet's `TaskError` show).
 fn message(payload: &(dyn Any + Send)) -> &str {
     if let Some(message) = payload.downcast_ref::<&str>() {
         message
     } else if let Some(message) = payload.downcast_ref::<String>() {
         message
     } else {
-        "a payload that is not a string"
+        "<a panic payload that is not a string>"
     }
 }
 
@@ -145,6 +146,6 @@ mod tests {
     fn messages_are_read_from_both_string_kinds() {
         assert_eq!(message(&"static"), "static");
         assert_eq!(message(&String::from("owned")), "owned");
-        assert_eq!(message(&5_u8), "a payload that is not a string");
+        assert_eq!(message(&5_u8), "<a panic payload that is not a string>");
     }
 }

@@ -7,7 +7,7 @@ use std::future::pending;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Once};
 
-use genlet_reactor::{Hub, spawn_local};
+use genlet_reactor::{Hub, Task, spawn_local};
 
 const ROUNDS: usize = 20;
 
@@ -65,6 +65,15 @@ fn arm(hub: &Hub, armed: &AtomicBool) {
     }
 }
 
+/// A [`doomed`] task spawned on `hub` and holding its bomb, and the count
+/// of its future's drops.
+fn armed_task(hub: &Hub) -> (Task<()>, Arc<AtomicUsize>) {
+    let (dropped, armed) = (Arc::new(AtomicUsize::new(0)), Arc::default());
+    let task = hub.spawn(doomed(&dropped, &armed));
+    arm(hub, &armed);
+    (task, dropped)
+}
+
 fn hubs() -> [Hub; 2] {
     [
         Hub::builder().workers(1).build().unwrap(),
@@ -77,9 +86,7 @@ fn cancelling_a_task_whose_future_panics_in_drop() {
     quiet_bombs();
     for hub in hubs() {
         for _ in 0..ROUNDS {
-            let (dropped, armed) = (Arc::new(AtomicUsize::new(0)), Arc::default());
-            let task = hub.spawn(doomed(&dropped, &armed));
-            arm(&hub, &armed);
+            let (task, dropped) = armed_task(&hub);
             assert_eq!(hub.block_on(task.cancel()), None);
             assert_eq!(dropped.load(Ordering::SeqCst), 1);
             assert_eq!(hub.block_on(hub.spawn(async { 7 })), 7);
@@ -92,9 +99,7 @@ fn dropping_the_handle_of_such_a_task() {
     quiet_bombs();
     for hub in hubs() {
         for _ in 0..ROUNDS {
-            let (dropped, armed) = (Arc::new(AtomicUsize::new(0)), Arc::default());
-            let task = hub.spawn(doomed(&dropped, &armed));
-            arm(&hub, &armed);
+            let (task, dropped) = armed_task(&hub);
             drop(task);
             // The hub drops the future soon after; other tasks keep running.
             while dropped.load(Ordering::SeqCst) == 0 {
