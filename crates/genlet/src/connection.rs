@@ -29,7 +29,17 @@ use crate::sync::{Event, EventWait};
 /// the peer sends nothing for the server's first-byte timeout (before its
 /// first byte) or idle timeout (after it), and writes when the
 /// peer takes nothing for its write timeout (see
-/// [`ServerBuilder`](crate::ServerBuilder)). Read and write it with
+/// [`ServerBuilder`](crate::ServerBuilder)).
+///
+/// A read's clock starts when it first has to wait, and starts again when
+/// data comes or the server writes. A read cancelled while it waited
+/// (dropped inside [`timeout`](crate::timeout) or a race) leaves its clock
+/// running: the next read gets what is left of the limit, unless the server
+/// wrote since. A write's clock starts when a write first has to wait and
+/// starts again when one makes progress; a cancelled write leaves it
+/// running too, as the peer took nothing meanwhile.
+///
+/// Read and write it with
 /// `futures_lite`'s (or `futures`') `AsyncReadExt` / `AsyncWriteExt`; the
 /// socket itself is [`get_ref`](Connection::get_ref).
 ///
@@ -73,8 +83,12 @@ pub struct Connection {
     got_a_byte: bool,
     idle: Option<Duration>,
     write: Option<Duration>,
-    /// Armed while a read waits.
+    /// Armed while a read waits; also left armed by a read that was
+    /// cancelled while it waited (nothing tells `poll_read` so).
     read_timer: Option<Sleep>,
+    /// A write made progress while `read_timer` was armed: the next read
+    /// that waits starts a fresh limit (see `poll_read`).
+    wrote_since_read_timer: bool,
     /// Armed while a write waits.
     write_timer: Option<Sleep>,
     /// Set when the server starts to stop.
@@ -125,6 +139,7 @@ impl Connection {
             idle,
             write,
             read_timer: None,
+            wrote_since_read_timer: false,
             write_timer: None,
         }
     }
@@ -259,6 +274,12 @@ impl AsyncRead for Connection {
         } else {
             this.first_byte
         };
+        if core::mem::take(&mut this.wrote_since_read_timer) {
+            // The server answered since this timer was armed (by this read,
+            // or by one that was cancelled): the peer's silence counts from
+            // now, not from a read the server gave up on before answering.
+            this.read_timer = None;
+        }
         poll_limit(&mut this.read_timer, limit, "sent", cx).map(Err)
     }
 }
@@ -272,6 +293,9 @@ impl AsyncWrite for Connection {
         let this = self.get_mut();
         if let Poll::Ready(written) = Pin::new(&mut this.stream).poll_write(cx, buf) {
             this.write_timer = None;
+            if matches!(written, Ok(1..)) && this.read_timer.is_some() {
+                this.wrote_since_read_timer = true;
+            }
             return Poll::Ready(written);
         }
         poll_limit(&mut this.write_timer, this.write, "took", cx).map(Err)

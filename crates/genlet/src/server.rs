@@ -239,7 +239,10 @@ impl ServerBuilder {
     }
 
     /// How long a read may wait for data before it fails with
-    /// [`io::ErrorKind::TimedOut`] (default 60 s).
+    /// [`io::ErrorKind::TimedOut`] (default 60 s). The clock starts again
+    /// when data comes or the server writes, so a read the handler
+    /// cancelled before it answered does not shorten the next one (see
+    /// [`Connection`](crate::Connection)).
     ///
     /// # Examples
     ///
@@ -250,7 +253,8 @@ impl ServerBuilder {
     }
 
     /// How long a write may make no progress before it fails with
-    /// [`io::ErrorKind::TimedOut`] (default 30 s).
+    /// [`io::ErrorKind::TimedOut`] (default 30 s). The clock starts when a
+    /// write first has to wait and again each time one makes progress.
     ///
     /// # Examples
     ///
