@@ -977,7 +977,10 @@ impl<T> Greenlet<T> {
 
     /// Kills the greenlet as [`kill`](Greenlet::kill) does, with `reason`:
     /// its [`TaskError`] (at the join and in links) carries it, as gevent's
-    /// `kill(exception=…)` delivers its exception.
+    /// `kill(exception=…)` delivers its exception. The first kill decides:
+    /// a greenlet already killed (by [`abort`](Greenlet::abort), say) or
+    /// finished keeps its outcome, and its error then has no reason or the
+    /// earlier one.
     ///
     /// # Examples
     ///

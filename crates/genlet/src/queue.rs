@@ -32,7 +32,12 @@ use crate::err::{Closed, ExtraTaskDone, TryPutError};
 /// gevent's `PriorityQueue`; equal items in no set order). Waiting getters
 /// are woken in the order they began to wait, and so are putters waiting
 /// for room (one that arrives when an item, or room, is there takes it at
-/// once).
+/// once). An item is not handed to the getter it woke: it goes to whichever
+/// woken getter runs first, so on a hub with more than one worker a getter
+/// that waited later may take an earlier item (the one woken first then
+/// takes a later item, or, finding none, waits again at the back of the
+/// line). Nothing is lost or taken twice; the same holds for putters and
+/// room.
 ///
 /// Every wait can be bounded with [`timeout`](crate::timeout): puts and
 /// gets are cancel-safe.

@@ -4,6 +4,11 @@
 //! A timeout is a typed `Err(Elapsed)`, never a panic or an error of the
 //! future's own kind, so a catch-all on the future's errors cannot swallow
 //! it (gevent's `Timeout` slips past `except Exception`, #838).
+//!
+//! Inside a hub, deadlines have the hub timer's 1 ms resolution, rounded up
+//! (see `genlet_reactor::Sleep`): two deadlines less than a millisecond
+//! apart may fire in the same turn, so of two nested timeouts that close
+//! together the inner one can be the one that reports `Elapsed`.
 
 use core::future::Future;
 use std::sync::Arc;
