@@ -2,21 +2,28 @@
 //! (the order is chosen when it is made), bounded or not, joinable
 //! (`task_done` / `join`), closable, and usable from any OS thread.
 //!
-//! The items sit in a buffer under a mutex; waiting is event-listener's
-//! (smol's notification primitive, the one async-channel is built on).
-//! async-channel itself, which the FIFO queue used before, can neither peek
-//! nor take in another order.
+//! The items sit in a buffer under a mutex, beside two lines of waiters,
+//! gets waiting for an item and puts waiting for room, each served in the
+//! order it came. A put hands its item straight to the get waiting longest,
+//! and a get that frees room promises it to the put waiting longest: a
+//! woken waiter has what it was woken for, and nobody arriving later takes
+//! it first (on a hub with several workers, whoever polled first used to
+//! win). Peekers and streams, which may stop being polled while they wait,
+//! listen on an event-listener `Event` (smol's notification primitive)
+//! instead of holding a place in the line. async-channel, which the FIFO
+//! queue used before, can neither peek nor take in another order.
 
 use core::cmp::Ordering as CmpOrdering;
 use core::fmt;
-use core::future::Future;
+use core::future::{Future, poll_fn};
 use core::pin::Pin;
-use core::task::{Context, Poll, ready};
+use core::task::{Context, Poll, Waker, ready};
 use std::collections::VecDeque;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use event_listener::{Event, EventListener, IntoNotification};
+use event_listener::{Event, EventListener};
 
 use crate::err::{Closed, ExtraTaskDone, TryPutError};
 
@@ -29,15 +36,15 @@ use crate::err::{Closed, ExtraTaskDone, TryPutError};
 /// ([`unbounded`](Queue::unbounded), [`bounded`](Queue::bounded)), last in,
 /// first out ([`lifo_unbounded`](Queue::lifo_unbounded), gevent's
 /// `LifoQueue`), or lowest first ([`priority_unbounded`](Queue::priority_unbounded),
-/// gevent's `PriorityQueue`; equal items in no set order). Waiting getters
-/// are woken in the order they began to wait, and so are putters waiting
-/// for room (one that arrives when an item, or room, is there takes it at
-/// once). An item is not handed to the getter it woke: it goes to whichever
-/// woken getter runs first, so on a hub with more than one worker a getter
-/// that waited later may take an earlier item (the one woken first then
-/// takes a later item, or, finding none, waits again at the back of the
-/// line). Nothing is lost or taken twice; the same holds for putters and
-/// room.
+/// gevent's `PriorityQueue`; equal items in no set order). Gets that wait
+/// are served in the order they began to wait, each handed its item by the
+/// put that brings it, and puts waiting for room are let in in the order
+/// they came (two let in at once add their items as they run), as gevent's
+/// queue serves them: a get or put arriving later never overtakes one that
+/// waits, on any number of hub workers. So a get that began to wait and is
+/// then neither polled nor dropped holds the item it is handed (and a put,
+/// the room promised to it): drop the waits you give up on, as `timeout`
+/// and `select` do.
 ///
 /// Every wait can be bounded with [`timeout`](crate::timeout): puts and
 /// gets are cancel-safe.
@@ -73,14 +80,9 @@ pub struct Queue<T> {
 struct Shared<T> {
     state: Mutex<State<T>>,
     capacity: Option<usize>,
-    /// An item went in (one getter more is told per item), or the queue
-    /// closed (all are told).
-    items: Event,
-    /// Room came free (one putter more per item taken), or it closed.
-    room: Event,
-    /// An item went in, or it closed (all are told): for peekers, who take
-    /// nothing, and for streams, which may stop being polled while they
-    /// listen; neither may use up a getter's notification.
+    /// An item went into the buffer, or the queue closed (all are told):
+    /// for peekers, who take nothing, and for streams, which may stop being
+    /// polled while they listen, so must not hold a place in the line.
     peeks: Event,
     unfinished: Unfinished,
 }
@@ -88,6 +90,133 @@ struct Shared<T> {
 struct State<T> {
     buffer: Buffer<T>,
     closed: bool,
+    /// The gets waiting for an item, in the order they came. While one
+    /// waits the buffer is empty: an item put goes to the first of them.
+    getters: Line<GetStage<T>>,
+    /// The puts waiting for room, in the order they came.
+    putters: Line<PutStage>,
+    /// Room promised to puts that were waiting and have not yet come back
+    /// to fill it (or to give it up).
+    promised: usize,
+    /// Items handed to gets that have not yet come for them. Each may come
+    /// back (its get stopped waiting), so a closed queue does not fail the
+    /// gets still waiting until this is zero.
+    handed: usize,
+}
+
+impl<T> State<T> {
+    /// Closed, with no item left nor one that may come back: a get fails.
+    fn drained(&self) -> bool {
+        self.closed && self.handed == 0 && self.buffer.len() == 0
+    }
+}
+
+/// Waiters in the order they came, with some that stopped waiting among
+/// them (skipped, and swept once they outnumber the rest).
+struct Line<S> {
+    queue: VecDeque<Arc<Seat<S>>>,
+    /// The waiters in `queue` still waiting.
+    waiting: usize,
+}
+
+/// One waiter's place: its stage and how to wake it. The stage leaves
+/// `Waiting` under the queue's lock only.
+type Seat<S> = Mutex<Place<S>>;
+
+struct Place<S> {
+    stage: S,
+    waker: Waker,
+}
+
+/// Where a waiting get stands.
+enum GetStage<T> {
+    Waiting,
+    /// Handed this item: it is the get's now.
+    Handed(T),
+    /// The queue closed while it waited (with nothing left).
+    Closed,
+    /// Done: it took its item, or stopped waiting.
+    Gone,
+}
+
+/// Where a waiting put stands.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PutStage {
+    Waiting,
+    /// Promised room, which it is to fill or give back.
+    Granted,
+    /// The queue closed while it waited.
+    Closed,
+    /// Done, or stopped waiting.
+    Gone,
+}
+
+/// A seat's lock. Only the queue's bookkeeping runs under it, so a poisoned
+/// lock is still good.
+fn seat<S>(seat: &Seat<S>) -> MutexGuard<'_, Place<S>> {
+    seat.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl<S> Line<S> {
+    fn new() -> Self {
+        Line {
+            queue: VecDeque::new(),
+            waiting: 0,
+        }
+    }
+
+    /// Queues a new waiter at the back.
+    fn join(&mut self, stage: S, waker: &Waker) -> Arc<Seat<S>> {
+        let seat = Arc::new(Mutex::new(Place {
+            stage,
+            waker: waker.clone(),
+        }));
+        self.queue.push_back(seat.clone());
+        self.waiting += 1;
+        seat
+    }
+
+    /// Takes the waiter waiting longest out of the line, for the caller to
+    /// move on from its waiting stage (under the queue's lock, still held).
+    fn next_waiting(&mut self, waiting: fn(&S) -> bool) -> Option<Arc<Seat<S>>> {
+        while self.waiting > 0 {
+            let next = self.queue.pop_front()?;
+            if waiting(&seat(&next).stage) {
+                self.waiting -= 1;
+                return Some(next);
+            }
+        }
+        None
+    }
+
+    /// Marks a waiter that stopped waiting; sweeps the line once those
+    /// outnumber the rest.
+    fn leave(&mut self, waiting: fn(&S) -> bool) {
+        self.waiting -= 1;
+        if self.queue.len() > 2 * self.waiting + 16 {
+            self.queue.retain(|s| waiting(&seat(s).stage));
+        }
+    }
+
+    /// Moves every waiter still waiting to `closed`, emptying the line.
+    fn close(&mut self, waiting: fn(&S) -> bool, closed: fn() -> S, woken: &mut Wakers) {
+        for next in self.queue.drain(..) {
+            let mut place = seat(&next);
+            if waiting(&place.stage) {
+                place.stage = closed();
+                woken.push(place.waker.clone());
+            }
+        }
+        self.waiting = 0;
+    }
+}
+
+fn get_waits<T>(stage: &GetStage<T>) -> bool {
+    matches!(stage, GetStage::Waiting)
+}
+
+fn put_waits(stage: &PutStage) -> bool {
+    *stage == PutStage::Waiting
 }
 
 /// The items, in the queue's order.
@@ -204,6 +333,15 @@ impl<T> Buffer<T> {
         }
     }
 
+    /// Puts back an item taken out: where it would come out next (FIFO,
+    /// LIFO), or in its place by order.
+    fn unget(&mut self, item: T) {
+        match self {
+            Buffer::Fifo(items) => items.push_front(item),
+            Buffer::Lifo(_) | Buffer::Lowest { .. } => self.push(item),
+        }
+    }
+
     fn peek(&self) -> Option<&T> {
         match self {
             Buffer::Fifo(items) => items.front(),
@@ -236,6 +374,39 @@ impl<F: FnMut()> Drop for CallOnDrop<F> {
     }
 }
 
+/// Wakers to call once the queue's lock is let go (most often one, kept
+/// without allocating).
+#[derive(Default)]
+struct Wakers {
+    first: Option<Waker>,
+    more: Vec<Waker>,
+}
+
+impl Wakers {
+    fn push(&mut self, waker: Waker) {
+        match self.first {
+            None => self.first = Some(waker),
+            Some(_) => self.more.push(waker),
+        }
+    }
+
+    fn wake(self) {
+        if let Some(waker) = self.first {
+            waker.wake();
+        }
+        for waker in self.more {
+            waker.wake();
+        }
+    }
+}
+
+/// Moves a waiter taken out of its line to `stage`; gives its waker.
+fn settle<S>(waiter: &Seat<S>, stage: S) -> Waker {
+    let mut place = seat(waiter);
+    place.stage = stage;
+    place.waker.clone()
+}
+
 /// What a take found.
 enum Take<T> {
     Item(T),
@@ -243,74 +414,146 @@ enum Take<T> {
     Closed,
 }
 
+type Guard<'a, T> = MutexGuard<'a, State<T>>;
+
 impl<T> Shared<T> {
     fn new(buffer: Buffer<T>, capacity: Option<usize>) -> Self {
         Shared {
             state: Mutex::new(State {
                 buffer,
                 closed: false,
+                getters: Line::new(),
+                putters: Line::new(),
+                promised: 0,
+                handed: 0,
             }),
             capacity,
-            items: Event::new(),
-            room: Event::new(),
             peeks: Event::new(),
             unfinished: Unfinished::default(),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, State<T>> {
+    fn lock(&self) -> Guard<'_, T> {
         // The only user code run under the lock is an item's `Ord` (ordering
         // a priority queue) and `Clone` (a peek); should either panic, the
-        // buffer still holds every item and the count stays right, so a
-        // poisoned lock is still good to use.
+        // buffer still holds every item, the count stays right and no waiter
+        // is moved half-way, so a poisoned lock is still good to use.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn try_push(&self, item: T) -> Result<(), TryPutError<T>> {
-        let mut state = self.lock();
-        if state.closed {
-            return Err(TryPutError::Closed(item));
+    /// Whether a put arriving now must wait: the room left is promised, or
+    /// others wait for it already (none jumps the line).
+    fn is_full(&self, state: &State<T>) -> bool {
+        state.putters.waiting > 0
+            || self
+                .capacity
+                .is_some_and(|c| state.buffer.len() + state.promised >= c)
+    }
+
+    /// Promises the room there is to the puts waiting longest.
+    fn grant_room(&self, state: &mut State<T>, woken: &mut Wakers) {
+        let Some(capacity) = self.capacity else {
+            return;
+        };
+        while state.buffer.len() + state.promised < capacity {
+            let Some(putter) = state.putters.next_waiting(put_waits) else {
+                return;
+            };
+            state.promised += 1;
+            woken.push(settle(&putter, PutStage::Granted));
         }
-        if self.capacity.is_some_and(|c| state.buffer.len() >= c) {
-            return Err(TryPutError::Full(item));
-        }
+    }
+
+    /// Puts `item` in, counted: to the get waiting longest, else into the
+    /// buffer. The caller has checked for room and that the queue is open.
+    fn put_in(&self, mut state: Guard<'_, T>, item: T) {
         // Counted under the lock the item is taken with, so before any
         // getter can have it (and its `task_done`), and only once it is
         // sure to go in: a put still waiting for room counts for nothing.
-        // Before the push, whose ordering runs the item's `Ord`: should that
-        // panic, the item is in all the same (in no particular place), and
-        // counted, and the getters are told (the guard, after the lock).
         self.unfinished.count.fetch_add(1, Ordering::SeqCst);
+        let mut woken = Wakers::default();
+        if let Some(getter) = state.getters.next_waiting(get_waits) {
+            state.handed += 1;
+            woken.push(settle(&getter, GetStage::Handed(item)));
+            // It took no room: a put promised room may have given it over.
+            self.grant_room(&mut state, &mut woken);
+            drop(state);
+            woken.wake();
+            return;
+        }
+        // Nobody waits, so the buffer keeps it. The push runs the item's
+        // `Ord` in a priority queue: should that panic, the item is in all
+        // the same (in no particular place), and counted, and the peekers
+        // are told (the guard, after the lock).
         let _tell = CallOnDrop(|| {
-            self.items.notify(1.additional());
             self.peeks.notify(usize::MAX);
         });
         state.buffer.push(item);
         drop(state);
+    }
+
+    fn try_push(&self, item: T) -> Result<(), TryPutError<T>> {
+        let state = self.lock();
+        if state.closed {
+            return Err(TryPutError::Closed(item));
+        }
+        if self.is_full(&state) {
+            return Err(TryPutError::Full(item));
+        }
+        self.put_in(state, item);
         Ok(())
     }
 
-    fn try_take(&self) -> Take<T> {
-        let mut state = self.lock();
+    /// Takes the next item out of the buffer, promising the room it leaves;
+    /// gives the lock back when there is none.
+    fn take_from<'a>(&'a self, mut state: Guard<'a, T>) -> Result<T, Guard<'a, T>> {
         // The pop runs the items' `Ord` in a priority queue: should that
-        // panic, this getter used its wake-up for nothing, so the guard
-        // passes it on to the next (the item is still in).
-        let pass_on = CallOnDrop(|| {
-            self.items.notify(1.additional());
-        });
-        let popped = state.buffer.pop();
-        core::mem::forget(pass_on);
-        match popped {
-            Some(item) => {
-                drop(state);
-                if self.capacity.is_some() {
-                    self.room.notify(1.additional());
-                }
-                Take::Item(item)
-            }
-            None if state.closed => Take::Closed,
-            None => Take::Empty,
+        // panic, nothing is taken out. No get waits while the buffer holds
+        // an item, so none is left asleep beside it.
+        let Some(item) = state.buffer.pop() else {
+            return Err(state);
+        };
+        let mut woken = Wakers::default();
+        self.grant_room(&mut state, &mut woken);
+        drop(state);
+        woken.wake();
+        Ok(item)
+    }
+
+    fn try_take(&self) -> Take<T> {
+        match self.take_from(self.lock()) {
+            Ok(item) => Take::Item(item),
+            Err(state) if state.drained() => Take::Closed,
+            Err(_) => Take::Empty,
         }
+    }
+
+    /// An item handed to a get that stopped waiting before it took it: to
+    /// the next get waiting, else back to the front of the buffer (true:
+    /// the peekers are to be told).
+    fn give_back(&self, state: &mut State<T>, item: T, woken: &mut Wakers) -> bool {
+        if let Some(getter) = state.getters.next_waiting(get_waits) {
+            woken.push(settle(&getter, GetStage::Handed(item)));
+            return false;
+        }
+        state.handed -= 1;
+        // Run from a destructor, perhaps while unwinding: a panic of the
+        // item's `Ord` is not let out (the item is in the heap by then, and
+        // the next push or pop orders it again).
+        let buffer = &mut state.buffer;
+        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| buffer.unget(item)));
+        true
+    }
+
+    /// Fails the gets waiting on a closed queue once no handed item may
+    /// come back to them (true: the peekers are to be told, streams among
+    /// them, which may end now).
+    fn close_getters(&self, state: &mut State<T>, woken: &mut Wakers) -> bool {
+        if !state.closed || state.handed > 0 {
+            return false;
+        }
+        state.getters.close(get_waits, || GetStage::Closed, woken);
+        true
     }
 
     /// The next item, cloned: `Err(true)` when closed and empty, `Err(false)`
@@ -322,7 +565,148 @@ impl<T> Shared<T> {
         let state = self.lock();
         match state.buffer.peek() {
             Some(item) => Ok(item.clone()),
-            None => Err(state.closed),
+            None => Err(state.drained()),
+        }
+    }
+}
+
+/// A [`Queue::get`] under way; once it waits, its seat in the line.
+struct Get<'a, T> {
+    shared: &'a Shared<T>,
+    seat: Option<Arc<Seat<GetStage<T>>>>,
+}
+
+impl<T> Get<'_, T> {
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, Closed<T>>> {
+        let Some(waiter) = &self.seat else {
+            let mut state = match self.shared.take_from(self.shared.lock()) {
+                Ok(item) => return Poll::Ready(Ok(item)),
+                Err(state) => state,
+            };
+            if state.drained() {
+                return Poll::Ready(Err(Closed(None)));
+            }
+            // Open, or closed with an item handed to another get that may
+            // still come back: wait for it in the line.
+            self.seat = Some(state.getters.join(GetStage::Waiting, cx.waker()));
+            return Poll::Pending;
+        };
+        {
+            let mut place = seat(waiter);
+            if get_waits(&place.stage) {
+                if !place.waker.will_wake(cx.waker()) {
+                    place.waker = cx.waker().clone();
+                }
+                return Poll::Pending;
+            }
+        }
+        // Served: it never waits again. Its item leaves the count of items
+        // handed out, under the queue's lock.
+        let mut state = self.shared.lock();
+        let stage = core::mem::replace(&mut seat(waiter).stage, GetStage::Gone);
+        self.seat = None;
+        let GetStage::Handed(item) = stage else {
+            // Closed (Waiting and Gone cannot be: it left the line, and only
+            // this get ends its stage).
+            return Poll::Ready(Err(Closed(None)));
+        };
+        state.handed -= 1;
+        let mut woken = Wakers::default();
+        let tell_peekers = self.shared.close_getters(&mut state, &mut woken);
+        drop(state);
+        woken.wake();
+        if tell_peekers {
+            self.shared.peeks.notify(usize::MAX);
+        }
+        Poll::Ready(Ok(item))
+    }
+}
+
+impl<T> Drop for Get<'_, T> {
+    fn drop(&mut self) {
+        let Some(waiter) = self.seat.take() else {
+            return;
+        };
+        let mut state = self.shared.lock();
+        let stage = core::mem::replace(&mut seat(&waiter).stage, GetStage::Gone);
+        match stage {
+            GetStage::Waiting => state.getters.leave(get_waits),
+            GetStage::Handed(item) => {
+                let mut woken = Wakers::default();
+                let mut tell_peekers = self.shared.give_back(&mut state, item, &mut woken);
+                tell_peekers |= self.shared.close_getters(&mut state, &mut woken);
+                drop(state);
+                woken.wake();
+                if tell_peekers {
+                    self.shared.peeks.notify(usize::MAX);
+                }
+            }
+            GetStage::Closed | GetStage::Gone => {}
+        }
+    }
+}
+
+/// A [`Queue::put`] under way, with its item; once it waits, its seat in
+/// the line.
+struct Put<'a, T> {
+    shared: &'a Shared<T>,
+    item: Option<T>,
+    seat: Option<Arc<Seat<PutStage>>>,
+}
+
+impl<T> Put<'_, T> {
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Closed<T>>> {
+        let mut state = self.shared.lock();
+        if let Some(waiter) = &self.seat {
+            let mut place = seat(waiter);
+            match place.stage {
+                PutStage::Waiting => {
+                    if !place.waker.will_wake(cx.waker()) {
+                        place.waker = cx.waker().clone();
+                    }
+                    return Poll::Pending;
+                }
+                PutStage::Granted => {
+                    place.stage = PutStage::Gone;
+                    state.promised -= 1;
+                }
+                PutStage::Closed | PutStage::Gone => place.stage = PutStage::Gone,
+            }
+            drop(place);
+            self.seat = None;
+        } else if !state.closed && self.shared.is_full(&state) {
+            self.seat = Some(state.putters.join(PutStage::Waiting, cx.waker()));
+            return Poll::Pending;
+        }
+        // Let in (or never made to wait), unless the queue closed.
+        if state.closed {
+            return Poll::Ready(Err(Closed(self.item.take())));
+        }
+        if let Some(item) = self.item.take() {
+            self.shared.put_in(state, item);
+        }
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl<T> Drop for Put<'_, T> {
+    fn drop(&mut self) {
+        let Some(waiter) = self.seat.take() else {
+            return;
+        };
+        let mut state = self.shared.lock();
+        let stage = core::mem::replace(&mut seat(&waiter).stage, PutStage::Gone);
+        match stage {
+            PutStage::Waiting => state.putters.leave(put_waits),
+            PutStage::Granted => {
+                // The room promised to it goes to the next put waiting.
+                state.promised -= 1;
+                let mut woken = Wakers::default();
+                self.shared.grant_room(&mut state, &mut woken);
+                drop(state);
+                woken.wake();
+            }
+            PutStage::Closed | PutStage::Gone => {}
         }
     }
 }
@@ -477,26 +861,19 @@ impl<T> Queue<T> {
     /// # Cancel safety
     ///
     /// Cancel-safe: if dropped before it completes, the item was not added
-    /// (and is dropped).
+    /// (and is dropped); room promised to it in that instant goes to the
+    /// next put waiting.
     ///
     /// # Examples
     ///
     /// See [`Queue`].
     pub async fn put(&self, item: T) -> Result<(), Closed<T>> {
-        let mut item = item;
-        let mut listener: Option<EventListener> = None;
-        loop {
-            match self.shared.try_push(item) {
-                Ok(()) => return Ok(()),
-                Err(TryPutError::Closed(back)) => return Err(Closed(Some(back))),
-                Err(TryPutError::Full(back)) => item = back,
-            }
-            match listener.take() {
-                // Listen, then look again: room made in between is not missed.
-                None => listener = Some(self.shared.room.listen()),
-                Some(l) => l.await,
-            }
-        }
+        let mut put = Put {
+            shared: &self.shared,
+            item: Some(item),
+            seat: None,
+        };
+        poll_fn(|cx| put.poll(cx)).await
     }
 
     /// Adds `item` from a thread outside the hub, blocking while full.
@@ -535,25 +912,20 @@ impl<T> Queue<T> {
     ///
     /// # Cancel safety
     ///
-    /// Cancel-safe: no item is lost (a wake-up meant for a get that was
-    /// cancelled passes to the next one).
+    /// Cancel-safe: no item is lost. One handed to it in the instant it was
+    /// dropped goes to the next get waiting, or back to the front of the
+    /// queue (a bounded queue may then hold one item over its capacity for
+    /// a while; puts wait until it is under again).
     ///
     /// # Examples
     ///
     /// See [`Queue`].
     pub async fn get(&self) -> Result<T, Closed<T>> {
-        let mut listener: Option<EventListener> = None;
-        loop {
-            match self.shared.try_take() {
-                Take::Item(item) => return Ok(item),
-                Take::Closed => return Err(Closed(None)),
-                Take::Empty => {}
-            }
-            match listener.take() {
-                None => listener = Some(self.shared.items.listen()),
-                Some(l) => l.await,
-            }
-        }
+        let mut get = Get {
+            shared: &self.shared,
+            seat: None,
+        };
+        poll_fn(|cx| get.poll(cx)).await
     }
 
     /// Takes the next item from a thread outside the hub.
@@ -589,7 +961,8 @@ impl<T> Queue<T> {
     }
 
     /// The item [`get`](Queue::get) would take next, cloned, left in the
-    /// queue; waits for one (gevent's `peek`).
+    /// queue; waits for one (gevent's `peek`). An item put while a `get`
+    /// waits goes straight to it, and a peek does not see it.
     ///
     /// # Errors
     ///
@@ -635,7 +1008,7 @@ impl<T> Queue<T> {
         loop {
             {
                 let state = self.shared.lock();
-                if state.closed || state.buffer.len() > 0 {
+                if state.buffer.len() > 0 || state.drained() {
                     return;
                 }
             }
@@ -714,8 +1087,11 @@ impl<T> Queue<T> {
         }
     }
 
-    /// Closes the queue: puts fail from now on; gets drain the items left,
-    /// then fail. Returns `false` if it was already closed.
+    /// Closes the queue: puts fail from now on (those waiting for room too);
+    /// gets drain the items left, then fail. A get still waiting fails once
+    /// no item handed to another get may come back to it (one whose get was
+    /// cancelled before it took it goes to the next get instead). Returns
+    /// `false` if it was already closed.
     ///
     /// # Examples
     ///
@@ -728,15 +1104,23 @@ impl<T> Queue<T> {
     /// ```
     pub fn close(&self) -> bool {
         let mut state = self.shared.lock();
-        let was_open = !state.closed;
-        state.closed = true;
-        drop(state);
-        if was_open {
-            self.shared.items.notify(usize::MAX);
-            self.shared.room.notify(usize::MAX);
-            self.shared.peeks.notify(usize::MAX);
+        if state.closed {
+            return false;
         }
-        was_open
+        state.closed = true;
+        // The puts waiting fail (those promised room find it closed when
+        // they come back for it). Nothing is in the buffer while gets
+        // wait: they fail too, unless an item handed to another get may
+        // still come back to them.
+        let mut woken = Wakers::default();
+        state
+            .putters
+            .close(put_waits, || PutStage::Closed, &mut woken);
+        self.shared.close_getters(&mut state, &mut woken);
+        drop(state);
+        woken.wake();
+        self.shared.peeks.notify(usize::MAX);
+        true
     }
 
     /// Whether [`close`](Queue::close) was called.
@@ -772,7 +1156,9 @@ impl<T> Queue<T> {
         self.len() == 0
     }
 
-    /// True when a bounded queue holds its capacity (gevent's `full`).
+    /// True when a bounded queue has no room for a put now (gevent's
+    /// `full`): it holds its capacity, counting room promised to puts that
+    /// waited, or puts wait for room already.
     ///
     /// # Examples
     ///
@@ -782,9 +1168,7 @@ impl<T> Queue<T> {
     /// assert!(q.is_full());
     /// ```
     pub fn is_full(&self) -> bool {
-        self.shared
-            .capacity
-            .is_some_and(|c| self.shared.lock().buffer.len() >= c)
+        self.shared.is_full(&self.shared.lock())
     }
 
     /// The size limit, if any.
@@ -808,7 +1192,8 @@ impl<T> futures_core::Stream for Queue<T> {
     /// [`join`](Queue::join) the queue. A stream that waited and is then
     /// not polled again (its `next()` was cancelled by a timeout, say)
     /// keeps nothing from other getters: it waits on its own wake-up,
-    /// given to every stream and peeker at each put.
+    /// given to every stream and peeker at each put, and holds no place in
+    /// the line of waiting [`get`](Queue::get)s, which are served first.
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let this = self.get_mut();
         loop {

@@ -1,7 +1,9 @@
-//! A get whose reordering panics (the items' `Ord` panicked) passes the
-//! wake-up it used on: with more getters waiting than items, the items all
-//! go to the other getters, and none is left in the queue beside a getter
-//! still asleep.
+//! A get whose reordering panics (the items' `Ord` panicked) takes nothing
+//! out and leaves no other get asleep beside an item: with more getters
+//! than items, arriving before the items, after them or between them, the
+//! items all go to the getters that did not panic, and none is left in the
+//! queue. (A get that waits is handed its item and runs no `Ord`; one that
+//! finds items there pops, and that pop is the one armed to panic.)
 
 mod common;
 
@@ -72,20 +74,31 @@ fn every_item_reaches_a_getter_after_one_get_panicked() {
             hub.block_on(async {
                 let queue = genlet::Queue::priority_unbounded();
                 let taken = Arc::new(AtomicUsize::new(0));
-                let getters: Vec<_> = (0..GETTERS)
-                    .map(|_| {
-                        let (queue, taken) = (queue.clone(), taken.clone());
-                        genlet::spawn(async move {
-                            in_get(queue.get()).await.unwrap();
-                            taken.fetch_add(1, AtomicOrdering::SeqCst);
+                let spawn_getters = || -> Vec<_> {
+                    (0..GETTERS)
+                        .map(|_| {
+                            let (queue, taken) = (queue.clone(), taken.clone());
+                            genlet::spawn(async move {
+                                in_get(queue.get()).await.unwrap();
+                                taken.fetch_add(1, AtomicOrdering::SeqCst);
+                            })
                         })
-                    })
-                    .collect();
-                // Most rounds the getters wait by now; none depends on it.
-                genlet::sleep(Duration::from_millis(1)).await;
+                        .collect()
+                };
                 ARMED.store(true, AtomicOrdering::SeqCst);
+                // Items first every other round (the getters pop, and one
+                // panics); else the getters first, racing the puts.
+                let items_first = round % 2 == 0;
+                let mut getters = Vec::new();
+                if !items_first {
+                    getters = spawn_getters();
+                    genlet::sleep(Duration::from_micros(round as u64 * 7 % 500)).await;
+                }
                 for n in 0..ITEMS {
                     queue.try_put(Item(n)).unwrap();
+                }
+                if items_first {
+                    getters = spawn_getters();
                 }
                 let panicked = || {
                     getters
@@ -106,7 +119,8 @@ fn every_item_reaches_a_getter_after_one_get_panicked() {
             });
         }
     });
-    // A get pops from three items, comparing them: the armed `Ord` panics
-    // in (nearly) every round, so the rounds test what they mean to.
+    // A get that finds three items pops, comparing them: the armed `Ord`
+    // panics in every round that puts the items first, so the rounds test
+    // what they mean to.
     assert!(rounds_with_a_panic.load(AtomicOrdering::SeqCst) > 0);
 }
