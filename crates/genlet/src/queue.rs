@@ -128,6 +128,14 @@ struct Place<S> {
     waker: Waker,
 }
 
+impl<S> Place<S> {
+    /// The waker of a waiter leaving its line, which needs it no more (it
+    /// will not wait again): taken, not cloned.
+    fn take_waker(&mut self) -> Waker {
+        core::mem::replace(&mut self.waker, Waker::noop().clone())
+    }
+}
+
 /// Where a waiting get stands.
 enum GetStage<T> {
     Waiting,
@@ -204,7 +212,7 @@ impl<S> Line<S> {
             let mut place = seat(&next);
             if waiting(&place.stage) {
                 place.stage = closed();
-                woken.push(place.waker.clone());
+                woken.push(place.take_waker());
             }
         }
         self.waiting = 0;
@@ -404,7 +412,7 @@ impl Wakers {
 fn settle<S>(waiter: &Seat<S>, stage: S) -> Waker {
     let mut place = seat(waiter);
     place.stage = stage;
-    place.waker.clone()
+    place.take_waker()
 }
 
 /// What a take found.
