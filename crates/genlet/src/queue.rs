@@ -383,11 +383,13 @@ impl<F: FnMut()> Drop for CallOnDrop<F> {
 }
 
 /// Wakers to call once the queue's lock is let go (most often one, kept
-/// without allocating).
+/// without allocating), and whether the peekers are to be told too (see
+/// [`Shared::release`]).
 #[derive(Default)]
 struct Wakers {
     first: Option<Waker>,
     more: Vec<Waker>,
+    peekers: bool,
 }
 
 impl Wakers {
@@ -441,6 +443,16 @@ impl<T> Shared<T> {
         }
     }
 
+    /// Lets the lock go, then wakes what `woken` holds.
+    fn release(&self, state: Guard<'_, T>, woken: Wakers) {
+        drop(state);
+        let peekers = woken.peekers;
+        woken.wake();
+        if peekers {
+            self.peeks.notify(usize::MAX);
+        }
+    }
+
     fn lock(&self) -> Guard<'_, T> {
         // The only user code run under the lock is an item's `Ord` (ordering
         // a priority queue) and `Clone` (a peek); should either panic, the
@@ -485,8 +497,7 @@ impl<T> Shared<T> {
             woken.push(settle(&getter, GetStage::Handed(item)));
             // It took no room: a put promised room may have given it over.
             self.grant_room(&mut state, &mut woken);
-            drop(state);
-            woken.wake();
+            self.release(state, woken);
             return;
         }
         // Nobody waits, so the buffer keeps it. The push runs the item's
@@ -523,8 +534,7 @@ impl<T> Shared<T> {
         };
         let mut woken = Wakers::default();
         self.grant_room(&mut state, &mut woken);
-        drop(state);
-        woken.wake();
+        self.release(state, woken);
         Ok(item)
     }
 
@@ -537,12 +547,12 @@ impl<T> Shared<T> {
     }
 
     /// An item handed to a get that stopped waiting before it took it: to
-    /// the next get waiting, else back to the front of the buffer (true:
-    /// the peekers are to be told).
-    fn give_back(&self, state: &mut State<T>, item: T, woken: &mut Wakers) -> bool {
+    /// the next get waiting, else back to the front of the buffer (and the
+    /// peekers are to be told).
+    fn give_back(&self, state: &mut State<T>, item: T, woken: &mut Wakers) {
         if let Some(getter) = state.getters.next_waiting(get_waits) {
             woken.push(settle(&getter, GetStage::Handed(item)));
-            return false;
+            return;
         }
         state.handed -= 1;
         // Run from a destructor, perhaps while unwinding: a panic of the
@@ -550,18 +560,18 @@ impl<T> Shared<T> {
         // the next push or pop orders it again).
         let buffer = &mut state.buffer;
         let _ = std::panic::catch_unwind(AssertUnwindSafe(|| buffer.unget(item)));
-        true
+        woken.peekers = true;
     }
 
     /// Fails the gets waiting on a closed queue once no handed item may
-    /// come back to them (true: the peekers are to be told, streams among
+    /// come back to them (and the peekers are to be told, streams among
     /// them, which may end now).
-    fn close_getters(&self, state: &mut State<T>, woken: &mut Wakers) -> bool {
+    fn close_getters(&self, state: &mut State<T>, woken: &mut Wakers) {
         if !state.closed || state.handed > 0 {
-            return false;
+            return;
         }
         state.getters.close(get_waits, || GetStage::Closed, woken);
-        true
+        woken.peekers = true;
     }
 
     /// The next item, cloned: `Err(true)` when closed and empty, `Err(false)`
@@ -620,12 +630,8 @@ impl<T> Get<'_, T> {
         };
         state.handed -= 1;
         let mut woken = Wakers::default();
-        let tell_peekers = self.shared.close_getters(&mut state, &mut woken);
-        drop(state);
-        woken.wake();
-        if tell_peekers {
-            self.shared.peeks.notify(usize::MAX);
-        }
+        self.shared.close_getters(&mut state, &mut woken);
+        self.shared.release(state, woken);
         Poll::Ready(Ok(item))
     }
 }
@@ -641,13 +647,9 @@ impl<T> Drop for Get<'_, T> {
             GetStage::Waiting => state.getters.leave(get_waits),
             GetStage::Handed(item) => {
                 let mut woken = Wakers::default();
-                let mut tell_peekers = self.shared.give_back(&mut state, item, &mut woken);
-                tell_peekers |= self.shared.close_getters(&mut state, &mut woken);
-                drop(state);
-                woken.wake();
-                if tell_peekers {
-                    self.shared.peeks.notify(usize::MAX);
-                }
+                self.shared.give_back(&mut state, item, &mut woken);
+                self.shared.close_getters(&mut state, &mut woken);
+                self.shared.release(state, woken);
             }
             GetStage::Closed | GetStage::Gone => {}
         }
@@ -711,8 +713,7 @@ impl<T> Drop for Put<'_, T> {
                 state.promised -= 1;
                 let mut woken = Wakers::default();
                 self.shared.grant_room(&mut state, &mut woken);
-                drop(state);
-                woken.wake();
+                self.shared.release(state, woken);
             }
             PutStage::Closed | PutStage::Gone => {}
         }
@@ -1120,14 +1121,17 @@ impl<T> Queue<T> {
         // they come back for it). Nothing is in the buffer while gets
         // wait: they fail too, unless an item handed to another get may
         // still come back to them.
-        let mut woken = Wakers::default();
+        // The peekers are told in any case (those of a drained queue end
+        // now).
+        let mut woken = Wakers {
+            peekers: true,
+            ..Wakers::default()
+        };
         state
             .putters
             .close(put_waits, || PutStage::Closed, &mut woken);
         self.shared.close_getters(&mut state, &mut woken);
-        drop(state);
-        woken.wake();
-        self.shared.peeks.notify(usize::MAX);
+        self.shared.release(state, woken);
         true
     }
 
