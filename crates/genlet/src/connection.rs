@@ -83,41 +83,83 @@ pub struct Connection {
     got_a_byte: bool,
     idle: Option<Duration>,
     write: Option<Duration>,
-    /// Armed while a read waits; also left armed by a read that was
+    /// Runs while a read waits; also left running by a read that was
     /// cancelled while it waited (nothing tells `poll_read` so).
-    read_timer: Option<Sleep>,
-    /// A write made progress while `read_timer` was armed: the next read
-    /// that waits starts a fresh limit (see `poll_read`).
-    wrote_since_read_timer: bool,
-    /// Armed while a write waits.
-    write_timer: Option<Sleep>,
+    read_clock: Clock,
+    /// A write made progress while `read_clock` ran: the next read that
+    /// waits starts a fresh limit (see `poll_read`).
+    wrote_since_read_clock: bool,
+    /// Runs while a write waits.
+    write_clock: Clock,
     /// Set when the server starts to stop.
     stopping: Arc<Event>,
 }
 
-/// Polls `timer`, armed `limit` from now if it is not: a `TimedOut` error
-/// once it fires. No limit, or one too far for an `Instant`: never.
-fn poll_limit(
-    timer: &mut Option<Sleep>,
-    limit: Option<Duration>,
-    what: &str,
-    cx: &mut Context<'_>,
-) -> Poll<io::Error> {
-    if timer.is_none() {
-        match limit.and_then(|d| Instant::now().checked_add(d)) {
-            Some(deadline) => *timer = Some(sleep_until(deadline)),
-            None => return Poll::Pending,
+/// One direction's timeout: when the wait in progress fails, and a timer
+/// filed for then or for an earlier deadline.
+///
+/// Stopping the clock leaves its timer filed. The next wait's deadline is
+/// later (now plus the same limit), so the old timer still serves: when it
+/// fires early, the clock files a new one for the real deadline. A
+/// connection busy with requests then files a timer once per limit (every
+/// 60 s at the default idle timeout) instead of filing and cancelling one
+/// per request, two locks of the hub's timer table and a tick's allocation
+/// per read that waits. A timer that fires while no wait runs wakes the
+/// task once, for nothing.
+#[derive(Debug, Default)]
+struct Clock {
+    /// When the wait in progress fails; `None` while no clock runs.
+    deadline: Option<Instant>,
+    /// Filed for `deadline` or before it, or left by a stopped clock.
+    timer: Option<Sleep>,
+}
+
+impl Clock {
+    fn is_running(&self) -> bool {
+        self.deadline.is_some()
+    }
+
+    /// Stops the clock; the next wait starts a fresh limit.
+    fn stop(&mut self) {
+        self.deadline = None;
+    }
+
+    /// Polls the clock, started `limit` from now if it does not run: a
+    /// `TimedOut` error once its deadline passed (the clock then stops). No
+    /// limit, or one too far for an `Instant`: never.
+    fn poll(
+        &mut self,
+        limit: Option<Duration>,
+        what: &str,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Error> {
+        let deadline = match self.deadline {
+            Some(deadline) => deadline,
+            None => match limit.and_then(|d| Instant::now().checked_add(d)) {
+                Some(deadline) => *self.deadline.insert(deadline),
+                None => return Poll::Pending,
+            },
+        };
+        loop {
+            let timer = match &mut self.timer {
+                Some(timer) if timer.deadline().is_some_and(|at| at <= deadline) => timer,
+                // None yet, or one for a later deadline (a shorter limit now).
+                timer => timer.insert(sleep_until(deadline)),
+            };
+            ready!(Pin::new(&mut *timer).poll(cx));
+            if timer.deadline().is_some_and(|at| at < deadline) {
+                // An earlier clock's timer: file one for this deadline.
+                self.timer = None;
+                continue;
+            }
+            self.timer = None;
+            self.deadline = None;
+            return Poll::Ready(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!("the peer {what} nothing within the server's timeout"),
+            ));
         }
     }
-    let Some(sleep) = timer else {
-        return Poll::Pending;
-    };
-    ready!(Pin::new(sleep).poll(cx));
-    *timer = None;
-    Poll::Ready(io::Error::new(
-        io::ErrorKind::TimedOut,
-        format!("the peer {what} nothing within the server's timeout"),
-    ))
 }
 
 impl Connection {
@@ -138,9 +180,9 @@ impl Connection {
             got_a_byte: false,
             idle,
             write,
-            read_timer: None,
-            wrote_since_read_timer: false,
-            write_timer: None,
+            read_clock: Clock::default(),
+            wrote_since_read_clock: false,
+            write_clock: Clock::default(),
         }
     }
 
@@ -245,7 +287,7 @@ impl AsyncRead for Connection {
                 match io::Read::read(&mut this.socket.get_ref(), buf) {
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                     read => {
-                        this.read_timer = None;
+                        this.read_clock.stop();
                         this.readable = None;
                         this.got_a_byte |= matches!(read, Ok(1..));
                         this.drained = matches!(read, Ok(n) if n > 0 && n < buf.len());
@@ -262,7 +304,7 @@ impl AsyncRead for Connection {
                 Poll::Ready(ready) => {
                     this.readable = None;
                     if let Err(e) = ready {
-                        this.read_timer = None;
+                        this.read_clock.stop();
                         return Poll::Ready(Err(e));
                     }
                 }
@@ -274,13 +316,13 @@ impl AsyncRead for Connection {
         } else {
             this.first_byte
         };
-        if core::mem::take(&mut this.wrote_since_read_timer) {
-            // The server answered since this timer was armed (by this read,
-            // or by one that was cancelled): the peer's silence counts from
+        if core::mem::take(&mut this.wrote_since_read_clock) {
+            // The server answered since this clock started (for this read,
+            // or for one that was cancelled): the peer's silence counts from
             // now, not from a read the server gave up on before answering.
-            this.read_timer = None;
+            this.read_clock.stop();
         }
-        poll_limit(&mut this.read_timer, limit, "sent", cx).map(Err)
+        this.read_clock.poll(limit, "sent", cx).map(Err)
     }
 }
 
@@ -292,22 +334,22 @@ impl AsyncWrite for Connection {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         if let Poll::Ready(written) = Pin::new(&mut this.stream).poll_write(cx, buf) {
-            this.write_timer = None;
-            if matches!(written, Ok(1..)) && this.read_timer.is_some() {
-                this.wrote_since_read_timer = true;
+            this.write_clock.stop();
+            if matches!(written, Ok(1..)) && this.read_clock.is_running() {
+                this.wrote_since_read_clock = true;
             }
             return Poll::Ready(written);
         }
-        poll_limit(&mut this.write_timer, this.write, "took", cx).map(Err)
+        this.write_clock.poll(this.write, "took", cx).map(Err)
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         if let Poll::Ready(flushed) = Pin::new(&mut this.stream).poll_flush(cx) {
-            this.write_timer = None;
+            this.write_clock.stop();
             return Poll::Ready(flushed);
         }
-        poll_limit(&mut this.write_timer, this.write, "took", cx).map(Err)
+        this.write_clock.poll(this.write, "took", cx).map(Err)
     }
 
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
