@@ -26,8 +26,8 @@
 //!   last task frees it, so with one thread spawning and the workers
 //!   running, the workers' frees fought the spawner's allocations for the
 //!   allocator's lock (13% of a million sleepers' profile, in futex waits
-//!   and wakes). The ring allocates nothing, and the vector only as it
-//!   grows. While anything is in the vectors, pushes go there too, and a
+//!   and wakes). The ring allocates nothing, and the vectors only as they
+//!   grow. While anything is in the vectors, pushes go there too, and a
 //!   thread that finds the ring empty moves a batch over: tasks still run
 //!   in the order they were queued. Pushes go to one vector and the moves
 //!   come from the other (the two swap when the second runs dry), each
