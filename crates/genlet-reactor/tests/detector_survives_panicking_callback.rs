@@ -34,8 +34,15 @@ fn the_detector_carries_on_after_its_callback_panicked() {
         .build()
         .unwrap();
     for n in 0..3 {
-        let task = hub.task().name(format!("spinner {n}")).spawn(async {
-            spin(Duration::from_millis(200));
+        // Busy until the detector reported it (at most a minute): a fixed
+        // spin could end unseen while a loaded machine kept the monitor's
+        // thread off the cores.
+        let reported = seen.clone();
+        let task = hub.task().name(format!("spinner {n}")).spawn(async move {
+            let start = Instant::now();
+            while reported.lock().unwrap().len() <= n && start.elapsed() < Duration::from_secs(60) {
+                spin(Duration::from_millis(1));
+            }
         });
         hub.block_on(task);
     }
