@@ -30,14 +30,21 @@ fn a_panic_reaches_join_with_the_name_and_message() {
 #[test]
 fn get_gives_the_handle_back_when_not_ready_and_the_error_when_failed() {
     genlet::run(async {
-        let g = genlet::spawn(async {
-            genlet::sleep(std::time::Duration::from_millis(30)).await;
-            panic!("late failure")
+        // The greenlet fails only once told to, after the first `get` has
+        // timed out, so a descheduled test thread cannot see it fail early.
+        let go = std::sync::Arc::new(genlet::Event::new());
+        let g = genlet::spawn({
+            let go = go.clone();
+            async move {
+                go.wait().await;
+                panic!("late failure")
+            }
         });
         let g = match g.get(std::time::Duration::from_millis(1)).await {
             Err(genlet::GetError::Elapsed(g)) => g,
             other => panic!("expected a timeout, got {other:?}"),
         };
+        go.set();
         match g.get(std::time::Duration::from_secs(30)).await {
             Err(genlet::GetError::Failed(e)) => assert_eq!(e.panic_message(), Some("late failure")),
             other => panic!("expected the failure, got {other:?}"),
