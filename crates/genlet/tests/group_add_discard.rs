@@ -12,14 +12,20 @@ use std::time::Duration;
 fn an_adopted_greenlet_is_owned_like_a_spawned_one() {
     genlet::run(async {
         let group = genlet::Group::new();
-        let failing = genlet::task().name("adopted").spawn(async {
-            genlet::sleep(Duration::from_millis(5)).await;
-            panic!("adopted and failed");
+        // It fails only once adopted: `add` refuses a greenlet that finished.
+        let adopted = std::sync::Arc::new(genlet::Event::new());
+        let failing = genlet::task().name("adopted").spawn({
+            let adopted = adopted.clone();
+            async move {
+                adopted.wait().await;
+                panic!("adopted and failed");
+            }
         });
         assert!(group.add(&failing));
         assert!(!group.add(&failing), "already a member");
         let other = genlet::Group::new();
         assert!(!other.add(&failing), "a greenlet has one owner");
+        adopted.set();
         assert_eq!(group.join().await.unwrap_err().name(), "adopted");
         let done = genlet::spawn(async {});
         done.wait().await;

@@ -49,12 +49,26 @@ fn imap_keeps_the_items_order_while_they_finish_in_another() {
         let pool = genlet::Pool::new(3);
         let finished = Arc::new(std::sync::Mutex::new(Vec::new()));
         let f = finished.clone();
-        let mut results = pool.imap([30u64, 1, 15], move |ms| {
-            let f = f.clone();
+        // The items finish in the order 1, 15, 30 whatever the timing: each
+        // waits for the one before it (an Event each), so no sleeps race.
+        let one_done = Arc::new(genlet::Event::new());
+        let fifteen_done = Arc::new(genlet::Event::new());
+        let (a, b) = (one_done.clone(), fifteen_done.clone());
+        let mut results = pool.imap([30u64, 1, 15], move |n| {
+            let (f, a, b) = (f.clone(), a.clone(), b.clone());
             async move {
-                genlet::sleep(Duration::from_millis(ms)).await;
-                f.lock().unwrap().push(ms);
-                ms
+                match n {
+                    30 => b.wait().await,
+                    15 => a.wait().await,
+                    _ => {}
+                }
+                f.lock().unwrap().push(n);
+                match n {
+                    1 => a.set(),
+                    15 => b.set(),
+                    _ => {}
+                }
+                n
             }
         });
         let mut order = Vec::new();

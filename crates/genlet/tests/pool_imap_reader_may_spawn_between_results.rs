@@ -9,10 +9,15 @@ use std::time::Duration;
 
 use futures_lite::StreamExt;
 
-fn imap(pool: &genlet::Pool) -> genlet::Imap<u32> {
-    pool.imap_unordered(0..3, |i| async move {
-        genlet::sleep(Duration::from_millis(10)).await;
-        i
+/// Three items, each waiting for `gate` before it finishes.
+fn imap(pool: &genlet::Pool, gate: &Arc<genlet::Event>) -> genlet::Imap<u32> {
+    let gate = gate.clone();
+    pool.imap_unordered(0..3, move |i| {
+        let gate = gate.clone();
+        async move {
+            gate.wait().await;
+            i
+        }
     })
 }
 
@@ -20,7 +25,9 @@ fn imap(pool: &genlet::Pool) -> genlet::Imap<u32> {
 fn a_reader_spawns_into_the_pool_between_two_results() {
     genlet::run(async {
         let pool = Arc::new(genlet::Pool::new(1));
-        let mut results = imap(&pool);
+        let gate = Arc::new(genlet::Event::new());
+        gate.set();
+        let mut results = imap(&pool, &gate);
         assert!(results.next().await.is_some());
         let member = genlet::timeout(Duration::from_secs(30), pool.spawn(async { 7 }))
             .await
@@ -34,13 +41,16 @@ fn a_reader_spawns_into_the_pool_between_two_results() {
 fn a_reader_spawns_into_the_pool_after_giving_up_on_a_result() {
     genlet::run(async {
         let pool = Arc::new(genlet::Pool::new(1));
-        let mut results = imap(&pool);
-        // Gives up while the second item waits for the slot the first holds.
+        let gate = Arc::new(genlet::Event::new());
+        let mut results = imap(&pool, &gate);
+        // Gives up while the second item waits for the slot the first holds
+        // (the first cannot finish: its gate opens only after the timeout).
         assert!(
             genlet::timeout(Duration::from_millis(1), results.next())
                 .await
                 .is_err()
         );
+        gate.set();
         let member = genlet::timeout(Duration::from_secs(30), pool.spawn(async { 7 }))
             .await
             .expect("the slot was not left idle");
