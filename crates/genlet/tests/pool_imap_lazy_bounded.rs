@@ -51,9 +51,10 @@ fn imap_keeps_the_items_order_while_they_finish_in_another() {
         let f = finished.clone();
         // The items finish in the order 1, 15, 30 whatever the timing: each
         // waits for the one before it (an Event each), so no sleeps race.
-        let one_done = Arc::new(genlet::Event::new());
-        let fifteen_done = Arc::new(genlet::Event::new());
-        let (a, b) = (one_done.clone(), fifteen_done.clone());
+        let (a, b) = (
+            Arc::new(genlet::Event::new()),
+            Arc::new(genlet::Event::new()),
+        );
         let mut results = pool.imap([30u64, 1, 15], move |n| {
             let (f, a, b) = (f.clone(), a.clone(), b.clone());
             async move {
