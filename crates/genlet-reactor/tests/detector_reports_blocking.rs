@@ -22,11 +22,18 @@ fn hub_with_reports(threshold: Duration) -> (Hub, Arc<Mutex<Vec<BlockingReport>>
 #[test]
 fn a_spinning_task_is_reported_once_by_name() {
     let (hub, reports) = hub_with_reports(Duration::from_millis(40));
-    let spinner = hub.task().name("spinner").spawn(async {
-        // Busy without yielding, well past the threshold.
+    let seen = reports.clone();
+    let spinner = hub.task().name("spinner").spawn(async move {
+        // Busy without yielding, well past the threshold: until the
+        // detector reported it (at most a minute), as a fixed spin could end
+        // unseen while a loaded machine kept the monitor's thread off the
+        // cores.
         let start = Instant::now();
-        while start.elapsed() < Duration::from_millis(300) {
-            std::hint::spin_loop();
+        while seen.lock().unwrap().is_empty() && start.elapsed() < Duration::from_secs(60) {
+            let spin = Instant::now();
+            while spin.elapsed() < Duration::from_millis(1) {
+                std::hint::spin_loop();
+            }
         }
     });
     let sleeper = hub.task().name("sleeper").spawn(async {

@@ -7,6 +7,8 @@
 
 use std::fs::File;
 use std::net::TcpStream;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use genlet_coro::{Co, Gen};
@@ -67,23 +69,28 @@ fn accept_out_of_fds_reports_emfile_then_accepts() {
     }
 
     let (first, tell) = std::sync::mpsc::channel();
-    let task = driver.spawn(Box::pin(Gen::new(
+    let freed = Arc::new(AtomicBool::new(false));
+    let task = driver.spawn(Box::pin(Gen::new({
+        let freed = freed.clone();
         move |co: Co<Request, Reply>, _: Reply| async move {
             let reply = co.yield_(Request::Accept(listener)).await;
             first.send(reply).unwrap();
-            // The test frees descriptors meanwhile; this task backs off once.
-            co.yield_(Request::Sleep(Duration::from_millis(50))).await;
+            // This task backs off until the test has freed descriptors.
+            while !freed.load(Ordering::SeqCst) {
+                co.yield_(Request::Sleep(Duration::from_millis(1))).await;
+            }
             match co.yield_(Request::Accept(listener)).await {
                 Reply::Accepted(conn) => {
                     co.yield_(Request::Close(conn)).await;
                 }
                 other => panic!("the second accept failed: {other:?}"),
             }
-        },
-    )));
+        }
+    })));
     let reply = tell.recv_timeout(Duration::from_secs(30)).unwrap();
     drop(filler);
     set_nofile(saved);
+    freed.store(true, Ordering::SeqCst);
 
     let Reply::Failed(failure) = reply else {
         panic!("accepted with no descriptor free: {reply:?}");
@@ -101,5 +108,10 @@ fn accept_out_of_fds_reports_emfile_then_accepts() {
         "the transcript shows the code: {:?}",
         transcript[0].reply
     );
-    assert!(matches!(transcript[2].reply, Reply::Accepted(_)));
+    let accepted = &transcript[transcript.len() - 2];
+    assert!(
+        matches!(accepted.reply, Reply::Accepted(_)),
+        "the accept after the back-off succeeds: {:?}",
+        accepted.reply
+    );
 }

@@ -3,9 +3,9 @@
 //! ticks do not drift; a tick missed by a whole period is not made up, the
 //! next one being a period after the late one was taken.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use futures_lite::{StreamExt, future};
+use futures_lite::StreamExt;
 use genlet_reactor::{Hub, interval};
 
 const PERIOD: Duration = Duration::from_millis(200);
@@ -16,23 +16,35 @@ fn ticks_taken_late_within_a_period_keep_the_beat() {
         Hub::builder().workers(1).build().unwrap(),
         Hub::new().unwrap(),
     ] {
-        let ticks: Vec<Instant> = hub.block_on(async {
-            let mut every = interval(PERIOD);
-            let mut ticks = Vec::new();
-            for _ in 0..5 {
-                ticks.push(every.next().await.unwrap());
-                // Busy a while after each tick, well within the period.
-                std::thread::sleep(PERIOD / 10);
+        // A round in which a loaded machine kept this thread away until a
+        // tick was a whole period late (so it was right not to keep the
+        // beat) is tried again, up to 10 times.
+        let kept = (0..10).any(|_| {
+            let (ticks, late) = hub.block_on(async {
+                let mut every = interval(PERIOD);
+                let (mut ticks, mut late) = (Vec::new(), Duration::ZERO);
+                for _ in 0..5 {
+                    let tick = every.next().await.unwrap();
+                    ticks.push(tick);
+                    // Busy a while after each tick, well within the period.
+                    std::thread::sleep(PERIOD / 10);
+                    late = late.max(tick.elapsed());
+                }
+                (ticks, late)
+            });
+            if late >= PERIOD {
+                return false;
             }
-            ticks
+            for (k, tick) in ticks.iter().enumerate() {
+                assert_eq!(
+                    *tick - ticks[0],
+                    PERIOD * k as u32,
+                    "tick {k} drifted: {ticks:?}"
+                );
+            }
+            true
         });
-        for (k, tick) in ticks.iter().enumerate() {
-            assert_eq!(
-                *tick - ticks[0],
-                PERIOD * k as u32,
-                "tick {k} drifted: {ticks:?}"
-            );
-        }
+        assert!(kept, "every round had a tick a period late");
     }
 }
 
@@ -50,9 +62,9 @@ fn a_tick_missed_by_a_period_is_not_made_up() {
             first + PERIOD,
             "the late tick is the one that was due"
         );
-        // No burst of the missed ones: the next is a period after the late
-        // one was taken (two and a half periods after it was due).
-        assert!(future::poll_once(every.next()).await.is_none());
+        // No burst of the missed ones (the next would then be due a period
+        // after the late one): the next is a period after the late one was
+        // taken, two and a half periods after it was due.
         let next = every.next().await.unwrap();
         assert!(
             next >= late + PERIOD * 2,

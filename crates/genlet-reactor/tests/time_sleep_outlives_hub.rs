@@ -1,5 +1,9 @@
 //! A sleep filed in a hub's timer table and kept past the hub's drop still
 //! fires: it moves to an async-io timer for the same deadline.
+//!
+//! Each test needs its sleep still pending when first polled; a loaded
+//! machine that lets the deadline pass before then makes the test try again
+//! with a sleep ten times as long, instead of failing.
 
 use std::future::Future;
 use std::sync::mpsc;
@@ -8,6 +12,9 @@ use std::time::{Duration, Instant};
 use futures_lite::FutureExt;
 use futures_lite::future::poll_once;
 use genlet_reactor::{Hub, sleep};
+
+/// The sleep lengths tried, shortest first.
+const LENGTHS_MS: [u64; 3] = [20, 200, 2000];
 
 /// `true` when `fut` completes first; `false` if 30 s pass first (the test
 /// then fails instead of hanging).
@@ -28,39 +35,51 @@ async fn with_watchdog(fut: impl Future<Output = ()>) -> bool {
 
 #[test]
 fn a_sleep_kept_past_its_hub_still_fires_at_its_deadline() {
-    let hub = Hub::builder().workers(1).build().unwrap();
-    let mut nap = Box::pin(sleep(Duration::from_millis(20)));
-    let deadline = nap.deadline().expect("a 30 ms sleep has a deadline");
-    // Polled once inside the hub: filed in the hub's table.
-    assert!(hub.block_on(poll_once(&mut nap)).is_none());
-    drop(hub);
+    let tried = LENGTHS_MS.iter().any(|&ms| {
+        let hub = Hub::builder().workers(1).build().unwrap();
+        let mut nap = Box::pin(sleep(Duration::from_millis(ms)));
+        let deadline = nap.deadline().expect("a sleep has a deadline");
+        // Polled once inside the hub: filed in the hub's table.
+        if hub.block_on(poll_once(&mut nap)).is_some() {
+            return false;
+        }
+        drop(hub);
 
-    let fired = async_io::block_on(with_watchdog(nap));
-    assert!(fired, "the sleep never fired after its hub was dropped");
-    assert!(Instant::now() >= deadline);
+        let fired = async_io::block_on(with_watchdog(nap));
+        assert!(fired, "the sleep never fired after its hub was dropped");
+        assert!(Instant::now() >= deadline);
+        true
+    });
+    assert!(tried, "every sleep was over before its first poll");
 }
 
 #[test]
 fn a_sleep_pending_while_its_hub_drops_is_woken_and_still_fires() {
-    let hub = Hub::builder().workers(1).build().unwrap();
-    let mut nap = Box::pin(sleep(Duration::from_millis(50)));
-    let deadline = nap.deadline().expect("a 30 ms sleep has a deadline");
-    assert!(hub.block_on(poll_once(&mut nap)).is_none());
-    let (pending, is_pending) = mpsc::channel();
-    // Another thread waits on the sleep: its waker is the one filed in the
-    // hub's table when the hub drops.
-    let waiter = std::thread::spawn(move || {
-        async_io::block_on(async {
-            assert!(poll_once(&mut nap).await.is_none());
-            pending.send(()).unwrap();
-            with_watchdog(nap).await
-        })
+    let tried = LENGTHS_MS.iter().any(|&ms| {
+        let hub = Hub::builder().workers(1).build().unwrap();
+        let mut nap = Box::pin(sleep(Duration::from_millis(ms)));
+        let deadline = nap.deadline().expect("a sleep has a deadline");
+        if hub.block_on(poll_once(&mut nap)).is_some() {
+            return false;
+        }
+        let (pending, is_pending) = mpsc::channel();
+        // Another thread waits on the sleep: its waker is the one filed in
+        // the hub's table when the hub drops.
+        let waiter = std::thread::spawn(move || {
+            async_io::block_on(async {
+                let waiting = poll_once(&mut nap).await.is_none();
+                pending.send(waiting).unwrap();
+                !waiting || with_watchdog(nap).await
+            })
+        });
+        let waiting = is_pending.recv().unwrap();
+        drop(hub);
+        assert!(
+            waiter.join().unwrap(),
+            "the waiting sleep was lost with its hub"
+        );
+        assert!(Instant::now() >= deadline);
+        waiting
     });
-    is_pending.recv().unwrap();
-    drop(hub);
-    assert!(
-        waiter.join().unwrap(),
-        "the waiting sleep was lost with its hub"
-    );
-    assert!(Instant::now() >= deadline);
+    assert!(tried, "every sleep was over before the waiter polled it");
 }

@@ -71,11 +71,17 @@ impl Drop for PanicOnDrop {
 #[test]
 fn a_destructor_that_panics_on_kill_still_completes_the_greenlet() {
     genlet::run(async {
-        let g = genlet::spawn(async {
-            let _bomb = PanicOnDrop;
-            genlet::sleep(Duration::from_secs(3600)).await;
+        let armed = std::sync::Arc::new(genlet::Event::new());
+        let g = genlet::spawn({
+            let armed = armed.clone();
+            async move {
+                let _bomb = PanicOnDrop;
+                armed.set();
+                genlet::sleep(Duration::from_secs(3600)).await;
+            }
         });
-        genlet::sleep(Duration::from_millis(5)).await;
+        // Kill it only once it holds the bomb, however late it got to run.
+        armed.wait().await;
         g.kill().await;
         let err = genlet::timeout(Duration::from_secs(20), g.join())
             .await

@@ -79,10 +79,25 @@ fn joinall_with_a_count_stops_at_it() {
 #[test]
 fn as_completed_yields_in_completion_order_and_race_kills_the_losers() {
     genlet::run(async {
-        let mut done = genlet::as_completed(vec![sleeper(200), sleeper(1)]);
-        assert_eq!(done.next().await.unwrap().0, 1);
-        assert_eq!(done.next().await.unwrap().0, 0);
-        assert!(done.next().await.is_none());
+        // The first greenlet finishes only once the second was yielded, so
+        // no sleeps race; yielding them in any other order than their
+        // finishing one would leave this waiting: it fails after 30 s.
+        let second_seen = std::sync::Arc::new(genlet::Event::new());
+        let gate = second_seen.clone();
+        let first = genlet::spawn(async move {
+            gate.wait().await;
+            0
+        });
+        let mut done = genlet::as_completed(vec![first, sleeper(1)]);
+        let mut next = async || {
+            genlet::timeout(Duration::from_secs(30), done.next())
+                .await
+                .expect("the greenlets are yielded as they finish")
+        };
+        assert_eq!(next().await.unwrap().0, 1);
+        second_seen.set();
+        assert_eq!(next().await.unwrap().0, 0);
+        assert!(next().await.is_none());
 
         let slow = sleeper(3_600_000);
         let (winner, result) = genlet::race(vec![slow, sleeper(1)]).await.unwrap();

@@ -1,5 +1,6 @@
 //! `Pool::new(3)` never runs more than 3 members at once; `apply` from one
-//! of its own members does not deadlock a full pool.
+//! of its own members does not deadlock a full pool; `map` keeps the items'
+//! order, `imap_unordered` yields them as they finish.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -73,13 +74,32 @@ fn map_keeps_order_and_imap_unordered_yields_in_completion_order() {
             .await
             .unwrap();
         assert_eq!(ordered, delays);
-        let mut unordered = pool.imap_unordered(delays, |ms| async move {
-            genlet::sleep(Duration::from_millis(ms)).await;
-            ms
+        // The items finish in the order 1, 100, 200 whatever the timing:
+        // 100 waits until the first result was read, 200 until the second,
+        // so no sleeps race. Results yielded in any other order than the
+        // finishing one would leave the reader waiting: it fails after 30 s.
+        let gates: Arc<[genlet::Event; 2]> = Arc::default();
+        let g = gates.clone();
+        let mut unordered = pool.imap_unordered(delays, move |ms| {
+            let g = g.clone();
+            async move {
+                match ms {
+                    100 => g[0].wait().await,
+                    200 => g[1].wait().await,
+                    _ => {}
+                }
+                ms
+            }
         });
         let mut seen = Vec::new();
-        while let Some((_, r)) = unordered.next().await {
+        while let Some((_, r)) = genlet::timeout(Duration::from_secs(30), unordered.next())
+            .await
+            .expect("the finished items are yielded as they finish")
+        {
             seen.push(r.unwrap());
+            if let Some(gate) = gates.get(seen.len() - 1) {
+                gate.set();
+            }
         }
         assert_eq!(seen, [1, 100, 200]);
     });

@@ -4,6 +4,15 @@
 //! the grace period runs out first, that connection counts as killed. The
 //! listener closes when the stop begins: new clients are refused at once,
 //! not left in its backlog until the held connection got its slot.
+//!
+//! Linux only: that the acceptor has taken the held connection (it is
+//! established and the listener's accept queue is empty) and that the stop
+//! has begun (the listener is gone) are read from `/proc/net/tcp`, not
+//! guessed from a sleep.
+
+#![cfg(target_os = "linux")]
+
+mod common;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -50,6 +59,32 @@ fn reply(mut s: TcpStream) -> Result<Vec<u8>, std::io::ErrorKind> {
     s.read_to_end(&mut got).map(|_| got).map_err(|e| e.kind())
 }
 
+/// Whether the listener on 127.0.0.1:`port` has accepted the connection
+/// from `client`: the server's end of it is established (state `01` in
+/// `/proc/net/tcp`) and no longer waits in the listener's accept queue
+/// (whose length a listening socket, state `0A`, shows as its receive queue).
+fn accepted(port: u16, client: &TcpStream) -> bool {
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
+    let local = format!("0100007F:{port:04X}");
+    let remote = format!("0100007F:{:04X}", client.local_addr().unwrap().port());
+    let (mut established, mut backlog) = (false, None);
+    for line in table.lines().skip(1) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields[1] != local {
+            continue;
+        }
+        match fields[3] {
+            "01" if fields[2] == remote => established = true,
+            "0A" => {
+                let rx = fields[4].split(':').nth(1).unwrap();
+                backlog = Some(usize::from_str_radix(rx, 16).unwrap());
+            }
+            _ => {}
+        }
+    }
+    established && backlog == Some(0)
+}
+
 /// A server whose only slot `a` holds (its handler waits `hold`, or until
 /// `release` is set), `b`, accepted and waiting for that slot, and the
 /// count of handlers started.
@@ -61,25 +96,38 @@ fn full_pool(
     let server = genlet::run(async { start(hold, started.clone(), release) });
     let addr = server.local_addr();
     let a = send(addr, b"a");
-    genlet::run(async {
-        while started.load(Ordering::SeqCst) == 0 {
-            genlet::sleep(Duration::from_millis(1)).await;
-        }
-    });
+    genlet::run(common::until(|| started.load(Ordering::SeqCst) == 1));
     // The acceptor takes `b` and waits for the slot `a` holds.
     let b = send(addr, b"b");
-    genlet::run(genlet::sleep(Duration::from_millis(20)));
+    genlet::run(common::until(|| accepted(addr.port(), &b)));
+    assert_eq!(started.load(Ordering::SeqCst), 1, "the pool of one is full");
     (server, a, b, started)
+}
+
+/// Whether anything still listens on 127.0.0.1:`port` (a socket in state
+/// `0A` in `/proc/net/tcp`).
+fn listening(port: u16) -> bool {
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
+    let local = format!("0100007F:{port:04X}");
+    table.lines().skip(1).any(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        fields[1] == local && fields[3] == "0A"
+    })
 }
 
 #[test]
 fn the_connection_waiting_for_a_slot_is_served() {
     for round in 0..20 {
-        let (server, a, b, _) = full_pool(Duration::from_millis(50), Arc::default());
-        let killed = genlet::run(server.stop(Duration::from_secs(30)));
+        let release = Arc::new(genlet::Event::new());
+        let (server, a, b, _) = full_pool(Duration::from_secs(3600), release.clone());
+        let port = server.local_addr().port();
+        let stopper = std::thread::spawn(move || genlet::run(server.stop(Duration::from_secs(30))));
+        // `a` finishes only once the stop has begun (the listener is closed).
+        genlet::run(common::until(|| !listening(port)));
+        release.set();
         assert_eq!(reply(a), Ok(b"a".to_vec()), "round {round}");
         assert_eq!(reply(b), Ok(b"b".to_vec()), "round {round}");
-        assert_eq!(killed, 0, "round {round}");
+        assert_eq!(stopper.join().unwrap(), 0, "round {round}");
     }
 }
 
