@@ -6,12 +6,13 @@
 //! with a sleep ten times as long, instead of failing.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use futures_lite::FutureExt;
 use futures_lite::future::poll_once;
-use genlet_reactor::{Hub, sleep};
+use genlet_reactor::{Hub, Sleep, sleep};
 
 /// The sleep lengths tried, shortest first.
 const LENGTHS_MS: [u64; 3] = [20, 200, 2000];
@@ -33,16 +34,24 @@ async fn with_watchdog(fut: impl Future<Output = ()>) -> bool {
         .await
 }
 
+/// A one-worker hub and a sleep of `ms` filed in its table (polled once
+/// inside it), with the sleep's deadline; `None` when the sleep was already
+/// over at that poll.
+fn filed_sleep(ms: u64) -> Option<(Hub, Pin<Box<Sleep>>, Instant)> {
+    let hub = Hub::builder().workers(1).build().unwrap();
+    let mut nap = Box::pin(sleep(Duration::from_millis(ms)));
+    let deadline = nap.deadline().expect("a sleep has a deadline");
+    hub.block_on(poll_once(&mut nap))
+        .is_none()
+        .then_some((hub, nap, deadline))
+}
+
 #[test]
 fn a_sleep_kept_past_its_hub_still_fires_at_its_deadline() {
     let tried = LENGTHS_MS.iter().any(|&ms| {
-        let hub = Hub::builder().workers(1).build().unwrap();
-        let mut nap = Box::pin(sleep(Duration::from_millis(ms)));
-        let deadline = nap.deadline().expect("a sleep has a deadline");
-        // Polled once inside the hub: filed in the hub's table.
-        if hub.block_on(poll_once(&mut nap)).is_some() {
+        let Some((hub, nap, deadline)) = filed_sleep(ms) else {
             return false;
-        }
+        };
         drop(hub);
 
         let fired = async_io::block_on(with_watchdog(nap));
@@ -56,12 +65,9 @@ fn a_sleep_kept_past_its_hub_still_fires_at_its_deadline() {
 #[test]
 fn a_sleep_pending_while_its_hub_drops_is_woken_and_still_fires() {
     let tried = LENGTHS_MS.iter().any(|&ms| {
-        let hub = Hub::builder().workers(1).build().unwrap();
-        let mut nap = Box::pin(sleep(Duration::from_millis(ms)));
-        let deadline = nap.deadline().expect("a sleep has a deadline");
-        if hub.block_on(poll_once(&mut nap)).is_some() {
+        let Some((hub, mut nap, deadline)) = filed_sleep(ms) else {
             return false;
-        }
+        };
         let (pending, is_pending) = mpsc::channel();
         // Another thread waits on the sleep: its waker is the one filed in
         // the hub's table when the hub drops.
