@@ -27,14 +27,19 @@ fn a_spinning_task_is_reported_once_by_name() {
         // Busy without yielding, well past the threshold: until the
         // detector reported it (at most a minute), as a fixed spin could end
         // unseen while a loaded machine kept the monitor's thread off the
-        // cores.
+        // cores; then five thresholds more, in which a detector that
+        // reported each check of a long poll would report again.
         let start = Instant::now();
-        while seen.lock().unwrap().is_empty() && start.elapsed() < Duration::from_secs(60) {
+        let spin_for = |d: Duration| {
             let spin = Instant::now();
-            while spin.elapsed() < Duration::from_millis(1) {
+            while spin.elapsed() < d {
                 std::hint::spin_loop();
             }
+        };
+        while seen.lock().unwrap().is_empty() && start.elapsed() < Duration::from_secs(60) {
+            spin_for(Duration::from_millis(1));
         }
+        spin_for(Duration::from_millis(200));
     });
     let sleeper = hub.task().name("sleeper").spawn(async {
         sleep(Duration::from_millis(300)).await;

@@ -1,9 +1,10 @@
 //! A sleep filed in a hub's timer table and kept past the hub's drop still
 //! fires: it moves to an async-io timer for the same deadline.
 //!
-//! Each test needs its sleep still pending when first polled; a loaded
-//! machine that lets the deadline pass before then makes the test try again
-//! with a sleep ten times as long, instead of failing.
+//! Each test needs its sleep still pending when first polled and when its
+//! hub has dropped; a loaded machine that lets the deadline pass before
+//! then makes the test try again with a sleep ten times as long, instead of
+//! failing (or passing without the hand-over it is about).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -53,13 +54,14 @@ fn a_sleep_kept_past_its_hub_still_fires_at_its_deadline() {
             return false;
         };
         drop(hub);
+        let late = Instant::now() >= deadline; // the hub may have fired it
 
         let fired = async_io::block_on(with_watchdog(nap));
         assert!(fired, "the sleep never fired after its hub was dropped");
         assert!(Instant::now() >= deadline);
-        true
+        !late
     });
-    assert!(tried, "every sleep was over before its first poll");
+    assert!(tried, "every sleep was over before its hub was dropped");
 }
 
 #[test]
@@ -80,12 +82,16 @@ fn a_sleep_pending_while_its_hub_drops_is_woken_and_still_fires() {
         });
         let waiting = is_pending.recv().unwrap();
         drop(hub);
+        let late = Instant::now() >= deadline; // the hub may have fired it
         assert!(
             waiter.join().unwrap(),
             "the waiting sleep was lost with its hub"
         );
         assert!(Instant::now() >= deadline);
-        waiting
+        waiting && !late
     });
-    assert!(tried, "every sleep was over before the waiter polled it");
+    assert!(
+        tried,
+        "every sleep was over before the waiter polled it or the hub dropped"
+    );
 }
