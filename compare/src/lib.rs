@@ -1,14 +1,12 @@
 //! The parts of `just compare` that more than one of its programs use: the
 //! network-load experiment, run by the harness (`src/main.rs`) and on its
-//! own (`src/bin/netload.rs`), the servers the experiments start, and the
-//! edge-triggered sockets of the echo server's `genlet-edge` variant.
+//! own (`src/bin/netload.rs`), and the servers the experiments start.
 
 #![forbid(unsafe_code)]
 
 use std::io::{self, BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-pub mod edge;
 pub mod netload;
 
 /// A server started for one measurement; killed when dropped.

@@ -148,7 +148,6 @@ fn systems(plan: &Plan) -> io::Result<(Vec<(String, PathBuf, Vec<String>)>, Path
             "genlet-no-timeouts",
             "genlet-calling-thread",
             "genlet-spawn",
-            "genlet-edge",
         ]);
     }
     let mut out: Vec<(String, PathBuf, Vec<String>)> = runtimes

@@ -18,11 +18,10 @@
 //!   threads (`workers(0)`), driven by the main thread alone, to show what
 //!   the hand-offs between the default hub's threads cost.
 //! - `genlet-spawn`: no `StreamServer`: an accept loop that
-//!   [`genlet::spawn`]s each connection's loop on the same hub.
-//! - `genlet-edge`: the `genlet-spawn` loop over sockets registered once,
-//!   edge-triggered, in an epoll set of their own
-//!   ([`genlet_compare::edge`]), to show what the `epoll_ctl` async-io
-//!   makes on every wait costs.
+//!   [`genlet::spawn`]s each connection's loop on the same hub, over
+//!   async-net's streams (async-io's one-shot readiness, an `epoll_ctl` per
+//!   read that waits, where a `Connection` waits in its server's
+//!   edge-triggered set).
 //! - `smol`: async-net on an `async_executor::Executor` run by one thread per
 //!   core it may run on (what genlet's hub is built from, without the hub).
 //! - `tokio-ct`, `tokio-mt`: tokio's current-thread and multi-thread runtimes.
@@ -44,7 +43,7 @@ struct Args {
     /// The runtime.
     #[arg(long, value_name = "RUNTIME",
           value_parser = ["genlet", "genlet-no-timeouts", "genlet-calling-thread", "genlet-spawn",
-                           "genlet-edge", "smol", "tokio-ct", "tokio-mt"])]
+                           "smol", "tokio-ct", "tokio-mt"])]
     runtime: String,
     /// The port on 127.0.0.1 (0: any free one).
     #[arg(long, default_value = "0")]
@@ -119,27 +118,6 @@ fn genlet_spawn(port: u16) -> io::Result<()> {
     })
 }
 
-fn genlet_edge(port: u16) -> io::Result<()> {
-    use genlet_compare::edge::{EdgeReactor, EdgeStream};
-    genlet::run(async move {
-        let reactor = EdgeReactor::new()?;
-        let driver = genlet::spawn(reactor.clone().drive());
-        let listener = async_io::Async::new(std::net::TcpListener::bind(("127.0.0.1", port))?)?;
-        announce(listener.get_ref().local_addr()?);
-        let accepting = async {
-            loop {
-                let (stream, _) = listener.accept().await?;
-                stream.get_ref().set_nodelay(true)?;
-                let stream = EdgeStream::new(stream.into_inner()?, reactor.clone())?;
-                genlet::spawn(echo_futures(stream)).detach();
-            }
-        };
-        // The driver only ends by failing; either failure ends the server.
-        let driving = async { driver.await.map_err(io::Error::other)? };
-        futures_lite::future::or(accepting, driving).await
-    })
-}
-
 fn smol_server(port: u16) -> io::Result<()> {
     let ex = Arc::new(smol::Executor::new());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -206,7 +184,6 @@ fn main() -> std::process::ExitCode {
         "genlet-no-timeouts" => genlet_server(args.port, false),
         "genlet-calling-thread" => genlet_calling_thread(args.port),
         "genlet-spawn" => genlet_spawn(args.port),
-        "genlet-edge" => genlet_edge(args.port),
         "smol" => smol_server(args.port),
         "tokio-ct" => tokio_server(args.port, false),
         _ => tokio_server(args.port, true),

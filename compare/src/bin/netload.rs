@@ -45,7 +45,7 @@ struct Options {
     #[arg(long = "no-python", action = clap::ArgAction::SetFalse)]
     python: bool,
     /// Also genlet's server with its timeouts off, on a hub with no worker
-    /// threads, a plain spawn loop, and that loop on edge-triggered sockets.
+    /// threads, and a plain spawn loop.
     #[arg(long)]
     diagnose: bool,
     /// Only these systems (genlet, smol, tokio-ct, tokio-mt, gevent, go and

@@ -6,9 +6,12 @@
 //! the buffer's room emptied the socket, so the next read waits for
 //! readiness first instead of trying the socket (and getting `EAGAIN`, as
 //! async-net's stream does every time); tokio's streams make the same
-//! guess. Readiness is asked of async-io's reactor in its level-triggered
-//! one-shot mode, so bytes that came in between are seen at its next poll:
-//! a wrong guess costs a reactor turn, never data.
+//! guess. On Linux the wait is on the server's edge-triggered set
+//! (`readiness.rs`), which counts every arrival, so bytes that came after
+//! the read are always read; elsewhere, or when that set is gone, readiness
+//! is asked of async-io's reactor in its level-triggered one-shot mode, so
+//! bytes that came in between are seen at its next poll. A wrong guess costs
+//! a wake-up, never data.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -23,6 +26,7 @@ use futures_lite::{AsyncRead, AsyncWrite};
 use genlet_reactor::net::TcpStream;
 use genlet_reactor::{Sleep, sleep_until};
 
+use crate::readiness::{ReadReady, Readiness};
 use crate::sync::{Event, EventWait};
 
 /// A served TCP connection: reads fail with [`io::ErrorKind::TimedOut`] when
@@ -76,7 +80,10 @@ pub struct Connection {
     socket: Arc<Async<std::net::TcpStream>>,
     /// The last read left the socket empty: wait before reading.
     drained: bool,
-    /// Armed while a read waits for readiness.
+    /// The socket's place in the server's edge-triggered set; `None`: wait
+    /// with async-io's readiness.
+    edge: Option<ReadReady>,
+    /// Armed while a read waits for async-io's readiness.
     readable: Option<ReadableOwned<std::net::TcpStream>>,
     /// The limit of the reads until the first byte came (then `idle`).
     first_byte: Option<Duration>,
@@ -169,10 +176,13 @@ impl Connection {
         idle: Option<Duration>,
         write: Option<Duration>,
         stopping: Arc<Event>,
+        readiness: Option<&Arc<Readiness>>,
     ) -> Self {
+        let socket: Arc<Async<std::net::TcpStream>> = Arc::from(stream.clone());
         Connection {
             stopping,
-            socket: Arc::from(stream.clone()),
+            edge: readiness.and_then(|r| ReadReady::join(r, &socket)),
+            socket,
             drained: false,
             readable: None,
             stream,
@@ -284,18 +294,36 @@ impl AsyncRead for Connection {
         let this = self.get_mut();
         loop {
             if !this.drained {
+                let events = this.edge.as_ref().map(ReadReady::events);
                 match io::Read::read(&mut this.socket.get_ref(), buf) {
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                        if let (Some(edge), Some(events)) = (&mut this.edge, events) {
+                            edge.found_empty(events);
+                        }
+                    }
                     read => {
                         this.read_clock.stop();
                         this.readable = None;
                         this.got_a_byte |= matches!(read, Ok(1..));
                         this.drained = matches!(read, Ok(n) if n > 0 && n < buf.len());
+                        if let (true, Some(edge), Some(events)) =
+                            (this.drained, &mut this.edge, events)
+                        {
+                            edge.found_empty(events);
+                        }
                         return Poll::Ready(read);
                     }
                 }
             }
             this.drained = false;
+            if let Some(edge) = &mut this.edge {
+                match edge.poll_ready(cx) {
+                    Poll::Ready(true) => continue,
+                    Poll::Pending => break,
+                    // The set's driver is gone: async-io's readiness below.
+                    Poll::Ready(false) => this.edge = None,
+                }
+            }
             let socket = &this.socket;
             let readable = this
                 .readable

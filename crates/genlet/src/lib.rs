@@ -90,6 +90,11 @@ mod imap;
 mod join;
 mod local;
 mod queue;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod readiness;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[path = "readiness_elsewhere.rs"]
+mod readiness;
 mod report;
 mod semaphore;
 mod server;

@@ -31,6 +31,7 @@ use genlet_reactor::net::{TcpListener, TcpStream, UdpSocket};
 use crate::connection::Connection;
 use crate::greenlet::Greenlet;
 use crate::group::{Group, GroupHandle};
+use crate::readiness::Readiness;
 use crate::signal::Signals;
 use crate::sync::Event;
 
@@ -343,6 +344,9 @@ impl ServerBuilder {
         let handler = Arc::new(handler);
         let settings = Arc::new(self);
         let stopping = Arc::new(Event::new());
+        let hub =
+            genlet_reactor::Handle::current().unwrap_or_else(|| crate::default_hub().handle());
+        let readiness = Readiness::new(&hub);
         let acceptor_name = name.clone();
         let stop_seen = stopping.clone();
         let holding = Arc::new(AtomicBool::new(false));
@@ -378,11 +382,12 @@ impl ServerBuilder {
                 }
                 let conn_name: Arc<str> = format!("{acceptor_name} {peer}").into();
                 let awaits_first_byte = settings.await_first_byte;
-                let (handler, spawner, settings, stopping) = (
+                let (handler, spawner, settings, stopping, readiness) = (
                     handler.clone(),
                     spawner.clone(),
                     settings.clone(),
                     stop_seen.clone(),
+                    readiness.clone(),
                 );
                 // Boxed: a connection's futures nest the handler's several
                 // times over, and unboxed they are copied through the stack
@@ -408,6 +413,7 @@ impl ServerBuilder {
                         limit(settings.idle),
                         limit(settings.write),
                         stopping,
+                        readiness.as_ref(),
                     );
                     let lifetime = limit(settings.lifetime);
                     let run = Box::pin(async move {
