@@ -17,7 +17,8 @@
 //! past it, so bytes that arrive after the read always get a new read. An
 //! event that says the peer closed (or the socket failed) is kept: from
 //! then on every wait reads, so the end of stream behind the last bytes is
-//! read even though no event follows it.
+//! read even though no event follows it; a read that still finds nothing
+//! hands the connection to async-io's readiness, which cannot spin.
 //!
 //! When the driver ends (its hub dropped, the set failed), it marks the set
 //! dead and wakes every reader, and [`ReadReady::poll_ready`] says so: the
@@ -283,7 +284,11 @@ impl ReadReady {
         let set = &self.readiness.set;
         let events = self.events();
         if self.source.closed.load(Ordering::SeqCst) {
-            return Poll::Ready(true);
+            // Read on. A read that found the socket empty even so (the end
+            // of stream behind short read bytes, or a socket that never
+            // says more) goes to async-io's level-triggered readiness, so
+            // that a close can never make a reader spin.
+            return Poll::Ready(self.seen != Some(events));
         }
         if self.seen != Some(events) {
             return Poll::Ready(set.alive.load(Ordering::SeqCst));
