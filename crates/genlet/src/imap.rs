@@ -267,8 +267,7 @@ impl<T: Send + 'static> Imap<T> {
             };
             let wait: SlotWait = Arc::new(Mutex::new(Some(slots.acquire_arc())));
             let waiting = wait.clone();
-            let handle =
-                genlet_reactor::Handle::current().unwrap_or_else(|| crate::default_hub().handle());
+            let handle = crate::spawn::current_hub();
             let mut item = Some(item);
             self.feeding = Some(handle.spawn(poll_fn(move |cx| {
                 let mut wait = waiting.lock().unwrap_or_else(|e| e.into_inner());

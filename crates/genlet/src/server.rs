@@ -344,9 +344,7 @@ impl ServerBuilder {
         let handler = Arc::new(handler);
         let settings = Arc::new(self);
         let stopping = Arc::new(Event::new());
-        let hub =
-            genlet_reactor::Handle::current().unwrap_or_else(|| crate::default_hub().handle());
-        let readiness = Readiness::new(&hub);
+        let readiness = Readiness::new(&crate::spawn::current_hub());
         let acceptor_name = name.clone();
         let stop_seen = stopping.clone();
         let holding = Arc::new(AtomicBool::new(false));

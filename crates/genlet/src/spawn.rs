@@ -34,6 +34,12 @@ pub fn default_hub() -> &'static Hub {
     })
 }
 
+/// The hub a greenlet spawned here goes to: the current one, else the
+/// default hub.
+pub(crate) fn current_hub() -> Handle {
+    Handle::current().unwrap_or_else(|| default_hub().handle())
+}
+
 /// Runs `future` to completion on the default hub: the calling thread polls
 /// it while the hub's workers run the greenlets; the entry point of a genlet program (`genlet.run`-like; gevent
 /// needs none, its hub starts implicitly). A [`Greenlet`] may be passed
@@ -216,10 +222,7 @@ impl GreenletBuilder {
     }
 
     fn target(&self) -> Handle {
-        self.hub
-            .clone()
-            .or_else(Handle::current)
-            .unwrap_or_else(|| default_hub().handle())
+        self.hub.clone().unwrap_or_else(current_hub)
     }
 
     /// Spawns `future` as a greenlet.
