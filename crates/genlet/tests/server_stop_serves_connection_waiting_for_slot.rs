@@ -59,14 +59,22 @@ fn reply(mut s: TcpStream) -> Result<Vec<u8>, std::io::ErrorKind> {
     s.read_to_end(&mut got).map(|_| got).map_err(|e| e.kind())
 }
 
+/// 127.0.0.1:`port` as `/proc/net/tcp` writes it: the address's four bytes
+/// read as a native-endian number (`0100007F` on a little-endian machine,
+/// `7F000001` on a big-endian one), then the port, both in hexadecimal.
+fn loopback(port: u16) -> String {
+    let address = u32::from_ne_bytes(std::net::Ipv4Addr::LOCALHOST.octets());
+    format!("{address:08X}:{port:04X}")
+}
+
 /// Whether the listener on 127.0.0.1:`port` has accepted the connection
 /// from `client`: the server's end of it is established (state `01` in
 /// `/proc/net/tcp`) and no longer waits in the listener's accept queue
 /// (whose length a listening socket, state `0A`, shows as its receive queue).
 fn accepted(port: u16, client: &TcpStream) -> bool {
     let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
-    let local = format!("0100007F:{port:04X}");
-    let remote = format!("0100007F:{:04X}", client.local_addr().unwrap().port());
+    let local = loopback(port);
+    let remote = loopback(client.local_addr().unwrap().port());
     let (mut established, mut backlog) = (false, None);
     for line in table.lines().skip(1) {
         let fields: Vec<&str> = line.split_whitespace().collect();
@@ -108,7 +116,7 @@ fn full_pool(
 /// `0A` in `/proc/net/tcp`).
 fn listening(port: u16) -> bool {
     let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
-    let local = format!("0100007F:{port:04X}");
+    let local = loopback(port);
     table.lines().skip(1).any(|line| {
         let fields: Vec<&str> = line.split_whitespace().collect();
         fields[1] == local && fields[3] == "0A"
